@@ -1,0 +1,49 @@
+"""The Dagster code location: every asset, check and resource of case-audit.
+
+Loaded by `dagster dev -w workspace.yaml` and by `case-audit run`. Importing it does no I/O:
+settings are resolved from the environment only.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipeline.ingest.assets import case_files
+from pipeline.publish.assets import published_warehouse
+from pipeline.reconcile import assets as reconcile_assets
+from pipeline.reconcile.checks import CHECKS as RECONCILE_CHECKS
+from pipeline.resources import CaseAuditResource
+from pipeline.settings import Settings
+from pipeline.validate.assets import validated_cases
+from pipeline.validate.checks import CHECKS as VALIDATE_CHECKS
+from pipeline.warehouse import assets as warehouse_assets
+
+ASSETS = [
+    case_files,
+    validated_cases,
+    *warehouse_assets.ASSETS,
+    *reconcile_assets.ASSETS,
+    published_warehouse,
+]
+CHECKS = [*VALIDATE_CHECKS, *RECONCILE_CHECKS]
+
+case_audit_job = dg.define_asset_job(
+    "case_audit_job",
+    selection=dg.AssetSelection.all(),
+    description="Ingest, validate, build, reconcile and publish the whole warehouse.",
+)
+
+
+def build_definitions(resource: CaseAuditResource) -> dg.Definitions:
+    """Definitions bound to one set of paths (the CLI and tests pass their own)."""
+    return dg.Definitions(
+        assets=ASSETS,
+        asset_checks=CHECKS,
+        jobs=[case_audit_job],
+        resources={"case_audit": resource},
+        # steps share one DuckDB build file, which allows one writer: run them in sequence
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions(CaseAuditResource.from_settings(Settings.resolve()))

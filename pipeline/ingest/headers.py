@@ -1,0 +1,80 @@
+"""Header matching: contract names, refused identifier columns, dropped unknown columns."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipeline.errors import FileRefused
+from schemas.case_audit import COLUMNS, REQUIRED
+
+# A column is refused when its compacted name (letters and digits only) is one of these ...
+_IDENTIFIER_NAMES = {
+    "name", "names", "firstname", "forename", "forenames", "surname", "lastname", "familyname",
+    "fullname", "givenname", "middlename", "childname", "dob", "dateofbirth", "birthdate",
+    "birthday", "address", "homeaddress", "postcode", "postalcode", "zipcode", "nhsnumber",
+    "nhsno", "upn", "uniquepupilnumber", "ninumber", "nino", "nationalinsurancenumber",
+    "phone", "phonenumber", "telephone", "mobile", "email", "emailaddress",
+}  # fmt: skip
+# ... or when any of its words is one of these.
+_IDENTIFIER_WORDS = {
+    "name", "names", "forename", "forenames", "surname", "dob", "address", "postcode",
+    "phone", "telephone", "mobile", "email", "nhs", "upn",
+}  # fmt: skip
+
+
+def normalise_header(header: object) -> str:
+    """Trimmed, lower-cased, runs of spaces and hyphens read as one `_`."""
+    return re.sub(r"[\s\-]+", "_", str(header).strip().lower())
+
+
+def looks_like_identifier(header: str) -> bool:
+    """True for names like `Child Name`, `D.O.B.`, `post code`, `NHS no`."""
+    lowered = str(header).lower()
+    compact = re.sub(r"[^a-z0-9]", "", lowered)
+    words = set(re.split(r"[^a-z0-9]+", lowered))
+    return compact in _IDENTIFIER_NAMES or bool(words & _IDENTIFIER_WORDS)
+
+
+@dataclass(frozen=True)
+class HeaderPlan:
+    """Which positions of the file hold which contract column, and what is dropped."""
+
+    positions: dict[str, int]
+    dropped: tuple[str, ...]
+
+
+def plan_headers(headers: Iterable[object]) -> HeaderPlan:
+    """Match headers to the contract, or refuse the file with a message that says why."""
+    original = [str(h).strip() if h is not None else "" for h in headers]
+    identifiers = [h for h in original if h and looks_like_identifier(h)]
+    if identifiers:
+        names = ", ".join(repr(h) for h in identifiers)
+        raise FileRefused(
+            "file_identifier_column",
+            f"column {names} looks like a direct identifier; remove it and send the file "
+            "again. Nothing of this file was stored.",
+        )
+    positions: dict[str, int] = {}
+    dropped: list[str] = []
+    for index, header in enumerate(original):
+        name = normalise_header(header)
+        if name in COLUMNS:
+            if name in positions:
+                raise FileRefused(
+                    "file_duplicate_columns",
+                    f"column {name!r} appears twice (columns {positions[name] + 1} and "
+                    f"{index + 1}); keep one of them.",
+                )
+            positions[name] = index
+        elif header:
+            dropped.append(header)
+    missing = [c for c in REQUIRED if c not in positions]
+    if missing:
+        raise FileRefused(
+            "file_missing_columns",
+            f"required column(s) missing: {', '.join(missing)}; add them to the header row "
+            "(header names are matched ignoring case, spaces and hyphens).",
+        )
+    return HeaderPlan(positions=positions, dropped=tuple(dropped))

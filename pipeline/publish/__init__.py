@@ -1,0 +1,1 @@
+"""Publish: swap the finished warehouse into place atomically."""

@@ -1,0 +1,1 @@
+"""Reconcile: computed figures against published figures and press claims."""

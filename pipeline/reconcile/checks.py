@@ -1,0 +1,65 @@
+"""Every published figure must reconcile with the one computed from the case-level data."""
+
+
+import dagster as dg
+import duckdb
+
+from pipeline.metadata import markdown_table
+from pipeline.resources import CaseAuditResource
+
+FAILING_STATUSES = ("differs", "metric_unknown", "nothing_to_compare")
+
+
+def figures_reconcile(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
+    """Fails naming each metric whose published and computed values disagree."""
+    table = conn.execute(
+        "SELECT inspection_id, metric, published_numerator, published_denominator, "
+        "published_pct, computed_numerator, computed_denominator, computed_pct, status "
+        "FROM published_reconciliation ORDER BY inspection_id, metric"
+    ).df()
+    failing = table[table["status"].isin(FAILING_STATUSES)]
+    not_loaded = table[table["status"].eq("inspection_not_loaded")]
+
+    def value(numerator: object, denominator: object, pct: object) -> str:
+        parts = [f"{numerator}/{denominator}" if numerator == numerator else f"?/{denominator}"]
+        if pct == pct and pct is not None:
+            parts.append(f"{pct:g}%")
+        return " ".join(parts)
+
+    if failing.empty:
+        description = f"{(table['status'] == 'matches').sum()} published figure(s) reconcile"
+        if len(not_loaded):
+            description += (
+                f"; {len(not_loaded)} not compared because their inspection is not loaded"
+            )
+    else:
+        description = "published figures do not reconcile: " + "; ".join(
+            f"{r.inspection_id} {r.metric} ({r.status}): published "
+            f"{value(r.published_numerator, r.published_denominator, r.published_pct)}, computed "
+            f"{value(r.computed_numerator, r.computed_denominator, r.computed_pct)}"
+            for r in failing.itertuples()
+        )
+    return dg.AssetCheckResult(
+        passed=failing.empty,
+        description=description,
+        metadata={
+            "figures": len(table),
+            "failing": len(failing),
+            "not_loaded": len(not_loaded),
+            "failing_figures": dg.MetadataValue.md(markdown_table(failing)),
+        },
+    )
+
+
+@dg.asset_check(
+    asset="published_reconciliation",
+    blocking=True,
+    description="Every published figure equals the computed one (counts exactly, "
+    "percentage-only figures to the whole number).",
+)
+def published_figures_reconcile(case_audit: CaseAuditResource) -> dg.AssetCheckResult:
+    with case_audit.connect() as conn:
+        return figures_reconcile(conn)
+
+
+CHECKS = [published_figures_reconcile]

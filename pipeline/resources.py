@@ -1,0 +1,89 @@
+"""The one Dagster resource: where this run reads, builds and publishes.
+
+A run never writes the published warehouse in place. Every asset works on a private build
+folder next to it (owner-only), and the `published_warehouse` asset swaps a finished copy in
+atomically, so analysts holding the published file are never blocked or shown half a build.
+"""
+
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipeline.errors import CaseAuditError
+from pipeline.settings import Settings
+
+
+class CaseAuditResource(dg.ConfigurableResource):
+    """Paths for one run. `run_date` (ISO) pins "today" for reproducible tests; empty = today."""
+
+    input_dir: str
+    warehouse: str
+    reference_dir: str
+    key_file: str
+    run_date: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, run_date: str = "") -> "CaseAuditResource":
+        return cls(
+            input_dir=str(settings.input_dir),
+            warehouse=str(settings.warehouse),
+            reference_dir=str(settings.reference_dir),
+            key_file=str(settings.key_file),
+            run_date=run_date,
+        )
+
+    @property
+    def today(self) -> dt.date:
+        return dt.date.fromisoformat(self.run_date) if self.run_date else dt.date.today()
+
+    @property
+    def published_path(self) -> Path:
+        return Path(self.warehouse)
+
+    @property
+    def build_dir(self) -> Path:
+        """Private working folder for this warehouse: staging files and the build database."""
+        published = self.published_path
+        return published.parent / f".build-{published.stem}"
+
+    @property
+    def build_path(self) -> Path:
+        return self.build_dir / "warehouse.duckdb"
+
+    def staging_file(self, name: str) -> Path:
+        return self.build_dir / f"{name}.parquet"
+
+    def reference_path(self, name: str) -> Path:
+        path = Path(self.reference_dir) / name
+        if not path.is_file():
+            raise CaseAuditError(
+                f"reference file {path} is missing; restore it or set CASE_AUDIT_REFERENCE_DIR."
+            )
+        return path
+
+    def ensure_build_dir(self) -> Path:
+        self.build_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.build_dir, 0o700)
+        return self.build_dir
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the build database (never the published one)."""
+        self.ensure_build_dir()
+        try:
+            conn = duckdb.connect(str(self.build_path))
+        except duckdb.IOException as exc:
+            raise CaseAuditError(
+                f"the build database {self.build_path} is in use by another run ({exc}); "
+                "wait for it to finish."
+            ) from None
+        try:
+            yield conn
+        finally:
+            conn.close()

@@ -1,0 +1,53 @@
+"""Run the whole asset graph in-process, as `case-audit run` does, and say how it went."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from pipeline.definitions import ASSETS, CHECKS
+from pipeline.resources import CaseAuditResource
+from pipeline.settings import Settings
+
+
+@dataclass
+class RunOutcome:
+    """`success` and, when not, one plain sentence per problem (no tracebacks)."""
+
+    success: bool
+    run_id: str
+    problems: list[str] = field(default_factory=list)
+
+
+def _root_message(error: object) -> str:
+    """The innermost cause of a Dagster step error: the user's problem, not the wrapper."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    cls_name = getattr(error, "cls_name", "") or ""
+    message = (getattr(error, "message", "") or "").strip()
+    if cls_name and message.startswith(f"{cls_name}:"):
+        message = message[len(cls_name) + 1 :].strip()
+    known = cls_name in {"CaseAuditError", "FileRefused"}
+    return message if known else f"internal error ({cls_name}): {message}"
+
+
+def run_pipeline(settings: Settings, run_date: str = "") -> RunOutcome:
+    """Materialise every asset and check over `settings`; never raises for a failed run."""
+    resource = CaseAuditResource.from_settings(settings, run_date=run_date)
+    result = dg.materialize(
+        [*ASSETS, *CHECKS],
+        resources={"case_audit": resource},
+        raise_on_error=False,
+    )
+    problems = [
+        f"check {evaluation.check_name} failed: {evaluation.description}"
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed
+    ]
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data is not None:
+            message = _root_message(event.step_failure_data.error)
+            if "blocking asset check" not in message.lower():
+                problems.append(f"step {event.step_key} failed: {message}")
+    return RunOutcome(success=result.success, run_id=result.run_id, problems=problems)

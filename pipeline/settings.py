@@ -1,0 +1,50 @@
+"""Where things are: a command-line flag beats the environment, which beats the default.
+
+Relative paths are resolved against the project folder, not the current directory, so
+`case-audit run` and `dagster dev` agree wherever they are started from.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SQL_DIR = PROJECT_DIR / "sql"
+
+# setting name -> (environment variable, default relative to the project folder)
+ENVIRONMENT = {
+    "input_dir": ("CASE_AUDIT_INPUT_DIR", "data/incoming"),
+    "warehouse": ("CASE_AUDIT_WAREHOUSE", "data/warehouse/case_audit.duckdb"),
+    "reference_dir": ("CASE_AUDIT_REFERENCE_DIR", "data/reference"),
+    "key_file": ("CASE_AUDIT_KEY_FILE", "data/secrets/pseudonym.key"),
+}
+
+
+def resolve_path(value: str | os.PathLike[str]) -> Path:
+    """An absolute path; a relative one is taken from the project folder."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved locations one run works with."""
+
+    input_dir: Path
+    warehouse: Path
+    reference_dir: Path
+    key_file: Path
+
+    @classmethod
+    def resolve(cls, **flags: str | os.PathLike[str] | None) -> Settings:
+        """Flags (None means not given) over environment variables over defaults."""
+        unknown = set(flags) - set(ENVIRONMENT)
+        if unknown:
+            raise TypeError(f"unknown settings: {sorted(unknown)}")
+        values = {}
+        for name, (variable, default) in ENVIRONMENT.items():
+            chosen = flags.get(name) or os.environ.get(variable) or default
+            values[name] = resolve_path(chosen)
+        return cls(**values)

@@ -1,0 +1,1 @@
+"""Validate: normalise spellings, apply the pandera schema, split valid rows from quarantined."""

@@ -1,0 +1,101 @@
+"""Apply the pandera schema lazily and turn every failure into a quarantine reason.
+
+Nothing is dropped: each row ends up either valid or with one reason per (column, rule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline.validate.normalise import normalise
+from schemas.case_audit import (
+    NOT_NULLABLE,
+    REQUIRED_RULE,
+    RULES_BY_CODE,
+    build_schema,
+    parse_check_label,
+)
+
+MESSAGES = {code: rule.message for code, rule in RULES_BY_CODE.items()}
+REASON_COLUMNS = (
+    "source_file",
+    "source_row",
+    "inspection_id",
+    "case_ref",
+    "column_name",
+    "rule",
+    "message",
+    "value",
+)
+
+
+@dataclass
+class Validation:
+    """`valid`: normalised rows that passed; `reasons`: one row per (rejected row, reason)."""
+
+    valid: pd.DataFrame
+    reasons: pd.DataFrame
+
+    @property
+    def rejected_row_count(self) -> int:
+        return self.reasons[["source_file", "source_row"]].drop_duplicates().shape[0]
+
+
+def _failures(frame: pd.DataFrame, run_date: dt.date) -> pd.DataFrame:
+    """pandera failure cases as (index, column_name, rule); empty when all rows pass."""
+    try:
+        build_schema(run_date).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        return pd.DataFrame({"index": pd.Series(dtype="int64"), "column_name": [], "rule": []})
+    cases = cases[cases["index"].notna()]
+    parsed = cases["check"].astype(str).map(parse_check_label)
+    rule = parsed.str[0].replace({NOT_NULLABLE: REQUIRED_RULE})
+    blamed = parsed.str[1]
+    # a frame-wide check reports every column of a failing row: keep the one it blames
+    keep = blamed.isna() | blamed.eq(cases["column"])
+    out = pd.DataFrame(
+        {
+            "index": cases["index"].astype("int64"),
+            "column_name": cases["column"].astype(str),
+            "rule": rule,
+        }
+    )[keep]
+    unknown = set(out["rule"]) - set(RULES_BY_CODE)
+    if unknown:  # a pandera-internal failure (e.g. a check that crashed) is a bug, not data
+        raise RuntimeError(f"schema produced failures outside the rule catalogue: {unknown}")
+    return out.drop_duplicates()
+
+
+def validate_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
+    """Split `rows` (from ingest) into valid normalised rows and quarantine reasons."""
+    frame = normalise(rows.reset_index(drop=True))
+    failures = _failures(frame, run_date)
+    bad = failures["index"].unique()
+    raw = rows.reset_index(drop=True)
+    picked = raw.loc[failures["index"]].reset_index(drop=True)
+    values = pd.Series(pd.NA, index=failures.index, dtype=str)
+    for column in failures["column_name"].unique():
+        here = failures["column_name"].eq(column)
+        values[here] = raw[column].to_numpy()[failures.loc[here, "index"].to_numpy()]
+    reasons = pd.DataFrame(
+        {
+            "source_file": picked["source_file"].astype(str),
+            "source_row": picked["source_row"].astype("int64"),
+            "inspection_id": picked["inspection_id"],
+            "case_ref": picked["case_ref"],
+            "column_name": failures["column_name"].to_numpy(),
+            "rule": failures["rule"].to_numpy(),
+            "message": failures["rule"].map(MESSAGES).to_numpy(),
+            "value": values.to_numpy(),
+        },
+        columns=list(REASON_COLUMNS),
+    )
+    reasons = reasons.sort_values(["source_file", "source_row", "column_name", "rule"])
+    valid = frame.drop(index=bad).reset_index(drop=True)
+    return Validation(valid=valid, reasons=reasons.reset_index(drop=True))

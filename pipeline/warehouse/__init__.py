@@ -1,0 +1,1 @@
+"""Warehouse: load validated rows and quarantine reasons, build derived tables from sql/."""

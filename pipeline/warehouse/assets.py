@@ -1,0 +1,62 @@
+"""Warehouse assets: the derived tables, each built by its own file in sql/."""
+
+
+import dagster as dg
+
+from pipeline.metadata import table_metadata
+from pipeline.resources import CaseAuditResource
+from pipeline.warehouse.sql import build_table
+
+
+def sql_table_asset(
+    name: str,
+    description: str,
+    deps: list[str],
+    group_name: str,
+    views: tuple[str, ...] = (),
+    variables: dict[str, str] | None = None,
+) -> dg.AssetsDefinition:
+    """An asset that runs `sql/<view>.sql` for each helper view, then `sql/<name>.sql`.
+
+    `variables` maps a DuckDB variable the SQL reads with getvariable() to the name of a
+    file below the reference folder.
+    """
+
+    @dg.asset(name=name, group_name=group_name, deps=deps, description=description,
+              kinds={"duckdb", "sql"})
+    def _asset(case_audit: CaseAuditResource) -> dg.MaterializeResult:
+        with case_audit.connect() as conn:
+            for variable, file_name in (variables or {}).items():
+                path = case_audit.reference_path(file_name)
+                conn.execute(f"SET VARIABLE {variable} = ?", [str(path)])
+            for view in views:
+                build_table(conn, view)
+            build_table(conn, name)
+            return dg.MaterializeResult(metadata=table_metadata(conn, name))
+
+    return _asset
+
+
+ratings_by_category = sql_table_asset(
+    "ratings_by_category",
+    "Ratings per inspection and category: cases, good, requires_improvement, inadequate, "
+    "not_good and pct_not_good.",
+    deps=["case_audits"],
+    group_name="warehouse",
+    views=("rating_counts",),
+)
+ratings_by_area = sql_table_asset(
+    "ratings_by_area",
+    "Ratings per inspection and area (borough or command unit); NULL area = not recorded.",
+    deps=["case_audits"],
+    group_name="warehouse",
+    views=("rating_counts",),
+)
+headline_figures = sql_table_asset(
+    "headline_figures",
+    "The contract's headline metrics per inspection: numerator, denominator and pct.",
+    deps=["case_audits"],
+    group_name="warehouse",
+)
+
+ASSETS = [ratings_by_category, ratings_by_area, headline_figures]

@@ -1,0 +1,57 @@
+"""`case_key`: a keyed hash of (inspection_id, case_ref), stable across runs.
+
+Analysts never see the provider's reference, and without the key nobody can test a guessed
+reference against the warehouse. The key comes from CASE_AUDIT_PSEUDONYM_KEY or a key file
+created owner-only on first use (outside git). A key file is only ever created for a new
+warehouse: a missing key next to existing data fails the run rather than silently starting a
+second, incompatible set of keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import CaseAuditError
+
+KEY_VARIABLE = "CASE_AUDIT_PSEUDONYM_KEY"
+
+
+def load_key(key_file: Path, *, may_create: bool) -> bytes:
+    """The pseudonymisation key; created (0600, folder 0700) only when `may_create`."""
+    from_environment = os.environ.get(KEY_VARIABLE, "").strip()
+    if from_environment:
+        return from_environment.encode()
+    if key_file.exists():
+        try:
+            key = key_file.read_text().strip()
+        except OSError as exc:
+            raise CaseAuditError(f"cannot read the pseudonym key file {key_file}: {exc}") from None
+        if not key:
+            raise CaseAuditError(f"the pseudonym key file {key_file} is empty; restore it.")
+        return key.encode()
+    if not may_create:
+        raise CaseAuditError(
+            f"no pseudonym key: {key_file} is missing and {KEY_VARIABLE} is not set, but a "
+            "warehouse already exists. Restore the key (see docs/data-protection.md); a new "
+            "key would give every case a new case_key."
+        )
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(key_file.parent, 0o700)
+    key = secrets.token_hex(32)
+    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key + "\n")
+    return key.encode()
+
+
+def case_keys(key: bytes, inspection_ids: pd.Series, case_refs: pd.Series) -> pd.Series:
+    """HMAC-SHA256 hex of `inspection_id` + US (0x1f) + `case_ref`, one per row."""
+    messages = (inspection_ids.astype(str) + "\x1f" + case_refs.astype(str)).str.encode("utf-8")
+    digests = [hmac.new(key, m, hashlib.sha256).hexdigest() for m in messages]
+    return pd.Series(digests, index=inspection_ids.index, dtype=str)

@@ -1,0 +1,1 @@
+"""pandera schemas and the validation rule catalogue for case-audit inputs."""

@@ -1,0 +1,273 @@
+"""The case-audit input contract as data: columns, accepted spellings, rules, pandera schema.
+
+Every rule has a stable code, the columns it touches and a message telling the data provider
+what is wrong and what to do. `case-audit rules` prints this catalogue; the pandera schema
+below is built from it, so a rule cannot exist without its check or the other way round.
+
+The schema validates *normalised text* (see `pipeline.validate.normalise`): enums lower-cased
+with aliases resolved, booleans spelled `true`/`false`, dates as ISO text. Typing happens when
+valid rows are loaded into DuckDB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+# ---------------------------------------------------------------- columns and spellings
+
+CATEGORIES = (
+    "missing_absent",
+    "custody",
+    "cse",
+    "online_cse",
+    "domestic_abuse",
+    "child_abuse_investigation",
+    "police_protection",
+    "sex_offender_management",
+)
+RATINGS = ("good", "requires_improvement", "inadequate")
+FORCE_RATINGS = ("good", "adequate", "requires_improvement", "inadequate")
+
+# after lower-casing and reading spaces/hyphens as "_"
+ENUM_ALIASES = {
+    "rating": {"ri": "requires_improvement"},
+    "force_rating": {"ri": "requires_improvement"},
+    "category": {},
+}
+ENUM_VALUES = {"category": CATEGORIES, "rating": RATINGS, "force_rating": FORCE_RATINGS}
+
+BOOL_SPELLINGS = {
+    "true": "true", "yes": "true", "y": "true", "1": "true",
+    "false": "false", "no": "false", "n": "false", "0": "false",
+}  # fmt: skip
+
+CUSTODY_REQUIRED = ("charged", "bail_refused", "detained_until_court")
+CUSTODY_ONLY = (*CUSTODY_REQUIRED, "la_accommodation_requested")
+BOOL_COLUMNS = ("referred_back", *CUSTODY_ONLY, "cse_risk_assessed")
+REQUIRED = ("inspection_id", "force", "case_ref", "category", "audit_date", "rating", "referred_back")
+TEXT_LIMITS = {"force": 200, "area": 200}
+
+# input columns in contract order; case_audits replaces case_ref with case_key
+COLUMNS = (
+    "inspection_id",
+    "force",
+    "case_ref",
+    "area",
+    "category",
+    "audit_date",
+    "rating",
+    "referred_back",
+    "force_rating",
+    "charged",
+    "bail_refused",
+    "detained_until_court",
+    "la_accommodation_requested",
+    "missing_episodes",
+    "cse_risk_assessed",
+)
+
+INSPECTION_ID_PATTERN = r"[A-Za-z0-9_.\-]{3,64}"
+CASE_REF_PATTERN = r"[A-Za-z0-9_\-]{3,64}"
+ISO_DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
+
+
+# ---------------------------------------------------------------- the rule catalogue
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validation rule: `level` is `row` (row quarantined) or `file` (file refused)."""
+
+    code: str
+    columns: tuple[str, ...]
+    message: str
+    level: str = "row"
+
+
+def _one_of(values: tuple[str, ...]) -> str:
+    return ", ".join(values)
+
+
+RULES: tuple[Rule, ...] = (
+    # whole-file refusals
+    Rule("file_unreadable", (), "The file cannot be read as a table; save it as UTF-8 CSV, "
+         "XLSX or Parquet and send it again.", "file"),
+    Rule("file_no_rows", (), "The file has no data rows; add the cases below the header row.",
+         "file"),
+    Rule("file_missing_columns", REQUIRED, "Required columns are missing; add them to the "
+         "header row (see the data dictionary).", "file"),
+    Rule("file_duplicate_columns", (), "Two columns have the same name once spaces, hyphens and "
+         "case are ignored; keep one of them.", "file"),
+    Rule("file_identifier_column", (), "The file has a column that looks like a direct "
+         "identifier; remove it and send the file again. Nothing of this file was stored.",
+         "file"),
+    # row rules
+    Rule("required_missing", REQUIRED, "A value is required here; fill it in."),
+    Rule("inspection_id_format", ("inspection_id",), "Use 3-64 characters of letters, digits, "
+         "'_', '.' or '-', e.g. MPS-NCPI-2016."),
+    Rule("case_ref_format", ("case_ref",), "Use the pseudonymous reference: 3-64 characters of "
+         "letters, digits, '_' or '-'."),
+    Rule("text_too_long", tuple(TEXT_LIMITS), f"Keep this text to at most "
+         f"{max(TEXT_LIMITS.values())} characters."),
+    Rule("category_unknown", ("category",), f"Use one of: {_one_of(CATEGORIES)}."),
+    Rule("rating_unknown", ("rating",), f"Use one of: {_one_of(RATINGS)} (or RI)."),
+    Rule("force_rating_unknown", ("force_rating",), f"Use one of: {_one_of(FORCE_RATINGS)}, "
+         "or leave it empty."),
+    Rule("bool_invalid", BOOL_COLUMNS, "Use true/false, yes/no, y/n or 1/0."),
+    Rule("audit_date_invalid", ("audit_date",), "Write the date as YYYY-MM-DD (or use an Excel "
+         "date cell)."),
+    Rule("audit_date_future", ("audit_date",), "The audit date is after today; correct it."),
+    Rule("missing_episodes_invalid", ("missing_episodes",), "Use a whole number of 1 or more."),
+    Rule("custody_field_missing", CUSTODY_REQUIRED, "Custody cases need charged, bail_refused "
+         "and detained_until_court; fill this in."),
+    Rule("custody_field_not_applicable", CUSTODY_ONLY, "Only custody cases have this field; "
+         "empty it or correct the category."),
+    Rule("missing_episodes_missing", ("missing_episodes",), "missing_absent cases need the "
+         "number of missing episodes; fill it in."),
+    Rule("missing_episodes_not_applicable", ("missing_episodes",), "Only missing_absent cases "
+         "have missing_episodes; empty it or correct the category."),
+    Rule("force_mismatch", ("force",), "Every row of one inspection_id must name the same force "
+         "as most of its rows; correct the force or the inspection_id."),
+    Rule("duplicate_case_ref", ("case_ref",), "This case_ref appears more than once in its "
+         "inspection, so every copy is held back; keep one row per case."),
+)
+RULES_BY_CODE = {rule.code: rule for rule in RULES}
+
+
+def rule(code: str) -> Rule:
+    """The catalogue entry for `code` (KeyError for an unknown code)."""
+    return RULES_BY_CODE[code]
+
+
+# ---------------------------------------------------------------- vectorised row predicates
+# Each returns True where the row passes. Missing values pass column rules (they are the
+# business of `required_missing` or the conditional rules) and are judged explicitly below.
+
+
+def _is_iso_date(values: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    return values.str.fullmatch(ISO_DATE_PATTERN) & parsed.notna()
+
+
+def _not_after(run_date: dt.date) -> Callable[[pd.Series], pd.Series]:
+    def check(values: pd.Series) -> pd.Series:
+        parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+        return ~(parsed.dt.date > run_date).fillna(False)
+
+    return check
+
+
+def _positive_whole_number(values: pd.Series) -> pd.Series:
+    digits = values.str.fullmatch(r"\d{1,9}")
+    return digits & (pd.to_numeric(values.where(digits), errors="coerce") >= 1)
+
+
+def _category_is(frame: pd.DataFrame, category: str) -> pd.Series:
+    return frame["category"].eq(category).fillna(False).astype(bool)
+
+
+def _category_other_than(frame: pd.DataFrame, category: str) -> pd.Series:
+    known = frame["category"].isin(CATEGORIES)
+    return known & frame["category"].ne(category).fillna(False).astype(bool)
+
+
+def _required_when(column: str, category: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda frame: frame[column].notna() | ~_category_is(frame, category)
+
+
+def _empty_unless(column: str, category: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda frame: frame[column].isna() | ~_category_other_than(frame, category)
+
+
+def _unique_case_ref(frame: pd.DataFrame) -> pd.Series:
+    keyed = frame["inspection_id"].notna() & frame["case_ref"].notna()
+    duplicated = frame.duplicated(["inspection_id", "case_ref"], keep=False)
+    return ~(keyed & duplicated)
+
+
+def _force_agrees(frame: pd.DataFrame) -> pd.Series:
+    """False for rows whose force is not the single most common one of their inspection."""
+    known = frame[["inspection_id", "force"]].dropna()
+    if known.empty:
+        return pd.Series(True, index=frame.index)
+    counts = known.value_counts().rename("n").reset_index()
+    top = counts.groupby("inspection_id")["n"].transform("max")
+    leaders = counts[counts["n"].eq(top)]
+    unique_leader = leaders.drop_duplicates("inspection_id", keep=False)
+    expected = unique_leader.set_index("inspection_id")["force"]
+    wanted = known["inspection_id"].map(expected)
+    agrees = known["force"].eq(wanted).fillna(False).astype(bool)
+    return agrees.reindex(frame.index, fill_value=True)
+
+
+# ---------------------------------------------------------------- the pandera schema
+
+_LABEL_SEP = "@"
+
+
+def check_label(code: str, column: str) -> str:
+    """The pandera error label of a frame-wide rule: the rule code and the column it blames."""
+    return f"{code}{_LABEL_SEP}{column}"
+
+
+def parse_check_label(label: str) -> tuple[str, str | None]:
+    """(rule code, blamed column or None) from a pandera failure-case `check` label."""
+    code, _, column = label.partition(_LABEL_SEP)
+    return code, column or None
+
+
+def _column_checks(column: str, run_date: dt.date) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if column == "inspection_id":
+        checks.append(pa.Check.str_matches(INSPECTION_ID_PATTERN + r"\Z", error="inspection_id_format"))
+    if column == "case_ref":
+        checks.append(pa.Check.str_matches(CASE_REF_PATTERN + r"\Z", error="case_ref_format"))
+    if column in TEXT_LIMITS:
+        checks.append(pa.Check.str_length(max_value=TEXT_LIMITS[column], error="text_too_long"))
+    if column in ENUM_VALUES:
+        checks.append(pa.Check.isin(ENUM_VALUES[column], error=f"{column}_unknown"))
+    if column in BOOL_COLUMNS:
+        checks.append(pa.Check.isin(("true", "false"), error="bool_invalid"))
+    if column == "audit_date":
+        checks.append(pa.Check(_is_iso_date, error="audit_date_invalid"))
+        checks.append(pa.Check(_not_after(run_date), error="audit_date_future"))
+    if column == "missing_episodes":
+        checks.append(pa.Check(_positive_whole_number, error="missing_episodes_invalid"))
+    return checks
+
+
+def _frame_checks() -> list[pa.Check]:
+    pairs: list[tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = [
+        *[("custody_field_missing", c, _required_when(c, "custody")) for c in CUSTODY_REQUIRED],
+        *[("custody_field_not_applicable", c, _empty_unless(c, "custody")) for c in CUSTODY_ONLY],
+        ("missing_episodes_missing", "missing_episodes",
+         _required_when("missing_episodes", "missing_absent")),
+        ("missing_episodes_not_applicable", "missing_episodes",
+         _empty_unless("missing_episodes", "missing_absent")),
+        ("force_mismatch", "force", _force_agrees),
+        ("duplicate_case_ref", "case_ref", _unique_case_ref),
+    ]  # fmt: skip
+    return [pa.Check(fn, ignore_na=False, error=check_label(code, col)) for code, col, fn in pairs]
+
+
+def build_schema(run_date: dt.date) -> pa.DataFrameSchema:
+    """The pandera schema for normalised case rows; `run_date` bounds `audit_date`."""
+    columns = {
+        name: pa.Column(
+            nullable=name not in REQUIRED,
+            required=True,
+            checks=_column_checks(name, run_date),
+        )
+        for name in COLUMNS
+    }
+    return pa.DataFrameSchema(columns, checks=_frame_checks(), strict=False, name="case_audit")
+
+
+# the pandera label for a null in a non-nullable column
+NOT_NULLABLE = "not_nullable"
+REQUIRED_RULE = "required_missing"

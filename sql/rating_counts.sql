@@ -1,0 +1,17 @@
+-- rating_counts (view): the one place rating counts are defined, grouped both by category
+-- and by area; ratings_by_category and ratings_by_area select their half of it.
+CREATE OR REPLACE VIEW rating_counts AS
+SELECT
+    CASE WHEN grouping(category) = 0 THEN 'category' ELSE 'area' END AS grouped_by,
+    inspection_id,
+    force,
+    category,
+    area,
+    count(*)                                                AS cases,
+    count(*) FILTER (WHERE rating = 'good')                 AS good,
+    count(*) FILTER (WHERE rating = 'requires_improvement') AS requires_improvement,
+    count(*) FILTER (WHERE rating = 'inadequate')           AS inadequate,
+    count(*) FILTER (WHERE rating <> 'good')                AS not_good,
+    round(100 * count(*) FILTER (WHERE rating <> 'good') / count(*), 1) AS pct_not_good
+FROM case_audits
+GROUP BY GROUPING SETS ((inspection_id, force, category), (inspection_id, force, area));
