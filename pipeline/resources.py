@@ -5,7 +5,6 @@ folder next to it (owner-only), and the `published_warehouse` asset swaps a fini
 atomically, so analysts holding the published file are never blocked or shown half a build.
 """
 
-
 import datetime as dt
 import os
 from collections.abc import Iterator

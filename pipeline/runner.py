@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -26,18 +27,22 @@ def _root_message(error: object) -> str:
         error = error.cause
     cls_name = getattr(error, "cls_name", "") or ""
     message = (getattr(error, "message", "") or "").strip()
-    if cls_name and message.startswith(f"{cls_name}:"):
-        message = message[len(cls_name) + 1 :].strip()
+    message = re.sub(rf"^[\w.]*\b{re.escape(cls_name)}:\s*", "", message) if cls_name else message
     known = cls_name in {"CaseAuditError", "FileRefused"}
     return message if known else f"internal error ({cls_name}): {message}"
 
 
-def run_pipeline(settings: Settings, run_date: str = "") -> RunOutcome:
-    """Materialise every asset and check over `settings`; never raises for a failed run."""
+def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) -> RunOutcome:
+    """Materialise every asset and check over `settings`; never raises for a failed run.
+
+    `quiet` silences Dagster's console log (the CLI prints its own summary instead).
+    """
     resource = CaseAuditResource.from_settings(settings, run_date=run_date)
+    level = "CRITICAL" if quiet else "INFO"
     result = dg.materialize(
         [*ASSETS, *CHECKS],
         resources={"case_audit": resource},
+        run_config={"loggers": {"console": {"config": {"log_level": level}}}},
         raise_on_error=False,
     )
     problems = [

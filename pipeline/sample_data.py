@@ -24,10 +24,25 @@ SEED = 20161125
 INSPECTION_ID = "MPS-NCPI-2016"
 FORCE = "Metropolitan Police Service"
 BOROUGHS = (
-    "Barking and Dagenham", "Brent", "Camden", "Croydon", "Ealing", "Enfield", "Greenwich",
-    "Hackney", "Haringey", "Islington", "Lambeth", "Lewisham", "Newham", "Southwark",
-    "Tower Hamlets", "Waltham Forest", "Wandsworth", "Westminster",
-)  # fmt: skip
+    "Barking and Dagenham",
+    "Brent",
+    "Camden",
+    "Croydon",
+    "Ealing",
+    "Enfield",
+    "Greenwich",
+    "Hackney",
+    "Haringey",
+    "Islington",
+    "Lambeth",
+    "Lewisham",
+    "Newham",
+    "Southwark",
+    "Tower Hamlets",
+    "Waltham Forest",
+    "Wandsworth",
+    "Westminster",
+)
 # category -> (cases, rated good)
 CATEGORY_PLAN = {
     "missing_absent": (38, 2),
@@ -51,15 +66,28 @@ CSV_NAME = "mps_ncpi_2016_part1.csv"
 XLSX_NAME = "mps_ncpi_2016_part2.xlsx"
 # the spreadsheet part uses the headers and spellings people type
 XLSX_HEADERS = {
-    "inspection_id": "Inspection ID", "force": "Force", "case_ref": "Case Ref", "area": "Area",
-    "category": "Category", "audit_date": "Audit Date", "rating": "Rating",
-    "referred_back": "Referred Back", "force_rating": "Force Rating", "charged": "Charged",
-    "bail_refused": "Bail Refused", "detained_until_court": "Detained Until Court",
+    "inspection_id": "Inspection ID",
+    "force": "Force",
+    "case_ref": "Case Ref",
+    "area": "Area",
+    "category": "Category",
+    "audit_date": "Audit Date",
+    "rating": "Rating",
+    "referred_back": "Referred Back",
+    "force_rating": "Force Rating",
+    "charged": "Charged",
+    "bail_refused": "Bail Refused",
+    "detained_until_court": "Detained Until Court",
     "la_accommodation_requested": "LA Accommodation Requested",
-    "missing_episodes": "Missing Episodes", "cse_risk_assessed": "CSE Risk Assessed",
-}  # fmt: skip
-XLSX_RATINGS = {"good": "Good", "requires_improvement": "Requires Improvement",
-                "inadequate": "Inadequate", "adequate": "Adequate"}  # fmt: skip
+    "missing_episodes": "Missing Episodes",
+    "cse_risk_assessed": "CSE Risk Assessed",
+}
+XLSX_RATINGS = {
+    "good": "Good",
+    "requires_improvement": "Requires Improvement",
+    "inadequate": "Inadequate",
+    "adequate": "Adequate",
+}
 
 
 def _weekdays() -> list[dt.date]:
@@ -103,23 +131,24 @@ def build_cases(seed: int = SEED) -> pd.DataFrame:
     assessed_not_good = rng.sample(not_good, SELF_ASSESSED_NOT_GOOD)
     low = set(rng.sample(assessed_not_good, FORCE_RATED_LOW))
     for index in assessed_not_good:
-        frame.at[index, "force_rating"] = (
-            rng.choice(["requires_improvement", "inadequate"]) if index in low
+        frame.loc[index, "force_rating"] = (
+            rng.choice(["requires_improvement", "inadequate"])
+            if index in low
             else rng.choice(["good", "adequate", "adequate"])
-        )  # fmt: skip
+        )
     for index in rng.sample(good, SELF_ASSESSED_GOOD):
-        frame.at[index, "force_rating"] = rng.choice(["good", "good", "adequate"])
+        frame.loc[index, "force_rating"] = rng.choice(["good", "good", "adequate"])
 
     custody = frame.index[frame["category"].eq("custody")].tolist()
     bailed = set(rng.sample(custody, CUSTODY_BAILED))
     for index in custody:
-        frame.at[index, "charged"] = True
-        frame.at[index, "bail_refused"] = index not in bailed
-        frame.at[index, "detained_until_court"] = index not in bailed
-        frame.at[index, "la_accommodation_requested"] = rng.random() < 0.1
+        frame.loc[index, "charged"] = True
+        frame.loc[index, "bail_refused"] = index not in bailed
+        frame.loc[index, "detained_until_court"] = index not in bailed
+        frame.loc[index, "la_accommodation_requested"] = rng.random() < 0.1
     for index in frame.index[frame["category"].eq("missing_absent")]:
-        frame.at[index, "missing_episodes"] = rng.randint(1, 9)
-        frame.at[index, "cse_risk_assessed"] = rng.random() < 0.4
+        frame.loc[index, "missing_episodes"] = rng.randint(1, 9)
+        frame.loc[index, "cse_risk_assessed"] = rng.random() < 0.4
     frame = frame.sample(frac=1, random_state=seed).reset_index(drop=True)
     return frame.astype({"missing_episodes": "Int64"})
 
@@ -133,8 +162,14 @@ def write_sample(out_dir: Path, seed: int = SEED) -> list[Path]:
     csv_part, xlsx_part = frame.iloc[:CSV_ROWS], frame.iloc[CSV_ROWS:]
 
     csv_text = csv_part.assign(audit_date=csv_part["audit_date"].map(dt.date.isoformat))
-    for column in ("referred_back", "charged", "bail_refused", "detained_until_court",
-                   "la_accommodation_requested", "cse_risk_assessed"):  # fmt: skip
+    for column in (
+        "referred_back",
+        "charged",
+        "bail_refused",
+        "detained_until_court",
+        "la_accommodation_requested",
+        "cse_risk_assessed",
+    ):
         csv_text[column] = csv_text[column].map({True: "true", False: "false"})
     csv_path = out_dir / CSV_NAME
     csv_text.to_csv(csv_path, index=False, lineterminator="\n")

@@ -19,6 +19,8 @@ ENVIRONMENT = {
     "warehouse": ("CASE_AUDIT_WAREHOUSE", "data/warehouse/case_audit.duckdb"),
     "reference_dir": ("CASE_AUDIT_REFERENCE_DIR", "data/reference"),
     "key_file": ("CASE_AUDIT_KEY_FILE", "data/secrets/pseudonym.key"),
+    # resolved now so flag and variable are part of the contract; no feed is written yet
+    "feeds_dir": ("CASE_AUDIT_FEEDS_DIR", "data/feeds"),
 }
 
 
@@ -36,6 +38,7 @@ class Settings:
     warehouse: Path
     reference_dir: Path
     key_file: Path
+    feeds_dir: Path
 
     @classmethod
     def resolve(cls, **flags: str | os.PathLike[str] | None) -> Settings:

@@ -42,14 +42,28 @@ ENUM_ALIASES = {
 ENUM_VALUES = {"category": CATEGORIES, "rating": RATINGS, "force_rating": FORCE_RATINGS}
 
 BOOL_SPELLINGS = {
-    "true": "true", "yes": "true", "y": "true", "1": "true",
-    "false": "false", "no": "false", "n": "false", "0": "false",
-}  # fmt: skip
+    "true": "true",
+    "yes": "true",
+    "y": "true",
+    "1": "true",
+    "false": "false",
+    "no": "false",
+    "n": "false",
+    "0": "false",
+}
 
 CUSTODY_REQUIRED = ("charged", "bail_refused", "detained_until_court")
 CUSTODY_ONLY = (*CUSTODY_REQUIRED, "la_accommodation_requested")
 BOOL_COLUMNS = ("referred_back", *CUSTODY_ONLY, "cse_risk_assessed")
-REQUIRED = ("inspection_id", "force", "case_ref", "category", "audit_date", "rating", "referred_back")
+REQUIRED = (
+    "inspection_id",
+    "force",
+    "case_ref",
+    "category",
+    "audit_date",
+    "rating",
+    "referred_back",
+)
 TEXT_LIMITS = {"force": 200, "area": 200}
 
 # input columns in contract order; case_audits replaces case_ref with case_key
@@ -95,46 +109,100 @@ def _one_of(values: tuple[str, ...]) -> str:
 
 RULES: tuple[Rule, ...] = (
     # whole-file refusals
-    Rule("file_unreadable", (), "The file cannot be read as a table; save it as UTF-8 CSV, "
-         "XLSX or Parquet and send it again.", "file"),
-    Rule("file_no_rows", (), "The file has no data rows; add the cases below the header row.",
-         "file"),
-    Rule("file_missing_columns", REQUIRED, "Required columns are missing; add them to the "
-         "header row (see the data dictionary).", "file"),
-    Rule("file_duplicate_columns", (), "Two columns have the same name once spaces, hyphens and "
-         "case are ignored; keep one of them.", "file"),
-    Rule("file_identifier_column", (), "The file has a column that looks like a direct "
-         "identifier; remove it and send the file again. Nothing of this file was stored.",
-         "file"),
+    Rule(
+        "file_unreadable",
+        (),
+        "The file cannot be read as a table; save it as UTF-8 CSV, "
+        "XLSX or Parquet and send it again.",
+        "file",
+    ),
+    Rule(
+        "file_no_rows", (), "The file has no data rows; add the cases below the header row.", "file"
+    ),
+    Rule(
+        "file_missing_columns",
+        REQUIRED,
+        "Required columns are missing; add them to the header row (see the data dictionary).",
+        "file",
+    ),
+    Rule(
+        "file_duplicate_columns",
+        (),
+        "Two columns have the same name once spaces, hyphens and "
+        "case are ignored; keep one of them.",
+        "file",
+    ),
+    Rule(
+        "file_identifier_column",
+        (),
+        "The file has a column that looks like a direct "
+        "identifier; remove it and send the file again. Nothing of this file was stored.",
+        "file",
+    ),
     # row rules
     Rule("required_missing", REQUIRED, "A value is required here; fill it in."),
-    Rule("inspection_id_format", ("inspection_id",), "Use 3-64 characters of letters, digits, "
-         "'_', '.' or '-', e.g. MPS-NCPI-2016."),
-    Rule("case_ref_format", ("case_ref",), "Use the pseudonymous reference: 3-64 characters of "
-         "letters, digits, '_' or '-'."),
-    Rule("text_too_long", tuple(TEXT_LIMITS), f"Keep this text to at most "
-         f"{max(TEXT_LIMITS.values())} characters."),
+    Rule(
+        "inspection_id_format",
+        ("inspection_id",),
+        "Use 3-64 characters of letters, digits, '_', '.' or '-', e.g. MPS-NCPI-2016.",
+    ),
+    Rule(
+        "case_ref_format",
+        ("case_ref",),
+        "Use the pseudonymous reference: 3-64 characters of letters, digits, '_' or '-'.",
+    ),
+    Rule(
+        "text_too_long",
+        tuple(TEXT_LIMITS),
+        f"Keep this text to at most {max(TEXT_LIMITS.values())} characters.",
+    ),
     Rule("category_unknown", ("category",), f"Use one of: {_one_of(CATEGORIES)}."),
     Rule("rating_unknown", ("rating",), f"Use one of: {_one_of(RATINGS)} (or RI)."),
-    Rule("force_rating_unknown", ("force_rating",), f"Use one of: {_one_of(FORCE_RATINGS)}, "
-         "or leave it empty."),
+    Rule(
+        "force_rating_unknown",
+        ("force_rating",),
+        f"Use one of: {_one_of(FORCE_RATINGS)}, or leave it empty.",
+    ),
     Rule("bool_invalid", BOOL_COLUMNS, "Use true/false, yes/no, y/n or 1/0."),
-    Rule("audit_date_invalid", ("audit_date",), "Write the date as YYYY-MM-DD (or use an Excel "
-         "date cell)."),
+    Rule(
+        "audit_date_invalid",
+        ("audit_date",),
+        "Write the date as YYYY-MM-DD (or use an Excel date cell).",
+    ),
     Rule("audit_date_future", ("audit_date",), "The audit date is after today; correct it."),
     Rule("missing_episodes_invalid", ("missing_episodes",), "Use a whole number of 1 or more."),
-    Rule("custody_field_missing", CUSTODY_REQUIRED, "Custody cases need charged, bail_refused "
-         "and detained_until_court; fill this in."),
-    Rule("custody_field_not_applicable", CUSTODY_ONLY, "Only custody cases have this field; "
-         "empty it or correct the category."),
-    Rule("missing_episodes_missing", ("missing_episodes",), "missing_absent cases need the "
-         "number of missing episodes; fill it in."),
-    Rule("missing_episodes_not_applicable", ("missing_episodes",), "Only missing_absent cases "
-         "have missing_episodes; empty it or correct the category."),
-    Rule("force_mismatch", ("force",), "Every row of one inspection_id must name the same force "
-         "as most of its rows; correct the force or the inspection_id."),
-    Rule("duplicate_case_ref", ("case_ref",), "This case_ref appears more than once in its "
-         "inspection, so every copy is held back; keep one row per case."),
+    Rule(
+        "custody_field_missing",
+        CUSTODY_REQUIRED,
+        "Custody cases need charged, bail_refused and detained_until_court; fill this in.",
+    ),
+    Rule(
+        "custody_field_not_applicable",
+        CUSTODY_ONLY,
+        "Only custody cases have this field; empty it or correct the category.",
+    ),
+    Rule(
+        "missing_episodes_missing",
+        ("missing_episodes",),
+        "missing_absent cases need the number of missing episodes; fill it in.",
+    ),
+    Rule(
+        "missing_episodes_not_applicable",
+        ("missing_episodes",),
+        "Only missing_absent cases have missing_episodes; empty it or correct the category.",
+    ),
+    Rule(
+        "force_mismatch",
+        ("force",),
+        "Every row of one inspection_id must name the same force "
+        "as most of its rows; correct the force or the inspection_id.",
+    ),
+    Rule(
+        "duplicate_case_ref",
+        ("case_ref",),
+        "This case_ref appears more than once in its "
+        "inspection, so every copy is held back; keep one row per case.",
+    ),
 )
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 
@@ -224,7 +292,9 @@ def parse_check_label(label: str) -> tuple[str, str | None]:
 def _column_checks(column: str, run_date: dt.date) -> list[pa.Check]:
     checks: list[pa.Check] = []
     if column == "inspection_id":
-        checks.append(pa.Check.str_matches(INSPECTION_ID_PATTERN + r"\Z", error="inspection_id_format"))
+        checks.append(
+            pa.Check.str_matches(INSPECTION_ID_PATTERN + r"\Z", error="inspection_id_format")
+        )
     if column == "case_ref":
         checks.append(pa.Check.str_matches(CASE_REF_PATTERN + r"\Z", error="case_ref_format"))
     if column in TEXT_LIMITS:
@@ -245,13 +315,19 @@ def _frame_checks() -> list[pa.Check]:
     pairs: list[tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = [
         *[("custody_field_missing", c, _required_when(c, "custody")) for c in CUSTODY_REQUIRED],
         *[("custody_field_not_applicable", c, _empty_unless(c, "custody")) for c in CUSTODY_ONLY],
-        ("missing_episodes_missing", "missing_episodes",
-         _required_when("missing_episodes", "missing_absent")),
-        ("missing_episodes_not_applicable", "missing_episodes",
-         _empty_unless("missing_episodes", "missing_absent")),
+        (
+            "missing_episodes_missing",
+            "missing_episodes",
+            _required_when("missing_episodes", "missing_absent"),
+        ),
+        (
+            "missing_episodes_not_applicable",
+            "missing_episodes",
+            _empty_unless("missing_episodes", "missing_absent"),
+        ),
         ("force_mismatch", "force", _force_agrees),
         ("duplicate_case_ref", "case_ref", _unique_case_ref),
-    ]  # fmt: skip
+    ]
     return [pa.Check(fn, ignore_na=False, error=check_label(code, col)) for code, col, fn in pairs]
 
 

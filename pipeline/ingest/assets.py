@@ -1,6 +1,5 @@
 """Ingest asset: every accepted file below the input folder, read once into staging."""
 
-
 from pathlib import Path
 
 import dagster as dg
@@ -22,7 +21,9 @@ REPORT_COLUMNS = ["source_file", "sha256", "status", "rows_read", "rule", "messa
         "identifier-like columns refused whole). Input files are never changed."
     ),
 )
-def case_files(context: dg.AssetExecutionContext, case_audit: CaseAuditResource) -> dg.MaterializeResult:
+def case_files(
+    context: dg.AssetExecutionContext, case_audit: CaseAuditResource
+) -> dg.MaterializeResult:
     input_dir = Path(case_audit.input_dir)
     paths = find_input_files(input_dir)
     rows, reports = read_case_files(paths, root=input_dir)

@@ -32,8 +32,10 @@ class FileReport:
 def find_input_files(input_dir: Path) -> list[Path]:
     """Accepted files anywhere below `input_dir`, in a stable order; hidden files skipped."""
     if not input_dir.is_dir():
-        raise CaseAuditError(f"input folder {input_dir} does not exist; create it or set "
-                             "--input / CASE_AUDIT_INPUT_DIR.")
+        raise CaseAuditError(
+            f"input folder {input_dir} does not exist; create it or set "
+            "--input / CASE_AUDIT_INPUT_DIR."
+        )
     return sorted(
         path
         for path in input_dir.rglob("*")
@@ -68,8 +70,10 @@ def shape_table(table: RawTable) -> tuple[pd.DataFrame, list[str]]:
     frame["source_row"] = table.source_row.to_numpy()
     frame = frame[frame[list(COLUMNS)].notna().any(axis=1)]
     if frame.empty:
-        raise FileRefused("file_no_rows", "the file has a header but no data rows; add the cases "
-                          "below the header row.")
+        raise FileRefused(
+            "file_no_rows",
+            "the file has a header but no data rows; add the cases below the header row.",
+        )
     return frame.reset_index(drop=True), list(plan.dropped)
 
 
@@ -91,11 +95,13 @@ def read_case_file(path: Path, name: str) -> tuple[pd.DataFrame | None, FileRepo
     return frame, report
 
 
-def read_case_files(paths: list[Path], root: Path | None = None) -> tuple[pd.DataFrame, list[FileReport]]:
+def read_case_files(
+    paths: list[Path], root: Path | None = None
+) -> tuple[pd.DataFrame, list[FileReport]]:
     """All rows of all readable files, and one report per file (refused ones included)."""
     frames, reports = [], []
     for path in paths:
-        name = path.relative_to(root).as_posix() if root else path.name
+        name = path.relative_to(root).as_posix() if root else str(path)
         frame, report = read_case_file(path, name)
         reports.append(report)
         if frame is not None:

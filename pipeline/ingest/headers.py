@@ -11,17 +11,58 @@ from schemas.case_audit import COLUMNS, REQUIRED
 
 # A column is refused when its compacted name (letters and digits only) is one of these ...
 _IDENTIFIER_NAMES = {
-    "name", "names", "firstname", "forename", "forenames", "surname", "lastname", "familyname",
-    "fullname", "givenname", "middlename", "childname", "dob", "dateofbirth", "birthdate",
-    "birthday", "address", "homeaddress", "postcode", "postalcode", "zipcode", "nhsnumber",
-    "nhsno", "upn", "uniquepupilnumber", "ninumber", "nino", "nationalinsurancenumber",
-    "phone", "phonenumber", "telephone", "mobile", "email", "emailaddress",
-}  # fmt: skip
+    "name",
+    "names",
+    "firstname",
+    "forename",
+    "forenames",
+    "surname",
+    "lastname",
+    "familyname",
+    "fullname",
+    "givenname",
+    "middlename",
+    "childname",
+    "dob",
+    "dateofbirth",
+    "birthdate",
+    "birthday",
+    "address",
+    "homeaddress",
+    "postcode",
+    "postalcode",
+    "zipcode",
+    "nhsnumber",
+    "nhsno",
+    "upn",
+    "uniquepupilnumber",
+    "ninumber",
+    "nino",
+    "nationalinsurancenumber",
+    "phone",
+    "phonenumber",
+    "telephone",
+    "mobile",
+    "email",
+    "emailaddress",
+}
 # ... or when any of its words is one of these.
 _IDENTIFIER_WORDS = {
-    "name", "names", "forename", "forenames", "surname", "dob", "address", "postcode",
-    "phone", "telephone", "mobile", "email", "nhs", "upn",
-}  # fmt: skip
+    "name",
+    "names",
+    "forename",
+    "forenames",
+    "surname",
+    "dob",
+    "address",
+    "postcode",
+    "phone",
+    "telephone",
+    "mobile",
+    "email",
+    "nhs",
+    "upn",
+}
 
 
 def normalise_header(header: object) -> str:

@@ -45,8 +45,9 @@ def decode_text(data: bytes, path: Path) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise _unreadable(
-            path, f"byte 0x{data[exc.start]:02x} at position {exc.start} is neither UTF-8 nor "
-            "Windows-1252 text"
+            path,
+            f"byte 0x{data[exc.start]:02x} at position {exc.start} is neither UTF-8 nor "
+            "Windows-1252 text",
         ) from None
 
 
@@ -66,7 +67,9 @@ def read_csv(path: Path) -> RawTable:
             quoting=csv.QUOTE_MINIMAL,
         )
     except pd.errors.EmptyDataError:
-        raise FileRefused("file_no_rows", "the file is empty; add a header row and cases.") from None
+        raise FileRefused(
+            "file_no_rows", "the file is empty; add a header row and cases."
+        ) from None
     except pd.errors.ParserError as exc:
         raise _unreadable(path, f"it is not a regular comma-separated table ({exc})") from None
     headers = frame.iloc[0].tolist()
@@ -95,7 +98,9 @@ def read_xlsx(path: Path) -> RawTable:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
-        raise _unreadable(path, f"it is not a readable Excel workbook ({type(exc).__name__})") from None
+        raise _unreadable(
+            path, f"it is not a readable Excel workbook ({type(exc).__name__})"
+        ) from None
     try:
         sheets = {name.strip().lower(): name for name in workbook.sheetnames}
         sheet = workbook[sheets.get(EXCEL_SHEET, workbook.sheetnames[0])]
@@ -141,7 +146,9 @@ def read_parquet(path: Path) -> RawTable:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a file that is not Parquet
-        raise _unreadable(path, f"it is not a readable Parquet file ({type(exc).__name__})") from None
+        raise _unreadable(
+            path, f"it is not a readable Parquet file ({type(exc).__name__})"
+        ) from None
     headers = [str(c) for c in frame.columns]
     body = pd.DataFrame(
         {i: _parquet_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])},

@@ -5,7 +5,6 @@ hold the old file keep reading the old file; new connections see the new one. A 
 fails or is killed before this point leaves the published warehouse as it was.
 """
 
-
 import os
 import shutil
 from pathlib import Path

@@ -1,6 +1,5 @@
 """Reconcile assets: published figures and press claims next to the computed ones."""
 
-
 from pipeline.warehouse.assets import sql_table_asset
 
 published_reconciliation = sql_table_asset(

@@ -1,13 +1,31 @@
 """Every published figure must reconcile with the one computed from the case-level data."""
 
-
 import dagster as dg
 import duckdb
+import pandas as pd
 
 from pipeline.metadata import markdown_table
 from pipeline.resources import CaseAuditResource
 
 FAILING_STATUSES = ("differs", "metric_unknown", "nothing_to_compare")
+
+
+def describe_figure(numerator: object, denominator: object, pct: object) -> str:
+    """`278/374`, `?/132 76%`: a figure as people read it, unknown parts as `?`."""
+
+    def show(value: object) -> str:
+        return "?" if pd.isna(value) else f"{value:g}" if isinstance(value, float) else str(value)
+
+    text = f"{show(numerator)}/{show(denominator)}"
+    return text if pd.isna(pct) else f"{text} {show(pct)}%"
+
+
+def _describe_disagreement(row: object) -> str:
+    published = describe_figure(
+        row.published_numerator, row.published_denominator, row.published_pct
+    )
+    computed = describe_figure(row.computed_numerator, row.computed_denominator, row.computed_pct)
+    return f"{row.inspection_id} {row.metric} ({row.status}): published {published}, computed {computed}"
 
 
 def figures_reconcile(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
@@ -20,12 +38,6 @@ def figures_reconcile(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
     failing = table[table["status"].isin(FAILING_STATUSES)]
     not_loaded = table[table["status"].eq("inspection_not_loaded")]
 
-    def value(numerator: object, denominator: object, pct: object) -> str:
-        parts = [f"{numerator}/{denominator}" if numerator == numerator else f"?/{denominator}"]
-        if pct == pct and pct is not None:
-            parts.append(f"{pct:g}%")
-        return " ".join(parts)
-
     if failing.empty:
         description = f"{(table['status'] == 'matches').sum()} published figure(s) reconcile"
         if len(not_loaded):
@@ -34,10 +46,7 @@ def figures_reconcile(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
             )
     else:
         description = "published figures do not reconcile: " + "; ".join(
-            f"{r.inspection_id} {r.metric} ({r.status}): published "
-            f"{value(r.published_numerator, r.published_denominator, r.published_pct)}, computed "
-            f"{value(r.computed_numerator, r.computed_denominator, r.computed_pct)}"
-            for r in failing.itertuples()
+            _describe_disagreement(r) for r in failing.itertuples()
         )
     return dg.AssetCheckResult(
         passed=failing.empty,

@@ -4,7 +4,6 @@ One step writes the three tables that must agree with each other: `case_audits` 
 rows, pseudonymised), `rejected_rows` (reasons) and `file_loads` (per-file accounting).
 """
 
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,8 +27,13 @@ TABLES = {
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(name, group_name="validate", description=text, deps=["case_files"],
-                     kinds={"pandera", "duckdb"})
+        dg.AssetSpec(
+            name,
+            group_name="validate",
+            description=text,
+            deps=["case_files"],
+            kinds={"pandera", "duckdb"},
+        )
         for name, text in TABLES.items()
     ],
 )

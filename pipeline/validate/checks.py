@@ -1,6 +1,5 @@
 """Row conservation: every row read is either loaded or quarantined, per file."""
 
-
 import dagster as dg
 import duckdb
 
@@ -26,7 +25,8 @@ def rows_conserved(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
     description = (
         f"{len(broken)} file(s) lose or invent rows: "
         + "; ".join(
-            f"{r.source_file}: read {r.rows_read}, loaded {r.rows_loaded}, rejected {r.rows_rejected}"
+            f"{r.source_file}: read {r.rows_read}, loaded {r.rows_loaded}, "
+            f"rejected {r.rows_rejected}"
             for r in broken.itertuples()
         )
         if len(broken)

@@ -1,6 +1,5 @@
 """Warehouse assets: the derived tables, each built by its own file in sql/."""
 
-
 import dagster as dg
 
 from pipeline.metadata import table_metadata
@@ -22,8 +21,13 @@ def sql_table_asset(
     file below the reference folder.
     """
 
-    @dg.asset(name=name, group_name=group_name, deps=deps, description=description,
-              kinds={"duckdb", "sql"})
+    @dg.asset(
+        name=name,
+        group_name=group_name,
+        deps=deps,
+        description=description,
+        kinds={"duckdb", "sql"},
+    )
     def _asset(case_audit: CaseAuditResource) -> dg.MaterializeResult:
         with case_audit.connect() as conn:
             for variable, file_name in (variables or {}).items():

@@ -1,0 +1,167 @@
+"""`case-audit run | check | rules`: the command line of the data contract.
+
+Data and configuration problems are printed as plain sentences naming file, row and column;
+a traceback only ever means a bug in case-audit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import CaseAuditError
+from pipeline.settings import Settings
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _print_table(frame: pd.DataFrame) -> None:
+    if frame.empty:
+        print("  (none)")
+    else:
+        print(frame.astype(object).where(frame.notna(), "").to_string(index=False))
+
+
+# ---------------------------------------------------------------- run
+
+
+def report_warehouse(path: Path) -> None:
+    """Print the headline figures, reconciliation, claims and quarantine of a warehouse."""
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as conn:
+        loads = conn.execute(
+            "SELECT source_file, status, rows_read, rows_loaded, rows_rejected, message "
+            "FROM file_loads ORDER BY source_file"
+        ).df()
+        headline = conn.execute(
+            "SELECT inspection_id, force, metric, numerator, denominator, pct "
+            "FROM headline_figures ORDER BY inspection_id, metric_order"
+        ).df()
+        reconciliation = conn.execute(
+            "SELECT inspection_id, metric, published_numerator AS pub_num, "
+            "published_denominator AS pub_den, published_pct AS pub_pct, "
+            "computed_numerator AS num, computed_denominator AS den, computed_pct AS pct, status "
+            "FROM published_reconciliation ORDER BY inspection_id, metric"
+        ).df()
+        claims = conn.execute(
+            "SELECT inspection_id, metric, comparator, claimed_pct, computed_pct, holds, wording "
+            "FROM claim_checks ORDER BY inspection_id, metric"
+        ).df()
+        quarantine = conn.execute(
+            "SELECT rule, column_name, count(*) AS reasons, count(DISTINCT (source_file, "
+            "source_row)) AS rows FROM rejected_rows GROUP BY ALL ORDER BY rows DESC, rule"
+        ).df()
+
+    print("Files")
+    _print_table(loads)
+    for (inspection, force), figures in headline.groupby(["inspection_id", "force"], sort=True):
+        print(f"\nHeadline figures: {inspection} ({force})")
+        _print_table(figures.drop(columns=["inspection_id", "force"]))
+    print("\nPublished figures, reconciled")
+    _print_table(reconciliation)
+    print("\nPublished claims")
+    _print_table(claims)
+    print("\nQuarantined rows by rule (details: table rejected_rows)")
+    _print_table(quarantine)
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from pipeline.runner import run_pipeline
+
+    settings = Settings.resolve(
+        input_dir=args.input, warehouse=args.warehouse, feeds_dir=args.feeds
+    )
+    print(f"case-audit: input {settings.input_dir} -> warehouse {settings.warehouse}")
+    outcome = run_pipeline(settings, quiet=not args.verbose)
+    if not outcome.success:
+        print(f"\nRun {outcome.run_id} FAILED; the published warehouse was not changed.")
+        for problem in outcome.problems or ["see the Dagster log above (run with --verbose)"]:
+            print(f"  - {problem}")
+        return EXIT_PROBLEMS
+    print(f"Run {outcome.run_id} succeeded; published {settings.warehouse}\n")
+    report_warehouse(settings.warehouse)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- check
+
+
+def command_check(args: argparse.Namespace) -> int:
+    from pipeline.validate.report import check_paths
+
+    problems = check_paths([Path(p) for p in args.files], today=dt.date.today())
+    for line in problems.lines:
+        print(line)
+    print(
+        f"\n{problems.files} file(s), {problems.rows} row(s): {problems.refused} file(s) "
+        f"refused, {problems.rejected_rows} row(s) would be quarantined."
+    )
+    return EXIT_PROBLEMS if problems.refused or problems.rejected_rows else EXIT_OK
+
+
+# ---------------------------------------------------------------- rules
+
+
+def command_rules(_: argparse.Namespace) -> int:
+    from schemas.case_audit import RULES
+
+    for level, title in (("file", "File refusals"), ("row", "Row rules")):
+        print(f"{title}:")
+        for rule in (r for r in RULES if r.level == level):
+            print(f"  {rule.code:<32} columns: {', '.join(rule.columns) or '(whole file)'}")
+            print(f"  {'':<32} {rule.message}")
+        print()
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="case-audit",
+        description="Validated, reproducible figures from child-protection case-file audits.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="materialise every asset and print the headline figures")
+    run.add_argument("--input", help="input folder (env CASE_AUDIT_INPUT_DIR)")
+    run.add_argument("--warehouse", help="DuckDB file to publish (env CASE_AUDIT_WAREHOUSE)")
+    run.add_argument(
+        "--feeds",
+        help="folder for dashboard feeds (env CASE_AUDIT_FEEDS_DIR); reserved: this version "
+        "publishes no feeds yet",
+    )
+    run.add_argument("--verbose", action="store_true", help="show Dagster's own log")
+    run.set_defaults(handler=command_run)
+
+    check = commands.add_parser("check", help="validate files without loading them")
+    check.add_argument("files", nargs="+", help="files or folders to check")
+    check.set_defaults(handler=command_check)
+
+    rules = commands.add_parser("rules", help="print the validation rule catalogue")
+    rules.set_defaults(handler=command_rules)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except CaseAuditError as problem:
+        print(f"case-audit: {problem}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""What a data provider reads: one line per problem, naming file, row, column and rule.
+
+`case-audit check` prints these lines; `rejected_rows` stores the same fields and message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import CaseAuditError
+from pipeline.ingest.files import FileReport, find_input_files, read_case_files
+from pipeline.ingest.readers import ACCEPTED_SUFFIXES
+from pipeline.validate.quarantine import validate_rows
+
+
+def describe_reason(reason: pd.Series) -> str:
+    """`file row N, column C [rule]: message (value: 'v')` for one quarantine reason."""
+    value = "" if pd.isna(reason["value"]) else f" (value: {reason['value']!r})"
+    return (
+        f"{reason['source_file']} row {reason['source_row']}, column {reason['column_name']} "
+        f"[{reason['rule']}]: {reason['message']}{value}"
+    )
+
+
+def describe_refusal(report: FileReport) -> str:
+    return f"{report.source_file}: file refused [{report.rule}]: {report.message}"
+
+
+@dataclass
+class CheckReport:
+    files: int = 0
+    rows: int = 0
+    refused: int = 0
+    rejected_rows: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(find_input_files(path))
+        elif not path.is_file():
+            raise CaseAuditError(f"{path}: no such file or folder.")
+        elif path.suffix.lower() not in ACCEPTED_SUFFIXES:
+            raise CaseAuditError(
+                f"{path}: not an accepted file type; use {', '.join(ACCEPTED_SUFFIXES)}."
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def check_paths(paths: list[Path], today: dt.date) -> CheckReport:
+    """Validate files together (duplicates are found across them) without storing anything."""
+    files = _expand(paths)
+    rows, reports = read_case_files(files)
+    validation = validate_rows(rows, today)
+    report = CheckReport(
+        files=len(reports),
+        rows=len(rows),
+        refused=sum(r.status == "refused" for r in reports),
+        rejected_rows=validation.rejected_row_count,
+    )
+    report.lines += [describe_refusal(r) for r in reports if r.status == "refused"]
+    report.lines += [f"{r.source_file}: {r.message}" for r in reports if r.dropped_columns]
+    report.lines += [describe_reason(reason) for _, reason in validation.reasons.iterrows()]
+    return report

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.settings import PROJECT_DIR
+
+SAMPLE_DIR = PROJECT_DIR / "data" / "incoming"
+REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's CASE_AUDIT_* settings; a fixed pseudonym key."""
+    for name in list(os.environ):
+        if name.startswith("CASE_AUDIT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CASE_AUDIT_PSEUDONYM_KEY", "test-pseudonym-key")
+
+
+@pytest.fixture
+def sample_input(tmp_path: Path) -> Path:
+    """A private copy of the shipped sample, safe to add files to."""
+    target = tmp_path / "incoming"
+    shutil.copytree(SAMPLE_DIR, target)
+    return target

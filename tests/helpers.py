@@ -1,0 +1,70 @@
+"""Small builders for hand-made case rows and files used across the tests."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from schemas.case_audit import COLUMNS
+
+RUN_DATE = dt.date(2026, 11, 29)
+
+
+def case(**overrides: object) -> dict[str, object]:
+    """One valid raw row (text as a provider writes it) of a fictional force."""
+    row: dict[str, object] = {
+        "inspection_id": "NWC-CP-2025",
+        "force": "Northwold Constabulary",
+        "case_ref": "NW-0001",
+        "area": "Harbourside",
+        "category": "domestic_abuse",
+        "audit_date": "2025-03-04",
+        "rating": "good",
+        "referred_back": "no",
+        "force_rating": None,
+        "charged": None,
+        "bail_refused": None,
+        "detained_until_court": None,
+        "la_accommodation_requested": None,
+        "missing_episodes": None,
+        "cse_risk_assessed": None,
+    }
+    row.update(overrides)
+    return row
+
+
+def custody_case(**overrides: object) -> dict[str, object]:
+    values = {
+        "category": "custody",
+        "charged": "yes",
+        "bail_refused": "yes",
+        "detained_until_court": "yes",
+    }
+    return case(**{**values, **overrides})
+
+
+def missing_case(**overrides: object) -> dict[str, object]:
+    return case(**{"category": "missing_absent", "missing_episodes": "2", **overrides})
+
+
+def rows_frame(rows: list[dict[str, object]], source_file: str = "test.csv") -> pd.DataFrame:
+    """The frame ingest would produce for `rows` (all text, NaN for empty)."""
+    frame = pd.DataFrame(rows, columns=list(COLUMNS)).astype(str).replace({"None": None})
+    frame = frame.astype({c: str for c in COLUMNS})
+    frame.insert(0, "source_file", source_file)
+    frame["source_row"] = range(2, len(frame) + 2)
+    return frame
+
+
+def write_csv(path: Path, rows: list[dict[str, object]], columns: list[str] | None = None) -> Path:
+    columns = columns or list(COLUMNS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return path

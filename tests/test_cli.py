@@ -1,0 +1,114 @@
+"""The console script end to end, as a user runs it (a real subprocess)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.cli import main
+from pipeline.settings import PROJECT_DIR, Settings
+from schemas.case_audit import RULES
+from tests.helpers import case, write_csv
+
+CLI = [sys.executable, "-m", "pipeline.cli"]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    return subprocess.run(
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        cwd=cwd or PROJECT_DIR,
+    )
+
+
+def test_run_on_the_sample_prints_the_published_figures(tmp_path: Path, sample_input: Path) -> None:
+    warehouse = tmp_path / "out" / "case_audit.duckdb"
+    done = run_cli("run", "--input", str(sample_input), "--warehouse", str(warehouse))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    out = done.stdout
+    assert "Headline figures: MPS-NCPI-2016 (Metropolitan Police Service)" in out
+    for line in (
+        "cases_audited        374          374 100.0",
+        "cases_not_good        278          374  74.3",
+        "cases_referred_back         38          374  10.2",
+        "missing_good          2           38   5.3",
+        "custody_detained_after_charge         39           40  97.5",
+    ):
+        assert line.split() == next(
+            lo.split() for lo in out.splitlines() if lo.split()[:1] == line.split()[:1]
+        )
+    assert out.count(" matches") == 8
+    assert "278 out of 374 (more than 75%)" in out
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM case_audits").fetchone() == (374,)
+
+
+def test_environment_is_used_when_no_flag(tmp_path: Path, sample_input: Path) -> None:
+    warehouse = tmp_path / "env.duckdb"
+    done = run_cli(
+        "run",
+        env={"CASE_AUDIT_INPUT_DIR": str(sample_input), "CASE_AUDIT_WAREHOUSE": str(warehouse)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert warehouse.exists()
+
+
+def test_run_with_missing_input_folder_is_a_clear_failure(tmp_path: Path) -> None:
+    done = run_cli("run", "--input", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w"))
+    assert done.returncode == 1
+    assert "does not exist" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not (tmp_path / "w").exists()
+
+
+def test_check_names_file_row_and_column(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path = write_csv(tmp_path / "bad.csv", [case(), case(case_ref="NW-0002", rating="superb")])
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path} row 3, column rating [rating_unknown]: Use one of:" in out
+    assert "(value: 'superb')" in out
+    assert "1 row(s) would be quarantined" in out
+    assert not (tmp_path / "bad.csv.duckdb").exists()  # nothing loaded anywhere
+
+
+def test_check_passes_clean_sample(capsys: pytest.CaptureFixture) -> None:
+    assert main(["check", str(PROJECT_DIR / "data" / "incoming")]) == 0
+    assert "2 file(s), 374 row(s): 0 file(s) refused, 0 row(s)" in capsys.readouterr().out
+
+
+def test_check_reports_refused_file(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path = write_csv(tmp_path / "names.csv", [case()], [*case().keys(), "Surname"])
+    assert main(["check", str(path)]) == 1
+    assert "file refused [file_identifier_column]: column 'Surname'" in capsys.readouterr().out
+
+
+def test_check_unknown_path_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["check", str(tmp_path / "x.csv")]) == 1
+    assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_rules_prints_every_rule(capsys: pytest.CaptureFixture) -> None:
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    for rule in RULES:
+        assert rule.code in out
+        assert rule.message in out
+
+
+def test_settings_flag_beats_environment_beats_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings.resolve().input_dir == PROJECT_DIR / "data" / "incoming"
+    assert Settings.resolve().warehouse == PROJECT_DIR / "data/warehouse/case_audit.duckdb"
+    monkeypatch.setenv("CASE_AUDIT_INPUT_DIR", "elsewhere/in")
+    assert Settings.resolve().input_dir == PROJECT_DIR / "elsewhere" / "in"  # project-relative
+    assert Settings.resolve(input_dir="/abs/in").input_dir == Path("/abs/in")
+    monkeypatch.chdir("/")
+    assert Settings.resolve().input_dir == PROJECT_DIR / "elsewhere" / "in"

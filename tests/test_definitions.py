@@ -1,0 +1,65 @@
+"""The code location that `dagster dev -w workspace.yaml` loads."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import dagster as dg
+import yaml
+
+from pipeline.settings import PROJECT_DIR
+
+EXPECTED_GROUPS = {
+    "case_files": "ingest",
+    "case_audits": "validate",
+    "rejected_rows": "validate",
+    "file_loads": "validate",
+    "ratings_by_category": "warehouse",
+    "ratings_by_area": "warehouse",
+    "headline_figures": "warehouse",
+    "published_reconciliation": "reconcile",
+    "claim_checks": "reconcile",
+    "published_warehouse": "publish",
+}
+
+
+def workspace_module() -> str:
+    workspace = yaml.safe_load((PROJECT_DIR / "workspace.yaml").read_text())
+    return workspace["load_from"][0]["python_module"]["module_name"]
+
+
+def test_definitions_load_from_the_workspace_module() -> None:
+    module = importlib.import_module(workspace_module())
+    defs: dg.Definitions = module.defs
+    graph = defs.resolve_asset_graph()
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups == EXPECTED_GROUPS
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).description, key
+    checks = {key.name for key in graph.asset_check_keys}
+    assert checks == {"file_loads_rows_conserved", "published_figures_reconcile"}
+    assert defs.resolve_job_def("case_audit_job") is not None
+    # the graph reads ingest -> validate -> warehouse -> reconcile -> publish
+    parents = {
+        k.to_user_string(): {p.to_user_string() for p in graph.get(k).parent_keys}
+        for k in graph.get_all_asset_keys()
+    }
+    assert parents["case_audits"] == {"case_files"}
+    assert parents["headline_figures"] == {"case_audits"}
+    assert parents["published_reconciliation"] == {"headline_figures"}
+    assert "published_reconciliation" in parents["published_warehouse"]
+
+
+def test_dagster_cli_validates_the_workspace() -> None:
+    dagster = PROJECT_DIR / ".venv" / "bin" / "dagster"
+    command = [str(dagster)] if dagster.exists() else [sys.executable, "-m", "dagster"]
+    done = subprocess.run(
+        [*command, "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,286 @@
+"""The whole asset graph, materialised in-process over temporary folders."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from pipeline.definitions import ASSETS, CHECKS
+from pipeline.publish.assets import PUBLISHED_TABLES
+from pipeline.reconcile.checks import figures_reconcile
+from pipeline.resources import CaseAuditResource
+from pipeline.runner import run_pipeline
+from pipeline.settings import Settings
+from pipeline.validate.checks import rows_conserved
+from tests.conftest import REFERENCE_DIR
+from tests.helpers import RUN_DATE, case, custody_case, missing_case, write_csv
+
+# a fictional second force: 4 valid cases and 1 bad row
+NORTHWOLD = [
+    case(case_ref="NW-0001", rating="good", referred_back="no"),
+    case(case_ref="NW-0002", rating="inadequate", referred_back="yes", force_rating="good"),
+    missing_case(case_ref="NW-0003", rating="requires_improvement", force_rating="adequate"),
+    custody_case(case_ref="NW-0004", rating="good"),
+    case(case_ref="NW-0005", rating="superb"),
+]
+
+
+def resource(tmp_path: Path, input_dir: Path, **extra: str) -> CaseAuditResource:
+    settings = Settings.resolve(
+        input_dir=input_dir,
+        warehouse=tmp_path / "warehouse" / "case_audit.duckdb",
+        reference_dir=REFERENCE_DIR,
+        key_file=tmp_path / "secrets" / "key",
+    )
+    return CaseAuditResource.from_settings(settings, run_date=RUN_DATE.isoformat(), **extra)
+
+
+def materialize(res: CaseAuditResource) -> dg.ExecuteInProcessResult:
+    return dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res}, raise_on_error=False)
+
+
+def query(res: CaseAuditResource, sql: str, params: list | None = None) -> pd.DataFrame:
+    with duckdb.connect(res.warehouse, read_only=True) as conn:
+        return conn.execute(sql, params or []).df()
+
+
+def figures(res: CaseAuditResource, inspection: str) -> dict[str, tuple[int, int]]:
+    table = query(
+        res,
+        "SELECT metric, numerator, denominator FROM headline_figures WHERE inspection_id = ?",
+        [inspection],
+    )
+    return {r.metric: (r.numerator, r.denominator) for r in table.itertuples()}
+
+
+def digest(folder: Path) -> dict[str, tuple[str, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_mtime_ns,
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def two_forces(sample_input: Path) -> Path:
+    write_csv(sample_input / "northwold" / "nwc_2025.csv", NORTHWOLD)
+    return sample_input
+
+
+def test_whole_graph_two_forces(tmp_path: Path, two_forces: Path) -> None:
+    before = digest(two_forces)
+    res = resource(tmp_path, two_forces)
+    result = materialize(res)
+    assert result.success
+
+    # every check ran and passed
+    evaluations = result.get_asset_check_evaluations()
+    assert {e.check_name for e in evaluations} == {
+        "file_loads_rows_conserved",
+        "published_figures_reconcile",
+    }
+    assert all(e.passed for e in evaluations)
+
+    # per-inspection figures: the sample reproduces the published counts ...
+    published = pd.read_csv(REFERENCE_DIR / "published_figures.csv").dropna(
+        subset=["published_numerator"]
+    )
+    mps = figures(res, "MPS-NCPI-2016")
+    for row in published.itertuples():
+        assert mps[row.metric] == (row.published_numerator, row.published_denominator)
+    # ... and the fictional force's figures are its own, computed by hand
+    nwc = figures(res, "NWC-CP-2025")
+    assert nwc["cases_audited"] == (4, 4)
+    assert nwc["cases_not_good"] == (2, 4)
+    assert nwc["cases_referred_back"] == (1, 4)
+    assert nwc["missing_not_good"] == (1, 1)
+    assert nwc["custody_detained_after_charge"] == (1, 1)
+    assert nwc["self_assessed_not_good"] == (2, 2)
+
+    loads = query(res, "SELECT * FROM file_loads ORDER BY source_file").set_index("source_file")
+    assert loads.loc[
+        "northwold/nwc_2025.csv", ["rows_read", "rows_loaded", "rows_rejected"]
+    ].tolist() == [5, 4, 1]
+    assert (loads["rows_read"] == loads["rows_loaded"] + loads["rows_rejected"]).all()
+    rejected = query(res, "SELECT * FROM rejected_rows")
+    assert rejected[
+        ["source_file", "source_row", "case_ref", "column_name", "rule"]
+    ].to_numpy().tolist() == [["northwold/nwc_2025.csv", 6, "NW-0005", "rating", "rating_unknown"]]
+
+    # the UI explains every table asset: row count, column schema, preview
+    for key in PUBLISHED_TABLES:
+        metadata = result.asset_materializations_for_node(
+            "validated_cases" if key in ("case_audits", "rejected_rows", "file_loads") else key
+        )
+        entry = next(m for m in metadata if m.asset_key == dg.AssetKey(key)).metadata
+        assert {"dagster/row_count", "dagster/column_schema", "preview"} <= set(entry)
+
+    # the claim "more than 75%" is false, the others hold
+    claims = query(
+        res,
+        "SELECT comparator, claimed_pct, holds FROM claim_checks "
+        "WHERE metric = 'cases_not_good' ORDER BY claimed_pct",
+    )
+    assert claims.to_numpy().tolist() == [[">=", 74.0, True], [">", 75.0, False]]
+
+    assert digest(two_forces) == before  # input files untouched
+
+
+def test_no_case_ref_of_a_loaded_row_reaches_analyst_tables(
+    tmp_path: Path, two_forces: Path
+) -> None:
+    res = resource(tmp_path, two_forces)
+    assert materialize(res).success
+    refs = set(pd.read_csv(two_forces / "mps_ncpi_2016_part1.csv")["case_ref"]) | {"NW-0001"}
+    for table in PUBLISHED_TABLES:
+        if table == "rejected_rows":
+            continue
+        text = query(res, f"SELECT * FROM {table}").astype(str)
+        assert not text.isin(refs).any().any(), table
+    keys = query(res, "SELECT case_key FROM case_audits")["case_key"]
+    assert keys.str.fullmatch(r"[0-9a-f]{64}").all() and keys.is_unique
+
+
+def test_rerun_gives_the_same_tables(tmp_path: Path, two_forces: Path) -> None:
+    res = resource(tmp_path, two_forces)
+    assert materialize(res).success
+    first = {t: query(res, f"SELECT * FROM {t}") for t in PUBLISHED_TABLES}
+    assert materialize(res).success
+    for table in PUBLISHED_TABLES:
+        pd.testing.assert_frame_equal(query(res, f"SELECT * FROM {table}"), first[table])
+
+
+def _alter_first_good_rating(path: Path) -> None:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    target = next(r for r in rows if r["rating"] == "good")
+    target["rating"] = "inadequate"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_altered_rating_fails_reconciliation_and_keeps_old_warehouse(
+    tmp_path: Path, sample_input: Path
+) -> None:
+    res = resource(tmp_path, sample_input)
+    assert materialize(res).success
+    published_before = Path(res.warehouse).read_bytes()
+
+    _alter_first_good_rating(sample_input / "mps_ncpi_2016_part1.csv")
+    result = materialize(res)
+    assert not result.success
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert [e.check_name for e in failed] == ["published_figures_reconcile"]
+    assert "cases_not_good" in failed[0].description
+    assert "published 278/374, computed 279/374" in failed[0].description
+    # the blocking check stopped the publish step: analysts still see the last good build
+    assert Path(res.warehouse).read_bytes() == published_before
+
+
+def test_runner_reports_failures_as_sentences(tmp_path: Path, sample_input: Path) -> None:
+    _alter_first_good_rating(sample_input / "mps_ncpi_2016_part1.csv")
+    settings = Settings.resolve(
+        input_dir=sample_input, warehouse=tmp_path / "w.duckdb", reference_dir=REFERENCE_DIR
+    )
+    outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
+    assert not outcome.success
+    assert any("cases_not_good" in p for p in outcome.problems)
+    assert not any("Traceback" in p for p in outcome.problems)
+    missing = Settings.resolve(input_dir=tmp_path / "nope", warehouse=tmp_path / "w.duckdb")
+    outcome = run_pipeline(missing, quiet=True)
+    assert not outcome.success
+    assert outcome.problems == [
+        f"step case_files failed: input folder {tmp_path / 'nope'} does not exist; create it "
+        "or set --input / CASE_AUDIT_INPUT_DIR."
+    ]
+
+
+def test_identifier_file_refused_and_nothing_of_it_stored(
+    tmp_path: Path, sample_input: Path
+) -> None:
+    marker = "ZZMARKER"
+    write_csv(
+        sample_input / "with_names.csv",
+        [case(case_ref="NW-7777", area=marker, child_name="Jo Bloggs")],
+        [*case().keys(), "child_name"],
+    )
+    res = resource(tmp_path, sample_input)
+    assert materialize(res).success  # one bad file does not stop the others
+    loads = query(res, "SELECT * FROM file_loads WHERE source_file = 'with_names.csv'")
+    assert loads[["status", "rule"]].to_numpy().tolist() == [["refused", "file_identifier_column"]]
+    assert "'child_name'" in loads.loc[0, "message"]
+    for table in PUBLISHED_TABLES:
+        text = query(res, f"SELECT * FROM {table}").astype(str)
+        assert not text.apply(lambda col: col.str.contains(marker + "|Bloggs|NW-7777")).any().any()
+
+
+def test_missing_key_next_to_existing_warehouse_fails(
+    tmp_path: Path, sample_input: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CASE_AUDIT_PSEUDONYM_KEY")
+    res = resource(tmp_path, sample_input)
+    assert materialize(res).success
+    key_file = Path(res.key_file)
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
+    keys = query(res, "SELECT case_key FROM case_audits ORDER BY case_key")
+    assert materialize(res).success  # same key file, same keys
+    pd.testing.assert_frame_equal(query(res, "SELECT case_key FROM case_audits ORDER BY 1"), keys)
+
+    os.remove(key_file)
+    result = materialize(res)
+    assert not result.success
+    assert not key_file.exists()  # no new key silently created over old data
+
+
+def test_checks_as_plain_functions() -> None:
+    with duckdb.connect() as conn:
+        conn.execute(
+            "CREATE TABLE file_loads AS SELECT * FROM (VALUES "
+            "('a.csv', 'loaded', 10, 7, 3), ('b.csv', 'loaded', 5, 4, 0), "
+            "('c.csv', 'refused', 0, 0, 0)) t(source_file, status, rows_read, rows_loaded, "
+            "rows_rejected)"
+        )
+        result = rows_conserved(conn)
+        assert not result.passed
+        assert "b.csv: read 5, loaded 4, rejected 0" in result.description
+        assert "a.csv" not in result.description
+        conn.execute("DELETE FROM file_loads WHERE source_file = 'b.csv'")
+        assert rows_conserved(conn).passed
+
+        conn.execute(
+            "CREATE TABLE published_reconciliation AS SELECT * FROM (VALUES "
+            "('X-1', 'cases_not_good', 278, 374, NULL, 279, 374, 74.6, 'differs'), "
+            "('X-1', 'self_assessed_not_good', NULL, 132, 76, 99, 132, 75.0, 'differs'), "
+            "('X-1', 'cases_audited', 374, 374, NULL, 374, 374, 100.0, 'matches'), "
+            "('Y-1', 'cases_audited', 9, 9, NULL, NULL, NULL, NULL, 'inspection_not_loaded')"
+            ") t(inspection_id, metric, published_numerator, published_denominator, "
+            "published_pct, computed_numerator, computed_denominator, computed_pct, status)"
+        )
+        result = figures_reconcile(conn)
+        assert not result.passed
+        assert "X-1 cases_not_good (differs): published 278/374, computed 279/374" in (
+            result.description
+        )
+        assert (
+            "X-1 self_assessed_not_good (differs): published ?/132 76%, computed "
+            "99/132 75%" in result.description
+        )
+        assert "cases_audited" not in result.description
+        conn.execute("DELETE FROM published_reconciliation WHERE status = 'differs'")
+        result = figures_reconcile(conn)
+        assert result.passed
+        assert "1 not compared" in result.description
