@@ -25,7 +25,8 @@ def _describe_disagreement(row: object) -> str:
         row.published_numerator, row.published_denominator, row.published_pct
     )
     computed = describe_figure(row.computed_numerator, row.computed_denominator, row.computed_pct)
-    return f"{row.inspection_id} {row.metric} ({row.status}): published {published}, computed {computed}"
+    subject = f"{row.inspection_id} {row.metric} ({row.status})"
+    return f"{subject}: published {published}, computed {computed}"
 
 
 def figures_reconcile(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
