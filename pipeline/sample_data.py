@@ -105,7 +105,8 @@ def build_cases(seed: int = SEED) -> pd.DataFrame:
         for i in range(count):
             not_good_rating = "requires_improvement" if rng.random() < 0.6 else "inadequate"
             cases.append(
-                {
+                dict.fromkeys(COLUMNS)
+                | {
                     "inspection_id": INSPECTION_ID,
                     "force": FORCE,
                     "case_ref": f"MPS-{refs[len(cases)]:06X}",
@@ -114,13 +115,6 @@ def build_cases(seed: int = SEED) -> pd.DataFrame:
                     "audit_date": rng.choice(weekdays),
                     "rating": "good" if i < good else not_good_rating,
                     "referred_back": False,
-                    "force_rating": None,
-                    "charged": None,
-                    "bail_refused": None,
-                    "detained_until_court": None,
-                    "la_accommodation_requested": None,
-                    "missing_episodes": None,
-                    "cse_risk_assessed": None,
                 }
             )
     frame = pd.DataFrame(cases, columns=list(COLUMNS))

@@ -15,7 +15,7 @@ RUN_DATE = dt.date(2026, 11, 29)
 
 def case(**overrides: object) -> dict[str, object]:
     """One valid raw row (text as a provider writes it) of a fictional force."""
-    row: dict[str, object] = {
+    row: dict[str, object] = dict.fromkeys(COLUMNS) | {
         "inspection_id": "NWC-CP-2025",
         "force": "Northwold Constabulary",
         "case_ref": "NW-0001",
@@ -24,13 +24,6 @@ def case(**overrides: object) -> dict[str, object]:
         "audit_date": "2025-03-04",
         "rating": "good",
         "referred_back": "no",
-        "force_rating": None,
-        "charged": None,
-        "bail_refused": None,
-        "detained_until_court": None,
-        "la_accommodation_requested": None,
-        "missing_episodes": None,
-        "cse_risk_assessed": None,
     }
     row.update(overrides)
     return row
