@@ -61,6 +61,8 @@ def report_warehouse(path: Path) -> None:
 
     print("Files")
     _print_table(loads)
+    if headline.empty:
+        print("\nHeadline figures\n  (no valid cases loaded)")
     for (inspection, force), figures in headline.groupby(["inspection_id", "force"], sort=True):
         print(f"\nHeadline figures: {inspection} ({force})")
         _print_table(figures.drop(columns=["inspection_id", "force"]))
