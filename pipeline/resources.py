@@ -13,9 +13,11 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from pipeline.errors import CaseAuditError
 from pipeline.settings import Settings
+from pipeline.warehouse.lock import RunLock
 
 
 class CaseAuditResource(dg.ConfigurableResource):
@@ -26,6 +28,22 @@ class CaseAuditResource(dg.ConfigurableResource):
     reference_dir: str
     key_file: str
     run_date: str = ""
+    lock_timeout_seconds: float = 0.0
+
+    _run_lock: RunLock | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Hold the warehouse's run lock for as long as this run's resources live.
+
+        With the in-process executor that is the whole run: a second run started meanwhile
+        fails at once with a clear message (or waits `lock_timeout_seconds`).
+        """
+        self._run_lock = RunLock(self.build_dir / "run.lock").acquire(self.lock_timeout_seconds)
+        os.chmod(self.build_dir, 0o700)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._run_lock is not None:
+            self._run_lock.release()
 
     @classmethod
     def from_settings(cls, settings: Settings, run_date: str = "") -> "CaseAuditResource":

@@ -51,8 +51,12 @@ def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) ->
         if not evaluation.passed
     ]
     for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data is not None:
-            message = _root_message(event.step_failure_data.error)
-            if "blocking asset check" not in message.lower():
-                problems.append(f"step {event.step_key} failed: {message}")
+        error = getattr(event.event_specific_data, "error", None)
+        if error is None:
+            continue
+        message = _root_message(error)
+        if "blocking asset check" in message.lower() or any(message in p for p in problems):
+            continue
+        where = f"step {event.step_key}" if event.step_key else "run"
+        problems.append(f"{where} failed: {message}")
     return RunOutcome(success=result.success, run_id=result.run_id, problems=problems)

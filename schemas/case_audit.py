@@ -85,6 +85,9 @@ COLUMNS = (
     "cse_risk_assessed",
 )
 
+# not an input column: the cells of a row beyond its header, which belong to no column
+EXTRA_CELLS = "extra_cells"
+
 INSPECTION_ID_PATTERN = r"[A-Za-z0-9_.\-]{3,64}"
 CASE_REF_PATTERN = r"[A-Za-z0-9_\-]{3,64}"
 ISO_DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
@@ -141,6 +144,12 @@ RULES: tuple[Rule, ...] = (
     ),
     # row rules
     Rule("required_missing", REQUIRED, "A value is required here; fill it in."),
+    Rule(
+        "extra_cells",
+        (EXTRA_CELLS,),
+        "This row has more cells than the header; check for "
+        "an unquoted comma and put quotes around any cell that contains one.",
+    ),
     Rule(
         "inspection_id_format",
         ("inspection_id",),
@@ -341,6 +350,11 @@ def build_schema(run_date: dt.date) -> pa.DataFrameSchema:
         )
         for name in COLUMNS
     }
+    columns[EXTRA_CELLS] = pa.Column(
+        nullable=True,
+        required=False,
+        checks=[pa.Check(lambda cells: cells.isna(), ignore_na=False, error="extra_cells")],
+    )
     return pa.DataFrameSchema(columns, checks=_frame_checks(), strict=False, name="case_audit")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas.case_audit import COLUMNS
+from schemas.case_audit import COLUMNS, EXTRA_CELLS
 
 RUN_DATE = dt.date(2026, 11, 29)
 
@@ -45,8 +45,9 @@ def missing_case(**overrides: object) -> dict[str, object]:
 
 def rows_frame(rows: list[dict[str, object]], source_file: str = "test.csv") -> pd.DataFrame:
     """The frame ingest would produce for `rows` (all text, NaN for empty)."""
-    frame = pd.DataFrame(rows, columns=list(COLUMNS)).astype(str).replace({"None": None})
-    frame = frame.astype({c: str for c in COLUMNS})
+    columns = [*COLUMNS, EXTRA_CELLS]
+    frame = pd.DataFrame(rows, columns=columns).astype(str).replace({"None": None, "nan": None})
+    frame = frame.astype(dict.fromkeys(columns, str))
     frame.insert(0, "source_file", source_file)
     frame["source_row"] = range(2, len(frame) + 2)
     return frame

@@ -26,6 +26,7 @@ RULE_CASES: dict[str, tuple[list[dict], set[tuple[int, str]]]] = {
         [case(case_ref="NW"), case(case_ref="NW.0001"), case(case_ref="x" * 65)],
         {(0, "case_ref"), (1, "case_ref"), (2, "case_ref")},
     ),
+    "extra_cells": ([case(extra_cells="x | y")], {(0, "extra_cells")}),
     "text_too_long": ([case(area="a" * 201)], {(0, "area")}),
     "category_unknown": ([case(category="burglary")], {(0, "category")}),
     "rating_unknown": ([case(rating="excellent")], {(0, "rating")}),

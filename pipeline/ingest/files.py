@@ -9,11 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import CaseAuditError, FileRefused
-from pipeline.ingest.headers import plan_headers
+from pipeline.ingest.headers import normalise_header, plan_headers
 from pipeline.ingest.readers import ACCEPTED_SUFFIXES, READERS, RawTable
-from schemas.case_audit import COLUMNS
+from schemas.case_audit import COLUMNS, REQUIRED
 
-SOURCE_COLUMNS = ("source_file", "source_row")
+ROW_COLUMNS = ("source_file", *COLUMNS, "extra_cells", "source_row")
+HEADER_SEARCH_ROWS = 10
 
 
 @dataclass
@@ -53,33 +54,72 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _header_hint(table: RawTable) -> str:
+    """Where the header seems to be when row 1 is not it (a title or merged cells above)."""
+    for offset, cells in enumerate(table.body.head(HEADER_SEARCH_ROWS).itertuples(index=False)):
+        names = {normalise_header(c) for c in cells}
+        if set(REQUIRED) <= names:
+            row = int(table.source_row.iloc[offset])
+            return (
+                f" The header seems to be on row {row}: delete the rows above it so the "
+                "header is row 1 (no titles or merged cells above it)."
+            )
+    return ""
+
+
+def _extra_cells(beyond: pd.DataFrame) -> pd.Series:
+    """The non-empty cells beyond the header of each row, joined; missing when none."""
+    missing = pd.Series(pd.NA, index=beyond.index, dtype=str)
+    if beyond.empty:
+        return missing
+    long = beyond.astype(str).rename_axis("row").reset_index().melt(id_vars="row")
+    long = long[long["value"].str.strip().ne("")]
+    if long.empty:
+        return missing
+    joined = long.sort_values(["row", "variable"]).groupby("row")["value"].agg(" | ".join)
+    return joined.reindex(beyond.index).astype(str)
+
+
 def shape_table(table: RawTable) -> tuple[pd.DataFrame, list[str]]:
     """Contract columns only, cells trimmed, empty cells missing, blank rows skipped.
 
-    Returns the frame (every contract column present, plus `source_row`) and the names of
-    the dropped unknown columns. Unknown columns are never copied.
+    Returns the frame (every contract column present, plus `extra_cells` and `source_row`)
+    and the names of the dropped unknown columns. Unknown columns are never copied.
     """
-    plan = plan_headers(table.headers)
-    frame = pd.DataFrame(index=table.body.index)
+    try:
+        plan = plan_headers(table.headers)
+    except FileRefused as refusal:
+        if refusal.rule == "file_missing_columns":
+            refusal.message += _header_hint(table)
+        raise
+    body = table.body
+    frame = pd.DataFrame(index=body.index)
     for name in COLUMNS:
         if name in plan.positions:
-            cells = table.body.iloc[:, plan.positions[name]].astype(str).str.strip()
+            cells = body.iloc[:, plan.positions[name]].astype(str).str.strip()
             frame[name] = cells.where(cells.ne(""))
         else:
-            frame[name] = pd.Series(pd.NA, index=table.body.index, dtype=str)
+            frame[name] = pd.Series(pd.NA, index=body.index, dtype=str)
+    frame["extra_cells"] = _extra_cells(body.iloc[:, plan.width :])
     frame["source_row"] = table.source_row.to_numpy()
-    frame = frame[frame[list(COLUMNS)].notna().any(axis=1)]
+    unnamed_with_data = [
+        f"unnamed column {i + 1}"
+        for i in plan.unnamed
+        if body.iloc[:, i].astype(str).str.strip().ne("").any()
+    ]
+    frame = frame[frame[[*COLUMNS, "extra_cells"]].notna().any(axis=1)]
     if frame.empty:
         raise FileRefused(
-            "file_no_rows",
-            "the file has a header but no data rows; add the cases below the header row.",
+            "file_no_rows", "the file has a header but no data rows; add the cases below it."
         )
-    return frame.reset_index(drop=True), list(plan.dropped)
+    return frame.reset_index(drop=True), [*plan.dropped, *unnamed_with_data]
 
 
-def read_case_file(path: Path, name: str) -> tuple[pd.DataFrame | None, FileReport]:
+def read_case_file(
+    path: Path, name: str, sha256: str | None = None
+) -> tuple[pd.DataFrame | None, FileReport]:
     """Read one file; a refused file gives no frame and a report saying why."""
-    report = FileReport(source_file=name, sha256=sha256_of(path), status="read")
+    report = FileReport(source_file=name, sha256=sha256 or sha256_of(path), status="read")
     try:
         if path.stat().st_size == 0:
             raise FileRefused("file_no_rows", "the file is empty (0 bytes).")
@@ -100,15 +140,30 @@ def read_case_files(
 ) -> tuple[pd.DataFrame, list[FileReport]]:
     """All rows of all readable files, and one report per file (refused ones included)."""
     frames, reports = [], []
+    first_with_content: dict[str, str] = {}
     for path in paths:
         name = path.relative_to(root).as_posix() if root else str(path)
-        frame, report = read_case_file(path, name)
+        digest = sha256_of(path)
+        if digest in first_with_content:
+            reports.append(duplicate_content_report(name, digest, first_with_content[digest]))
+            continue
+        first_with_content[digest] = name
+        frame, report = read_case_file(path, name, digest)
         reports.append(report)
         if frame is not None:
             frames.append(frame)
     if frames:
-        rows = pd.concat(frames, ignore_index=True)
-    else:
-        rows = pd.DataFrame({c: pd.Series(dtype=str) for c in (*SOURCE_COLUMNS, *COLUMNS)})
-        rows["source_row"] = rows["source_row"].astype("int64")
-    return rows, reports
+        return pd.concat(frames, ignore_index=True), reports
+    empty = pd.DataFrame({c: pd.Series(dtype=str) for c in ROW_COLUMNS})
+    return empty.astype({"source_row": "int64"}), reports
+
+
+def duplicate_content_report(name: str, sha256: str, original: str) -> FileReport:
+    """A file byte-for-byte identical to an earlier one: its rows are counted once."""
+    return FileReport(
+        source_file=name,
+        sha256=sha256,
+        status="refused",
+        rule="file_duplicate_content",
+        message=f"same content as {original}; its rows are loaded once, from that file.",
+    )

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pandas as pd
+
 from pipeline.errors import FileRefused
 from schemas.case_audit import COLUMNS, REQUIRED
 
@@ -80,15 +82,22 @@ def looks_like_identifier(header: str) -> bool:
 
 @dataclass(frozen=True)
 class HeaderPlan:
-    """Which positions of the file hold which contract column, and what is dropped."""
+    """Which positions hold which contract column; what is dropped; where the header ends.
+
+    `unnamed` are blank header cells before the last named one; `width` is one past the last
+    named header cell: cells beyond it belong to no column at all.
+    """
 
     positions: dict[str, int]
     dropped: tuple[str, ...]
+    unnamed: tuple[int, ...]
+    width: int
 
 
 def plan_headers(headers: Iterable[object]) -> HeaderPlan:
     """Match headers to the contract, or refuse the file with a message that says why."""
-    original = [str(h).strip() if h is not None else "" for h in headers]
+    original = [str(h).strip() if h is not None and not pd.isna(h) else "" for h in headers]
+    width = max((i + 1 for i, h in enumerate(original) if h), default=0)
     identifiers = [h for h in original if h and looks_like_identifier(h)]
     if identifiers:
         names = ", ".join(repr(h) for h in identifiers)
@@ -99,7 +108,8 @@ def plan_headers(headers: Iterable[object]) -> HeaderPlan:
         )
     positions: dict[str, int] = {}
     dropped: list[str] = []
-    for index, header in enumerate(original):
+    unnamed: list[int] = []
+    for index, header in enumerate(original[:width]):
         name = normalise_header(header)
         if name in COLUMNS:
             if name in positions:
@@ -111,6 +121,8 @@ def plan_headers(headers: Iterable[object]) -> HeaderPlan:
             positions[name] = index
         elif header:
             dropped.append(header)
+        else:
+            unnamed.append(index)
     missing = [c for c in REQUIRED if c not in positions]
     if missing:
         raise FileRefused(
@@ -118,4 +130,4 @@ def plan_headers(headers: Iterable[object]) -> HeaderPlan:
             f"required column(s) missing: {', '.join(missing)}; add them to the header row "
             "(header names are matched ignoring case, spaces and hyphens).",
         )
-    return HeaderPlan(positions=positions, dropped=tuple(dropped))
+    return HeaderPlan(positions, tuple(dropped), tuple(unnamed), width)

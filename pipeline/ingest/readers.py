@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,51 +30,99 @@ class RawTable:
     source_row: pd.Series
 
 
-def _unreadable(path: Path, why: str) -> FileRefused:
+# what a file that is not text really is, by its first bytes
+MAGIC_NUMBERS = {
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (an Excel workbook saved as .xlsx?)",
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) or Word file",
+    b"PAR1": "a Parquet file",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+}
+# a valid UTF-8 sequence of two or more bytes
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_EXTRA_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _unreadable(why: str) -> FileRefused:
     return FileRefused("file_unreadable", f"{why}; save it as UTF-8 CSV, XLSX or Parquet.")
 
 
-def decode_text(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it."""
-    if b"\x00" in data[:4096]:
-        raise _unreadable(path, "the file is binary, not text (is it a renamed PDF or ZIP?)")
+def _line_of(data: bytes, position: int) -> int:
+    return data.count(b"\n", 0, position) + 1
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it; else refused."""
+    for magic, what in MAGIC_NUMBERS.items():
+        if data.startswith(magic):
+            raise _unreadable(f"the file is {what}, not comma-separated text")
+    if b"\x00" in data:
+        line = _line_of(data, data.index(0))
+        raise _unreadable(f"the file is binary, not text (NUL byte on line {line})")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if _UTF8_MULTIBYTE.search(data):
+        raise _unreadable(
+            f"the file mixes UTF-8 with another encoding (byte 0x{data[bad]:02x} on line "
+            f"{_line_of(data, bad)} is not UTF-8, but other lines are); re-save the whole file "
+            "as UTF-8"
+        )
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise _unreadable(
-            path,
-            f"byte 0x{data[exc.start]:02x} at position {exc.start} is neither UTF-8 nor "
-            "Windows-1252 text",
+            f"byte 0x{data[exc.start]:02x} on line {_line_of(data, exc.start)} is neither "
+            "UTF-8 nor Windows-1252 text"
         ) from None
+
+
+def _parse_csv(text: str, width: int | None) -> pd.DataFrame:
+    return pd.read_csv(
+        io.StringIO(text),
+        header=None,
+        names=range(width) if width else None,
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        quoting=csv.QUOTE_MINIMAL,
+    )
 
 
 def read_csv(path: Path) -> RawTable:
-    """A comma-separated file; every cell read as text, nothing guessed."""
-    text = decode_text(path.read_bytes(), path)
-    first_line = text.split("\n", 1)[0]
+    """A comma-separated file; every cell read as text, nothing guessed.
+
+    Rows with more cells than the header are kept: their extra cells arrive as positional
+    columns beyond the header, for validation to quarantine the row (`extra_cells`).
+    """
+    text = decode_text(path.read_bytes())
+    first_line = text.splitlines()[0] if text else ""
     if ";" in first_line and "," not in first_line:
-        raise _unreadable(path, "the header is separated by semicolons, not commas")
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except pd.errors.EmptyDataError:
-        raise FileRefused(
-            "file_no_rows", "the file is empty; add a header row and cases."
-        ) from None
-    except pd.errors.ParserError as exc:
-        raise _unreadable(path, f"it is not a regular comma-separated table ({exc})") from None
+        raise _unreadable("the file is separated by semicolons, not commas")
+    if "\t" in first_line and "," not in first_line:
+        raise _unreadable("the file is separated by tabs, not commas")
+    width = None
+    while True:
+        try:
+            frame = _parse_csv(text, width)
+            break
+        except pd.errors.EmptyDataError:
+            raise FileRefused(
+                "file_no_rows", "the file is empty; add a header row and cases."
+            ) from None
+        except pd.errors.ParserError as exc:
+            wider = _EXTRA_FIELDS.search(str(exc))
+            if not wider or (width and int(wider.group(3)) <= width):
+                raise _unreadable(f"it is not a regular comma-separated table ({exc})") from None
+            width = int(wider.group(3))
+    if width:  # the header row was read with padding: blank it out beyond its real cells
+        frame.iloc[0] = frame.iloc[0].fillna("")
     headers = frame.iloc[0].tolist()
-    body = frame.iloc[1:].reset_index(drop=True)
+    body = frame.iloc[1:].fillna("").reset_index(drop=True)
     return RawTable(headers, body, pd.Series(range(2, len(body) + 2), dtype="int64"))
 
 
@@ -98,9 +147,7 @@ def read_xlsx(path: Path) -> RawTable:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
-        raise _unreadable(
-            path, f"it is not a readable Excel workbook ({type(exc).__name__})"
-        ) from None
+        raise _unreadable(f"it is not a readable Excel workbook ({type(exc).__name__})") from None
     try:
         sheets = {name.strip().lower(): name for name in workbook.sheetnames}
         sheet = workbook[sheets.get(EXCEL_SHEET, workbook.sheetnames[0])]
@@ -112,12 +159,10 @@ def read_xlsx(path: Path) -> RawTable:
         workbook.close()
     if not rows:
         raise FileRefused("file_no_rows", "the sheet is empty; add a header row and cases.")
-    _, headers = rows[0]
-    width = len(headers)
-    body = pd.DataFrame([(cells + [""] * width)[:width] for _, cells in rows[1:]], dtype=str)
-    if body.empty:
-        body = pd.DataFrame(columns=range(width), dtype=str)
-    return RawTable(headers, body, pd.Series([n for n, _ in rows[1:]], dtype="int64"))
+    width = max(len(cells) for _, cells in rows)
+    padded = [cells + [""] * (width - len(cells)) for _, cells in rows]
+    body = pd.DataFrame(padded[1:], columns=range(width), dtype=str)
+    return RawTable(padded[0], body, pd.Series([n for n, _ in rows[1:]], dtype="int64"))
 
 
 def _holds_dates(column: pd.Series) -> bool:
@@ -146,9 +191,7 @@ def read_parquet(path: Path) -> RawTable:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a file that is not Parquet
-        raise _unreadable(
-            path, f"it is not a readable Parquet file ({type(exc).__name__})"
-        ) from None
+        raise _unreadable(f"it is not a readable Parquet file ({type(exc).__name__})") from None
     headers = [str(c) for c in frame.columns]
     body = pd.DataFrame(
         {i: _parquet_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])},

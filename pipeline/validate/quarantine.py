@@ -20,6 +20,7 @@ from schemas.case_audit import (
     parse_check_label,
 )
 
+VALUE_LIMIT = 200  # characters of a rejected cell kept in rejected_rows.value
 MESSAGES = {code: rule.message for code, rule in RULES_BY_CODE.items()}
 REASON_COLUMNS = (
     "source_file",
@@ -43,6 +44,13 @@ class Validation:
     @property
     def rejected_row_count(self) -> int:
         return self.reasons[["source_file", "source_row"]].drop_duplicates().shape[0]
+
+
+def shorten(values: pd.Series, limit: int = VALUE_LIMIT) -> pd.Series:
+    """Cells longer than `limit` cut, with their full length said: a quarantine row stays small."""
+    lengths = values.str.len()
+    cut = values.str.slice(0, limit) + "… (" + lengths.astype("Int64").astype(str) + " characters)"
+    return values.where(~(lengths > limit).fillna(False).astype(bool), cut)
 
 
 def _failures(frame: pd.DataFrame, run_date: dt.date) -> pd.DataFrame:
@@ -92,7 +100,7 @@ def validate_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
             "column_name": failures["column_name"].to_numpy(),
             "rule": failures["rule"].to_numpy(),
             "message": failures["rule"].map(MESSAGES).to_numpy(),
-            "value": values.to_numpy(),
+            "value": shorten(values).to_numpy(),
         },
         columns=list(REASON_COLUMNS),
     )
