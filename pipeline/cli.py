@@ -96,11 +96,15 @@ def command_run(args: argparse.Namespace) -> int:
 
 
 def command_check(args: argparse.Namespace) -> int:
+    from pipeline.safe_csv import write_csv
     from pipeline.validate.report import check_paths
 
     problems = check_paths([Path(p) for p in args.files], today=dt.date.today())
     for line in problems.lines:
         print(line)
+    if args.report:
+        written = write_csv(problems.problems, Path(args.report))
+        print(f"\nProblem report (one row per problem, safe to open in Excel): {written}")
     print(
         f"\n{problems.files} file(s), {problems.rows} row(s): {problems.refused} file(s) "
         f"refused, {problems.rejected_rows} row(s) would be quarantined."
@@ -146,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate files without loading them")
     check.add_argument("files", nargs="+", help="files or folders to check")
+    check.add_argument("--report", help="also write every problem to this CSV file")
     check.set_defaults(handler=command_check)
 
     rules = commands.add_parser("rules", help="print the validation rule catalogue")

@@ -26,9 +26,18 @@ PUBLISHED_TABLES = [
 ]
 
 
+def remove_stale_copies(target: Path) -> list[Path]:
+    """Temporary copies left by a publish that was killed half-way (never a published file)."""
+    stale = sorted(target.parent.glob(f".{target.name}.*.tmp"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
 def atomic_copy(source: Path, target: Path) -> None:
     """Copy `source` to a temporary file beside `target`, flush it, rename it over `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_copies(target)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(source, temporary)

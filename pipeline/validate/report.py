@@ -16,6 +16,10 @@ from pipeline.ingest.files import FileReport, find_input_files, read_case_files
 from pipeline.ingest.readers import ACCEPTED_SUFFIXES
 from pipeline.validate.quarantine import validate_rows
 
+# columns of the CSV problem report (`case-audit check --report`): rejected_rows' columns
+PROBLEM_COLUMNS = ("source_file", "source_row", "column_name", "rule", "message", "value",
+                   "inspection_id", "case_ref")  # fmt: skip
+
 
 def describe_reason(reason: pd.Series) -> str:
     """`file row N, column C [rule]: message (value: 'v')` for one quarantine reason."""
@@ -37,6 +41,7 @@ class CheckReport:
     refused: int = 0
     rejected_rows: int = 0
     lines: list[str] = field(default_factory=list)
+    problems: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -69,4 +74,13 @@ def check_paths(paths: list[Path], today: dt.date) -> CheckReport:
     report.lines += [describe_refusal(r) for r in reports if r.status == "refused"]
     report.lines += [f"{r.source_file}: {r.message}" for r in reports if r.dropped_columns]
     report.lines += [describe_reason(reason) for _, reason in validation.reasons.iterrows()]
+    refusals = pd.DataFrame(
+        {
+            "source_file": [r.source_file for r in reports if r.status == "refused"],
+            "rule": [r.rule for r in reports if r.status == "refused"],
+            "message": [r.message for r in reports if r.status == "refused"],
+        }
+    )
+    problems = pd.concat([refusals, validation.reasons], ignore_index=True)
+    report.problems = problems.astype({"source_row": "Int64"})[list(PROBLEM_COLUMNS)]
     return report

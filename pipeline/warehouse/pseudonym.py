@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -20,21 +21,21 @@ import pandas as pd
 from pipeline.errors import CaseAuditError
 
 KEY_VARIABLE = "CASE_AUDIT_PSEUDONYM_KEY"
+MIN_KEY_LENGTH = 16
 
 
 def load_key(key_file: Path, *, may_create: bool) -> bytes:
     """The pseudonymisation key; created (0600, folder 0700) only when `may_create`."""
     from_environment = os.environ.get(KEY_VARIABLE, "").strip()
     if from_environment:
+        if len(from_environment) < MIN_KEY_LENGTH:
+            raise CaseAuditError(
+                f"{KEY_VARIABLE} is shorter than {MIN_KEY_LENGTH} characters; use a long random "
+                "secret (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)."
+            )
         return from_environment.encode()
     if key_file.exists():
-        try:
-            key = key_file.read_text().strip()
-        except OSError as exc:
-            raise CaseAuditError(f"cannot read the pseudonym key file {key_file}: {exc}") from None
-        if not key:
-            raise CaseAuditError(f"the pseudonym key file {key_file} is empty; restore it.")
-        return key.encode()
+        return _read_key_file(key_file)
     if not may_create:
         raise CaseAuditError(
             f"no pseudonym key: {key_file} is missing and {KEY_VARIABLE} is not set, but a "
@@ -47,6 +48,28 @@ def load_key(key_file: Path, *, may_create: bool) -> bytes:
     descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key + "\n")
+    return key.encode()
+
+
+def _read_key_file(key_file: Path) -> bytes:
+    try:
+        mode = stat.S_IMODE(key_file.stat().st_mode)
+        key = key_file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CaseAuditError(
+            f"cannot read the pseudonym key file {key_file} ({exc.__class__.__name__}: {exc}); "
+            "restore it from your backup (see docs/data-protection.md)."
+        ) from None
+    if mode & 0o077:
+        raise CaseAuditError(
+            f"the pseudonym key file {key_file} is readable by other users (mode {mode:04o}); "
+            f"run `chmod 600 {key_file}` and check who may have copied it."
+        )
+    if len(key) < MIN_KEY_LENGTH:
+        raise CaseAuditError(
+            f"the pseudonym key in {key_file} is empty or shorter than {MIN_KEY_LENGTH} "
+            "characters; restore the real key from your backup."
+        )
     return key.encode()
 
 
