@@ -1,0 +1,548 @@
+"""The bad-input corpus: malformed inputs, each with the exact outcome expected.
+
+Every entry writes one small file (built here, so binary formats need no committed blobs)
+and states either the refusal (rule code and a phrase of the message) or exactly which rows
+load and which are quarantined under which (column, rule) pairs. Rows are spreadsheet row
+numbers (header = row 1). Each entry uses its own inspection_id so entries can share a folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+
+from schemas.case_audit import COLUMNS
+from tests.helpers import case, custody_case, missing_case
+
+
+@dataclass(frozen=True)
+class Bad:
+    name: str
+    make: Callable[[Path, str], Path]  # (folder, inspection_id) -> the file written
+    refused: str | None = None  # rule code of a whole-file refusal
+    says: str = ""  # a phrase the refusal message or file_loads.message must contain
+    loaded: int = 0  # rows that load
+    quarantined: dict[int, set[tuple[str, str]]] = field(default_factory=dict)
+    loaded_values: dict[str, list[str]] = field(default_factory=dict)  # column -> loaded values
+
+
+def _cells(row: dict, columns: list[str]) -> list[str]:
+    return ["" if row.get(c) is None else str(row[c]) for c in columns]
+
+
+def _csv_text(rows: list[dict], columns: list[str] | None = None, newline: str = "\n") -> str:
+    columns = columns or list(COLUMNS)
+    buffer = io.StringIO()
+    pd.DataFrame([_cells(r, columns) for r in rows], columns=columns).to_csv(
+        buffer, index=False, lineterminator=newline
+    )
+    return buffer.getvalue()
+
+
+def csv_entry(
+    rows: Callable[[str], list[dict]],
+    columns: list[str] | None = None,
+    encoding: str = "utf-8",
+    newline: str = "\n",
+) -> Callable[[Path, str], Path]:
+    def make(folder: Path, iid: str) -> Path:
+        path = folder / f"{iid}.csv"
+        path.write_bytes(_csv_text(rows(iid), columns, newline).encode(encoding))
+        return path
+
+    return make
+
+
+def raw_entry(content: Callable[[str], bytes], suffix: str = ".csv") -> Callable[[Path, str], Path]:
+    def make(folder: Path, iid: str) -> Path:
+        path = folder / f"{iid}{suffix}"
+        path.write_bytes(content(iid))
+        return path
+
+    return make
+
+
+def xlsx_entry(build: Callable[[Workbook, str], None]) -> Callable[[Path, str], Path]:
+    def make(folder: Path, iid: str) -> Path:
+        workbook = Workbook()
+        build(workbook, iid)
+        path = folder / f"{iid}.xlsx"
+        workbook.save(path)
+        return path
+
+    return make
+
+
+def parquet_entry(frame: Callable[[str], pd.DataFrame]) -> Callable[[Path, str], Path]:
+    def make(folder: Path, iid: str) -> Path:
+        path = folder / f"{iid}.parquet"
+        frame(iid).to_parquet(path, index=False)
+        return path
+
+    return make
+
+
+def c(iid: str, n: int = 1, **overrides: object) -> dict:
+    return case(**{"inspection_id": iid, "case_ref": f"C-{n:04}", **overrides})
+
+
+def one(**overrides: object) -> Callable[[str], list[dict]]:
+    return lambda iid: [c(iid, **overrides)]
+
+
+HEADER = ",".join(COLUMNS)
+
+
+def _row_text(iid: str, n: int = 1, **overrides: object) -> str:
+    return ",".join(_cells(c(iid, n, **overrides), list(COLUMNS)))
+
+
+def _sheet(workbook: Workbook, title: str, rows: list[list[object]]) -> None:
+    sheet = workbook.create_sheet(title)
+    for row in rows:
+        sheet.append(row)
+
+
+def _contract_rows(iid: str, *rows: dict) -> list[list[object]]:
+    return [list(COLUMNS), *[[r.get(col) for col in COLUMNS] for r in rows]]
+
+
+def _several_sheets(workbook: Workbook, iid: str) -> None:
+    workbook.active.title = "Notes"
+    workbook.active.append(["inspection_id", "force"])
+    workbook.active.append(["ignored", "this sheet is not read"])
+    _sheet(workbook, "Cases", _contract_rows(iid, c(iid), c(iid, 2)))
+    _sheet(workbook, "Summary", [["total", 2]])
+
+
+def _no_cases_sheet(workbook: Workbook, iid: str) -> None:
+    workbook.active.title = "Sheet1"
+    for row in _contract_rows(iid, c(iid)):
+        workbook.active.append(row)
+    _sheet(workbook, "Other", [["x"]])
+
+
+def _merged_title(workbook: Workbook, iid: str) -> None:
+    sheet = workbook.active
+    sheet.title = "cases"
+    sheet.append(["Case audit 2025: Northwold"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+    for row in _contract_rows(iid, c(iid)):
+        sheet.append(row)
+
+
+def _excel_serial_date(workbook: Workbook, iid: str) -> None:
+    sheet = workbook.active
+    sheet.title = "cases"
+    for row in _contract_rows(
+        iid, c(iid, audit_date=45720), c(iid, 2, audit_date=dt.date(2025, 3, 4))
+    ):
+        sheet.append(row)
+
+
+def _numeric_ids(workbook: Workbook, iid: str) -> None:
+    sheet = workbook.active
+    sheet.title = "cases"
+    for row in _contract_rows(iid, c(iid, case_ref=1234.0), c(iid, 2, case_ref=98765)):
+        sheet.append(row)
+
+
+def _unnamed_column(folder: Path, iid: str) -> Path:
+    path = folder / f"{iid}.csv"
+    text = f"{HEADER},,notes\n" + f"{_row_text(iid)},stray,n\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _wrong_types(iid: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "inspection_id": [iid] * 3,
+            "force": ["Northwold Constabulary"] * 3,
+            "case_ref": ["C-0001", "C-0002", "C-0003"],
+            "category": ["missing_absent"] * 3,
+            "audit_date": pd.to_datetime(["2025-03-04"] * 3),
+            "rating": [1, 2, 3],  # integers, not rating names
+            "referred_back": [1, 0, 1],  # 1/0 integers are accepted booleans
+            "missing_episodes": [2.0, 2.5, 3.0],
+        }
+    )
+
+
+def _text_dates(iid: str) -> pd.DataFrame:
+    frame = pd.DataFrame([c(iid), c(iid, 2)], columns=list(COLUMNS))
+    frame["audit_date"] = ["04/03/2025", "2025-03-04"]
+    return frame
+
+
+def _zip_bytes(_: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("cases.csv", HEADER)
+    return buffer.getvalue()
+
+
+CORPUS: list[Bad] = [
+    # ---- encodings and line endings
+    Bad(
+        "utf8_bom",
+        raw_entry(lambda i: ("\ufeff" + f"{HEADER}\n{_row_text(i)}\n").encode()),
+        loaded=1,
+        loaded_values={"inspection_id": ["BAD-UTF8-BOM"]},
+    ),
+    Bad(
+        "windows_1252_dash_pound",
+        csv_entry(one(area="Harbour – £side"), encoding="cp1252"),
+        loaded=1,
+        loaded_values={"area": ["Harbour – £side"]},
+    ),
+    Bad(
+        "invalid_bytes",
+        raw_entry(lambda i: f"{HEADER}\n{_row_text(i)}\n".encode() + b"caf\x81,\x9d\n"),
+        refused="file_unreadable",
+        says="byte 0x81 on line 3",
+    ),
+    Bad(
+        "mixed_encodings",
+        raw_entry(
+            lambda i: (
+                (f"{HEADER}\n{_row_text(i, area='Café')}\n").encode()
+                + _row_text(i, 2, area="Caf\xe9").encode("cp1252")
+                + b"\n"
+            )
+        ),
+        refused="file_unreadable",
+        says="mixes UTF-8",
+    ),
+    Bad("windows_line_endings", csv_entry(lambda i: [c(i), c(i, 2)], newline="\r\n"), loaded=2),
+    Bad("old_mac_line_endings", csv_entry(lambda i: [c(i), c(i, 2)], newline="\r"), loaded=2),
+    Bad(
+        "semicolon_delimited",
+        raw_entry(
+            lambda i: (
+                HEADER.replace(",", ";") + "\n" + _row_text(i).replace(",", ";") + "\n"
+            ).encode()
+        ),
+        refused="file_unreadable",
+        says="semicolons",
+    ),
+    Bad(
+        "tab_delimited",
+        raw_entry(lambda i: (HEADER.replace(",", "\t") + "\n").encode()),
+        refused="file_unreadable",
+        says="tabs",
+    ),
+    Bad(
+        "quoted_commas_and_newlines",
+        csv_entry(lambda i: [c(i, area="North, East\nWard"), c(i, 2, area='"Quoted" area')]),
+        loaded=2,
+        loaded_values={"area": ["North, East\nWard", '"Quoted" area']},
+    ),
+    Bad(
+        "blank_lines_keep_row_numbers",
+        raw_entry(
+            lambda i: f"{HEADER}\n{_row_text(i)}\n\n{_row_text(i, 2, rating='bad')}\n".encode()
+        ),
+        loaded=1,
+        quarantined={4: {("rating", "rating_unknown")}},
+    ),
+    Bad(
+        "trailing_empty_cells",
+        raw_entry(lambda i: f"{HEADER}\n{_row_text(i)},,,\n".encode()),
+        loaded=1,
+    ),
+    # ---- not a table
+    Bad(
+        "header_only",
+        raw_entry(lambda i: f"{HEADER}\n".encode()),
+        refused="file_no_rows",
+        says="no data rows",
+    ),
+    Bad("zero_bytes", raw_entry(lambda i: b""), refused="file_no_rows", says="empty"),
+    Bad(
+        "pdf_renamed_csv",
+        raw_entry(lambda i: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"),
+        refused="file_unreadable",
+        says="PDF",
+    ),
+    Bad("zip_renamed_csv", raw_entry(_zip_bytes), refused="file_unreadable", says="ZIP"),
+    Bad(
+        "text_renamed_xlsx",
+        raw_entry(lambda i: HEADER.encode(), ".xlsx"),
+        refused="file_unreadable",
+        says="Excel workbook",
+    ),
+    Bad(
+        "junk_renamed_parquet",
+        raw_entry(lambda i: b"not parquet at all", ".parquet"),
+        refused="file_unreadable",
+        says="Parquet",
+    ),
+    # ---- spreadsheets
+    Bad("xlsx_several_sheets", xlsx_entry(_several_sheets), loaded=2),
+    Bad("xlsx_first_sheet_when_no_cases_sheet", xlsx_entry(_no_cases_sheet), loaded=1),
+    Bad(
+        "xlsx_merged_title_above_header",
+        xlsx_entry(_merged_title),
+        refused="file_missing_columns",
+        says="header seems to be on row 2",
+    ),
+    Bad(
+        "xlsx_date_as_serial_number",
+        xlsx_entry(_excel_serial_date),
+        loaded=1,
+        quarantined={2: {("audit_date", "audit_date_invalid")}},
+    ),
+    Bad(
+        "xlsx_numeric_ids_without_dot_zero",
+        xlsx_entry(_numeric_ids),
+        loaded=2,
+        loaded_values={"case_ref": ["1234", "98765"]},
+    ),
+    # ---- parquet
+    Bad(
+        "parquet_wrong_types",
+        parquet_entry(_wrong_types),
+        quarantined={
+            2: {("rating", "rating_unknown")},
+            3: {("rating", "rating_unknown"), ("missing_episodes", "missing_episodes_invalid")},
+            4: {("rating", "rating_unknown")},
+        },
+    ),
+    Bad(
+        "parquet_dates_as_text",
+        parquet_entry(_text_dates),
+        loaded=1,
+        quarantined={2: {("audit_date", "audit_date_invalid")}},
+    ),
+    # ---- headers
+    Bad(
+        "missing_required_columns",
+        csv_entry(one(), columns=["inspection_id", "force", "case_ref", "category"]),
+        refused="file_missing_columns",
+        says="audit_date, rating, referred_back",
+    ),
+    Bad(
+        "duplicated_headers",
+        csv_entry(one(), columns=[*COLUMNS, "Rating"]),
+        refused="file_duplicate_columns",
+        says="'rating' appears twice",
+    ),
+    Bad(
+        "headers_in_any_case_and_spacing",
+        raw_entry(
+            lambda i: (
+                " Inspection ID,FORCE,case-ref,Category,Audit  Date,Rating,"
+                f"Referred-Back\n{i},Northwold Constabulary,C-1,cse,2025-03-04,good,"
+                "no\n"
+            ).encode()
+        ),
+        loaded=1,
+    ),
+    Bad(
+        "unknown_column_dropped",
+        csv_entry(one(notes="free text"), columns=[*COLUMNS, "notes"]),
+        loaded=1,
+        says="unknown columns dropped, not stored: notes",
+    ),
+    Bad("unnamed_column_with_data", _unnamed_column, loaded=1, says="unnamed column 16"),
+    Bad(
+        "identifier_child_name",
+        csv_entry(one(), columns=[*COLUMNS, "Child Name"]),
+        refused="file_identifier_column",
+        says="'Child Name'",
+    ),
+    Bad(
+        "identifier_dob_with_dots",
+        csv_entry(one(), columns=[*COLUMNS, "D.O.B."]),
+        refused="file_identifier_column",
+        says="'D.O.B.'",
+    ),
+    Bad(
+        "identifier_post_code",
+        csv_entry(one(), columns=[*COLUMNS, "post code"]),
+        refused="file_identifier_column",
+        says="'post code'",
+    ),
+    # ---- enums
+    Bad(
+        "enums_any_case_and_spaces",
+        csv_entry(
+            lambda i: [
+                c(i, rating=" Requires  Improvement ", category="DOMESTIC ABUSE"),
+                missing_case(
+                    inspection_id=i, case_ref="C-0002", category="Missing-Absent", rating="GOOD"
+                ),
+                custody_case(
+                    inspection_id=i, case_ref="C-0003", category=" Custody", force_rating="Adequate"
+                ),
+            ]
+        ),
+        loaded=3,
+        loaded_values={"rating": ["requires_improvement", "good", "good"]},
+    ),
+    Bad(
+        "enums_unknown_values",
+        csv_entry(
+            lambda i: [
+                c(i, category="burglary"),
+                c(i, 2, rating="excellent"),
+                c(i, 3, force_rating="outstanding"),
+            ]
+        ),
+        quarantined={
+            2: {("category", "category_unknown")},
+            3: {("rating", "rating_unknown")},
+            4: {("force_rating", "force_rating_unknown")},
+        },
+    ),
+    Bad(
+        "ri_aliases",
+        csv_entry(lambda i: [c(i, rating="RI", force_rating="ri"), c(i, 2, rating=" Ri ")]),
+        loaded=2,
+        loaded_values={"rating": ["requires_improvement"] * 2},
+    ),
+    # ---- booleans
+    Bad(
+        "booleans_every_accepted_spelling",
+        csv_entry(
+            lambda i: [
+                c(i, n, referred_back=v, cse_risk_assessed=v.upper())
+                for n, v in enumerate(["true", "False", "YES", "no", "Y", "n", "1", "0"], 1)
+            ]
+        ),
+        loaded=8,
+        loaded_values={"referred_back": ["true", "false"] * 4},
+    ),
+    Bad(
+        "booleans_unaccepted",
+        csv_entry(
+            lambda i: [
+                c(i, n, referred_back=v) for n, v in enumerate(["maybe", "t", "2", "oui", "1.5"], 1)
+            ]
+        ),
+        quarantined={r: {("referred_back", "bool_invalid")} for r in range(2, 7)},
+    ),
+    # ---- ids
+    Bad(
+        "case_ref_dot_zero_from_float",
+        csv_entry(one(case_ref="1234.0")),
+        quarantined={2: {("case_ref", "case_ref_format")}},
+    ),
+    Bad(
+        "inspection_id_bad_characters",
+        csv_entry(one(inspection_id="NW C/P 2025")),
+        quarantined={2: {("inspection_id", "inspection_id_format")}},
+    ),
+    Bad(
+        "required_value_empty",
+        csv_entry(one(rating="", referred_back=" ")),
+        quarantined={2: {("rating", "required_missing"), ("referred_back", "required_missing")}},
+    ),
+    # ---- dates
+    Bad(
+        "audit_date_in_future",
+        csv_entry(one(audit_date="2099-01-01")),
+        quarantined={2: {("audit_date", "audit_date_future")}},
+    ),
+    Bad(
+        "audit_date_unparseable",
+        csv_entry(
+            lambda i: [
+                c(i, n, audit_date=v)
+                for n, v in enumerate(["31/02/2016", "2016-02-30", "yesterday", "2016-3-4"], 1)
+            ]
+        ),
+        quarantined={r: {("audit_date", "audit_date_invalid")} for r in range(2, 6)},
+    ),
+    # ---- conditional fields
+    Bad(
+        "custody_fields_on_non_custody",
+        csv_entry(one(charged="yes", bail_refused="no", la_accommodation_requested="no")),
+        quarantined={
+            2: {
+                ("charged", "custody_field_not_applicable"),
+                ("bail_refused", "custody_field_not_applicable"),
+                ("la_accommodation_requested", "custody_field_not_applicable"),
+            }
+        },
+    ),
+    Bad(
+        "custody_fields_missing_on_custody",
+        csv_entry(lambda i: [c(i, category="custody")]),
+        quarantined={
+            2: {
+                ("charged", "custody_field_missing"),
+                ("bail_refused", "custody_field_missing"),
+                ("detained_until_court", "custody_field_missing"),
+            }
+        },
+    ),
+    Bad(
+        "missing_episodes_zero_negative_fractional",
+        csv_entry(
+            lambda i: [
+                missing_case(inspection_id=i, case_ref=f"C-{n}", missing_episodes=v)
+                for n, v in enumerate(["0", "-2", "1.5"], 1)
+            ]
+        ),
+        quarantined={r: {("missing_episodes", "missing_episodes_invalid")} for r in (2, 3, 4)},
+    ),
+    Bad(
+        "missing_episodes_on_other_category",
+        csv_entry(one(missing_episodes="2")),
+        quarantined={2: {("missing_episodes", "missing_episodes_not_applicable")}},
+    ),
+    Bad(
+        "missing_episodes_absent_on_missing",
+        csv_entry(lambda i: [missing_case(inspection_id=i, case_ref="C-1", missing_episodes=None)]),
+        quarantined={2: {("missing_episodes", "missing_episodes_missing")}},
+    ),
+    # ---- duplicates and consistency
+    Bad(
+        "duplicate_case_ref_within_inspection",
+        csv_entry(lambda i: [c(i), c(i, 2), c(i, rating="inadequate")]),
+        loaded=1,
+        quarantined={
+            2: {("case_ref", "duplicate_case_ref")},
+            4: {("case_ref", "duplicate_case_ref")},
+        },
+    ),
+    Bad("same_case_ref_in_two_inspections", csv_entry(lambda i: [c(i), c(i + "-B")]), loaded=2),
+    Bad(
+        "force_differs_within_inspection",
+        csv_entry(lambda i: [c(i), c(i, 2), c(i, 3, force="Northwold Police")]),
+        loaded=2,
+        quarantined={4: {("force", "force_mismatch")}},
+    ),
+    # ---- shapes and sizes
+    Bad(
+        "ragged_row_more_cells_than_header",
+        raw_entry(lambda i: f"{HEADER}\n{_row_text(i)}\n{_row_text(i, 2)},oops,x\n".encode()),
+        loaded=1,
+        quarantined={3: {("extra_cells", "extra_cells")}},
+    ),
+    Bad(
+        "very_long_force",
+        csv_entry(one(force="F" * 5000)),
+        quarantined={2: {("force", "text_too_long")}},
+    ),
+    Bad(
+        "very_long_unknown_column",
+        csv_entry(one(notes="n" * 100_000), columns=[*COLUMNS, "notes"]),
+        loaded=1,
+        says="notes",
+    ),
+    Bad(
+        "very_long_case_ref",
+        csv_entry(one(case_ref="R" * 10_000)),
+        quarantined={2: {("case_ref", "case_ref_format")}},
+    ),
+]
