@@ -284,3 +284,71 @@ def test_checks_as_plain_functions() -> None:
         result = figures_reconcile(conn)
         assert result.passed
         assert "1 not compared" in result.description
+
+
+def test_same_content_under_a_new_name_is_not_counted_twice(
+    tmp_path: Path, sample_input: Path
+) -> None:
+    original = sample_input / "mps_ncpi_2016_part1.csv"
+    (sample_input / "copy_of_part1.csv").write_bytes(original.read_bytes())
+    res = resource(tmp_path, sample_input)
+    assert materialize(res).success
+    assert figures(res, "MPS-NCPI-2016")["cases_audited"] == (374, 374)
+    loads = query(res, "SELECT * FROM file_loads").set_index("source_file")
+    # the first in path order loads; the later one is refused, naming the first
+    first, later = loads.loc["copy_of_part1.csv"], loads.loc["mps_ncpi_2016_part1.csv"]
+    assert (first["status"], first["rows_loaded"]) == ("loaded", 200)
+    assert (later["status"], later["rule"]) == ("refused", "file_duplicate_content")
+    assert later["sha256"] == first["sha256"]
+    assert "copy_of_part1.csv" in later["message"]
+
+
+def test_changed_file_replaces_and_removed_file_disappears(
+    tmp_path: Path, sample_input: Path
+) -> None:
+    res = resource(tmp_path, sample_input)
+    write_csv(sample_input / "nwc.csv", NORTHWOLD[:2])
+    assert materialize(res).success
+    first_hash = query(res, "SELECT sha256 FROM file_loads WHERE source_file = 'nwc.csv'")
+    assert figures(res, "NWC-CP-2025")["cases_audited"] == (2, 2)
+
+    write_csv(sample_input / "nwc.csv", NORTHWOLD[:4])  # content changed: replaces
+    assert materialize(res).success
+    assert figures(res, "NWC-CP-2025")["cases_audited"] == (4, 4)
+    second_hash = query(res, "SELECT sha256 FROM file_loads WHERE source_file = 'nwc.csv'")
+    assert first_hash.iloc[0, 0] != second_hash.iloc[0, 0]
+
+    (sample_input / "nwc.csv").unlink()  # removed: its rows go on the next full run
+    assert materialize(res).success
+    assert figures(res, "NWC-CP-2025") == {}
+    assert (
+        query(res, "SELECT count(*) AS n FROM file_loads WHERE source_file = 'nwc.csv'")["n"].iloc[
+            0
+        ]
+        == 0
+    )
+    assert figures(res, "MPS-NCPI-2016")["cases_audited"] == (374, 374)
+
+
+def test_interrupted_copy_leaves_the_published_file(tmp_path: Path, monkeypatch) -> None:
+    from pipeline.publish import assets as publish
+
+    target = tmp_path / "case_audit.duckdb"
+    target.write_bytes(b"published")
+    source = tmp_path / "build.duckdb"
+    source.write_bytes(b"new build" * 1000)
+
+    def broken_copy(src: Path, dst: Path) -> None:
+        Path(dst).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(publish.shutil, "copyfile", broken_copy)
+    with pytest.raises(OSError, match="disk full"):
+        publish.atomic_copy(source, target)
+    assert target.read_bytes() == b"published"
+    assert set(tmp_path.iterdir()) == {source, target}  # the half copy is gone
+    monkeypatch.undo()
+    (tmp_path / ".case_audit.duckdb.999.tmp").write_bytes(b"left by a killed run")
+    publish.atomic_copy(source, target)
+    assert target.read_bytes() == source.read_bytes()
+    assert set(tmp_path.iterdir()) == {source, target}
