@@ -68,16 +68,13 @@ def _header_hint(table: RawTable) -> str:
 
 
 def _extra_cells(beyond: pd.DataFrame) -> pd.Series:
-    """The non-empty cells beyond the header of each row, joined; missing when none."""
-    missing = pd.Series(pd.NA, index=beyond.index, dtype=str)
-    if beyond.empty:
-        return missing
-    long = beyond.astype(str).rename_axis("row").reset_index().melt(id_vars="row")
-    long = long[long["value"].str.strip().ne("")]
-    if long.empty:
-        return missing
-    joined = long.sort_values(["row", "variable"]).groupby("row")["value"].agg(" | ".join)
-    return joined.reindex(beyond.index).astype(str)
+    """How many non-empty cells each row has beyond its header (`"2 cells"`), else missing.
+
+    Only the count is kept: cells under no header are unknown data and are never stored.
+    """
+    counts = beyond.astype(str).apply(lambda column: column.str.strip().ne("")).sum(axis=1)
+    text = counts.astype(str) + " cell(s)"
+    return text.where(counts.gt(0)).astype(str)
 
 
 def shape_table(table: RawTable) -> tuple[pd.DataFrame, list[str]]:
@@ -115,6 +112,20 @@ def shape_table(table: RawTable) -> tuple[pd.DataFrame, list[str]]:
     return frame.reset_index(drop=True), [*plan.dropped, *unnamed_with_data]
 
 
+def _read_any(path: Path) -> RawTable:
+    """The format's reader; whatever a broken file makes a reader raise refuses that file."""
+    try:
+        return READERS[path.suffix.lower()](path)
+    except (FileRefused, MemoryError):
+        raise
+    except Exception as exc:  # a file that crashes a reader is unreadable, not a crashed run
+        raise FileRefused(
+            "file_unreadable",
+            f"the file could not be read ({type(exc).__name__}: {str(exc)[:200]}); save it "
+            "again as UTF-8 CSV, XLSX or Parquet.",
+        ) from None
+
+
 def read_case_file(
     path: Path, name: str, sha256: str | None = None
 ) -> tuple[pd.DataFrame | None, FileReport]:
@@ -123,7 +134,7 @@ def read_case_file(
     try:
         if path.stat().st_size == 0:
             raise FileRefused("file_no_rows", "the file is empty (0 bytes).")
-        frame, dropped = shape_table(READERS[path.suffix.lower()](path))
+        frame, dropped = shape_table(_read_any(path))
     except FileRefused as refusal:
         report.status, report.rule, report.message = "refused", refusal.rule, refusal.message
         return None, report
