@@ -138,6 +138,18 @@ def _merged_title(workbook: Workbook, iid: str) -> None:
         sheet.append(row)
 
 
+def _merged_header_cell(workbook: Workbook, iid: str) -> None:
+    """`area` merged across two header cells; the second column's data is under no name."""
+    sheet = workbook.active
+    sheet.title = "cases"
+    header = [*COLUMNS[:4], None, *COLUMNS[4:]]
+    sheet.append(header)
+    sheet.merge_cells(start_row=1, start_column=4, end_row=1, end_column=5)
+    row = c(iid)
+    sheet.append([row["inspection_id"], row["force"], row["case_ref"], "Harbour", "ward 3",
+                  *[row[col] for col in COLUMNS[4:]]])  # fmt: skip
+
+
 def _excel_serial_date(workbook: Workbook, iid: str) -> None:
     sheet = workbook.active
     sheet.title = "cases"
@@ -293,6 +305,13 @@ CORPUS: list[Bad] = [
         xlsx_entry(_merged_title),
         refused="file_missing_columns",
         says="header seems to be on row 2",
+    ),
+    Bad(
+        "xlsx_merged_header_cell",
+        xlsx_entry(_merged_header_cell),
+        loaded=1,
+        says="unnamed column 5",
+        loaded_values={"area": ["Harbour"]},
     ),
     Bad(
         "xlsx_date_as_serial_number",
