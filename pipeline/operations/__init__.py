@@ -1,0 +1,1 @@
+"""Operations: schedule, sensors, run history and failure alerts for scheduled batch runs."""

@@ -1,0 +1,77 @@
+"""Reading a run's Dagster events as people need them: problems in sentences, check counts.
+
+Used by `case-audit run` (events of an in-process result), the run-failure sensor and the run
+history (events read back from the Dagster instance).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import dagster as dg
+
+USER_ERRORS = {"CaseAuditError", "FileRefused"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a run failed: where (step, asset) and a plain sentence."""
+
+    step: str | None
+    asset: str | None
+    message: str
+    check: str | None = None
+
+    def __str__(self) -> str:
+        if self.check:
+            return f"check {self.check} failed: {self.message}"
+        return f"{f'step {self.step}' if self.step else 'run'} failed: {self.message}"
+
+
+def root_message(error: object) -> str:
+    """The innermost cause of a Dagster error: the user's problem, not the wrappers."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    cls_name = getattr(error, "cls_name", "") or ""
+    message = (getattr(error, "message", "") or "").strip()
+    if cls_name:
+        message = re.sub(rf"^[\w.]*\b{re.escape(cls_name)}:\s*", "", message)
+    return message if cls_name in USER_ERRORS else f"internal error ({cls_name}): {message}"
+
+
+def failed_checks(events: Iterable[dg.DagsterEvent]) -> list[dg.AssetCheckEvaluation]:
+    return [e for e in check_evaluations(events) if not e.passed]
+
+
+def check_evaluations(events: Iterable[dg.DagsterEvent]) -> list[dg.AssetCheckEvaluation]:
+    return [
+        event.event_specific_data
+        for event in events
+        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+
+
+def problems(events: Iterable[dg.DagsterEvent]) -> list[Problem]:
+    """Failed checks first (they name the figure), then errors, each cause said once."""
+    events = list(events)
+    found = [
+        Problem(
+            step=None,
+            asset=check.asset_key.to_user_string(),
+            message=check.description or "",
+            check=check.check_name,
+        )
+        for check in failed_checks(events)
+    ]
+    for event in events:
+        error = getattr(event.event_specific_data, "error", None)
+        if error is None:
+            continue
+        message = root_message(error)
+        if "blocking asset check" in message.lower() or any(message in p.message for p in found):
+            continue
+        asset = event.asset_key.to_user_string() if event.asset_key else event.step_key
+        found.append(Problem(step=event.step_key, asset=asset, message=message))
+    return found
