@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+UI_PORT ?= 3000
 
 .PHONY: run test lint ui sample clean
 
@@ -26,7 +27,8 @@ lint: $(STAMP)
 
 ui: $(STAMP)
 	mkdir -p $(DAGSTER_HOME)
-	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml
+	ln -sf $(CURDIR)/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(UI_PORT)
 
 sample: $(STAMP)
 	$(BIN)/python -m pipeline.sample_data

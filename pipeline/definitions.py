@@ -9,6 +9,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipeline.ingest.assets import case_files
+from pipeline.operations.automation import AutomationSettings, build_automation
 from pipeline.publish.assets import published_warehouse
 from pipeline.reconcile import assets as reconcile_assets
 from pipeline.reconcile.checks import CHECKS as RECONCILE_CHECKS
@@ -34,12 +35,19 @@ case_audit_job = dg.define_asset_job(
 )
 
 
-def build_definitions(resource: CaseAuditResource) -> dg.Definitions:
-    """Definitions bound to one set of paths (the CLI and tests pass their own)."""
+def build_definitions(
+    resource: CaseAuditResource, automation: AutomationSettings | None = None
+) -> dg.Definitions:
+    """Definitions bound to one set of paths and automation settings (tests pass their own)."""
+    schedules, sensors, freshness_checks = build_automation(
+        case_audit_job, published_warehouse, automation or AutomationSettings.from_environment()
+    )
     return dg.Definitions(
         assets=ASSETS,
-        asset_checks=CHECKS,
+        asset_checks=[*CHECKS, *freshness_checks],
         jobs=[case_audit_job],
+        schedules=schedules,
+        sensors=sensors,
         resources={"case_audit": resource},
         # steps share one DuckDB build file, which allows one writer: run them in sequence
         executor=dg.in_process_executor,

@@ -36,8 +36,11 @@ class CaseAuditResource(dg.ConfigurableResource):
         """Hold the warehouse's run lock for as long as this run's resources live.
 
         With the in-process executor that is the whole run: a second run started meanwhile
-        fails at once with a clear message (or waits `lock_timeout_seconds`).
+        fails at once with a clear message (or waits `lock_timeout_seconds`). Sensors and
+        schedules also use this resource, outside any run: they never take the lock.
         """
+        if context.run is None:
+            return
         self._run_lock = RunLock(self.build_dir / "run.lock").acquire(self.lock_timeout_seconds)
         os.chmod(self.build_dir, 0o700)
 

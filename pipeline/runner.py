@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from pipeline.definitions import ASSETS, CHECKS
+from pipeline.operations.alerts import handle_failure
 from pipeline.operations.run_events import problems
 from pipeline.resources import CaseAuditResource
 from pipeline.settings import Settings
@@ -30,12 +31,22 @@ def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) ->
     """
     resource = CaseAuditResource.from_settings(settings, run_date=run_date)
     level = "CRITICAL" if quiet else "INFO"
+    instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         [*ASSETS, *CHECKS],
+        instance=instance,
         resources={"case_audit": resource},
         run_config={"loggers": {"console": {"config": {"log_level": level}}}},
         tags=CLI_TAGS,
         raise_on_error=False,
     )
-    found = [str(p) for p in problems(result.all_events)] if not result.success else []
-    return RunOutcome(success=result.success, run_id=result.run_id, problems=found)
+    if result.success:
+        return RunOutcome(success=True, run_id=result.run_id)
+    found = [str(p) for p in problems(result.all_events)]
+    record = instance.get_run_record_by_id(result.run_id)
+    report = handle_failure(
+        resource, result.dagster_run, result.all_events, record.start_time if record else None
+    )
+    if report.webhook_error:
+        found.append(f"the failure alert could not be posted: {report.webhook_error}")
+    return RunOutcome(success=False, run_id=result.run_id, problems=found)

@@ -331,7 +331,7 @@ def test_changed_file_replaces_and_removed_file_disappears(
 
 
 def test_interrupted_copy_leaves_the_published_file(tmp_path: Path, monkeypatch) -> None:
-    from pipeline.publish import assets as publish
+    from pipeline.publish import atomic as publish
 
     target = tmp_path / "case_audit.duckdb"
     target.write_bytes(b"published")
@@ -344,11 +344,11 @@ def test_interrupted_copy_leaves_the_published_file(tmp_path: Path, monkeypatch)
 
     monkeypatch.setattr(publish.shutil, "copyfile", broken_copy)
     with pytest.raises(OSError, match="disk full"):
-        publish.atomic_copy(source, target)
+        publish.atomic_replace(source, target)
     assert target.read_bytes() == b"published"
     assert set(tmp_path.iterdir()) == {source, target}  # the half copy is gone
     monkeypatch.undo()
     (tmp_path / ".case_audit.duckdb.999.tmp").write_bytes(b"left by a killed run")
-    publish.atomic_copy(source, target)
+    publish.atomic_replace(source, target)
     assert target.read_bytes() == source.read_bytes()
     assert set(tmp_path.iterdir()) == {source, target}

@@ -5,13 +5,11 @@ hold the old file keep reading the old file; new connections see the new one. A 
 fails or is killed before this point leaves the published warehouse as it was.
 """
 
-import os
-import shutil
-from pathlib import Path
-
 import dagster as dg
 
 from pipeline.metadata import markdown_table
+from pipeline.operations import history
+from pipeline.publish.atomic import atomic_replace
 from pipeline.resources import CaseAuditResource
 
 PUBLISHED_TABLES = [
@@ -26,34 +24,6 @@ PUBLISHED_TABLES = [
 ]
 
 
-def remove_stale_copies(target: Path) -> list[Path]:
-    """Temporary copies left by a publish that was killed half-way (never a published file)."""
-    stale = sorted(target.parent.glob(f".{target.name}.*.tmp"))
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return stale
-
-
-def atomic_copy(source: Path, target: Path) -> None:
-    """Copy `source` to a temporary file beside `target`, flush it, rename it over `target`."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_copies(target)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        shutil.copyfile(source, temporary)
-        with temporary.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
 @dg.asset(
     group_name="publish",
     deps=PUBLISHED_TABLES,
@@ -61,19 +31,30 @@ def atomic_copy(source: Path, target: Path) -> None:
     description="The analysts' warehouse file (CASE_AUDIT_WAREHOUSE), replaced atomically by "
     "a finished build once every blocking check has passed.",
 )
-def published_warehouse(case_audit: CaseAuditResource) -> dg.MaterializeResult:
+def published_warehouse(
+    context: dg.AssetExecutionContext, case_audit: CaseAuditResource
+) -> dg.MaterializeResult:
+    published = case_audit.published_path
     with case_audit.connect() as conn:
-        conn.execute("CHECKPOINT")
+        history.ensure_history(conn, published)
+        absorbed = history.absorb_inbox(conn, case_audit)
+        record = history.success_record(conn, context, published)
+        history.add_records(conn, [record])
         counts = conn.execute(
             " UNION ALL ".join(
                 f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}"
-                for t in PUBLISHED_TABLES
+                for t in [*PUBLISHED_TABLES, history.TABLE]
             )
         ).df()
-    atomic_copy(case_audit.build_path, case_audit.published_path)
+        conn.execute("CHECKPOINT")
+    atomic_replace(case_audit.build_path, published)
     return dg.MaterializeResult(
         metadata={
-            "path": dg.MetadataValue.path(str(case_audit.published_path)),
+            "path": dg.MetadataValue.path(str(published)),
+            "figures_changed": bool(record.figures_changed),
+            "input_changes": record.input_changes or "none",
+            "input_fingerprint": record.input_fingerprint or "",
+            "failures_recorded_from_inbox": absorbed,
             "tables": dg.MetadataValue.md(markdown_table(counts)),
         }
     )

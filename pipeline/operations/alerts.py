@@ -1,0 +1,70 @@
+"""Failure handling shared by the run-failure sensor and `case-audit run`.
+
+A failure is recorded in the run history (`pipeline_runs`) and, when
+CASE_AUDIT_ALERT_WEBHOOK is set, posted there as JSON. Posting never raises: a webhook that
+is down must not hide the failure it reports, so its error is returned and logged instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+import dagster as dg
+
+from pipeline.operations.history import RunRecord, failure_record, record_failure
+from pipeline.operations.run_events import problems
+from pipeline.resources import CaseAuditResource
+
+WEBHOOK_VARIABLE = "CASE_AUDIT_ALERT_WEBHOOK"
+TIMEOUT_SECONDS = 10
+
+
+@dataclass
+class FailureReport:
+    record: RunRecord
+    history_published: bool
+    webhook_error: str | None
+
+
+def post_alert(url: str, payload: dict[str, object]) -> str | None:
+    """POST `payload` as JSON; None when the webhook answered 2xx, else what went wrong."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload, default=str).encode("utf-8"),
+        headers={"Content-Type": "application/json", "User-Agent": "case-audit"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            return None if 200 <= response.status < 300 else f"HTTP {response.status}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+def alert_payload(record: RunRecord, resource: CaseAuditResource, job: str) -> dict[str, object]:
+    return {
+        "event": "case_audit.run_failed",
+        "job": job,
+        "warehouse": resource.warehouse,
+        "published_warehouse_changed": False,
+        **{k: v for k, v in asdict(record).items() if v is not None},
+    }
+
+
+def handle_failure(
+    resource: CaseAuditResource,
+    run: dg.DagsterRun,
+    events: Iterable[dg.DagsterEvent],
+    started: float | None,
+) -> FailureReport:
+    """Record a failed run in the history and post the alert, if a webhook is configured."""
+    record = failure_record(run, problems(events), started)
+    published = record_failure(resource, record)
+    url = os.environ.get(WEBHOOK_VARIABLE, "").strip()
+    error = post_alert(url, alert_payload(record, resource, run.job_name)) if url else None
+    return FailureReport(record=record, history_published=published, webhook_error=error)

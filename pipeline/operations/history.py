@@ -1,0 +1,228 @@
+"""Run history (`pipeline_runs`): when the figures last changed, and why, for analysts.
+
+The history lives in the build database and is published with every warehouse. A success
+record is written by the publish step itself (it holds the run lock). A failure is recorded by
+whoever sees it (the run-failure sensor, `case-audit run`): the record is first dropped as a
+JSON file in the build folder's inbox, which never needs the lock, then absorbed into the
+history and republished at once if the lock is free, or by the next run otherwise. So no
+failure is lost, and the published warehouse is still only ever replaced whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from pipeline.errors import CaseAuditError
+from pipeline.operations.run_events import Problem, check_evaluations
+from pipeline.publish.atomic import atomic_replace
+from pipeline.resources import CaseAuditResource
+from pipeline.warehouse.lock import RunLock
+from pipeline.warehouse.sql import build_table, sql_text
+
+TABLE = "pipeline_runs"
+COMPARED_TABLES = ("headline_figures", "file_loads")
+
+
+@dataclass
+class RunRecord:
+    """One row of `pipeline_runs`."""
+
+    run_id: str
+    status: str
+    trigger: str | None = None
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    files_seen: int | None = None
+    files_refused: int | None = None
+    rows_loaded: int | None = None
+    rows_rejected: int | None = None
+    checks_passed: int | None = None
+    checks_failed: int | None = None
+    figures_changed: bool | None = None
+    input_changes: str | None = None
+    input_fingerprint: str | None = None
+    failed_asset: str | None = None
+    error_summary: str | None = None
+
+
+COLUMNS = [f.name for f in fields(RunRecord)]
+
+
+def trigger_of(tags: dict[str, str]) -> str:
+    """What started a run, from its Dagster tags."""
+    if "dagster/schedule_name" in tags:
+        return f"schedule:{tags['dagster/schedule_name']}"
+    if "dagster/sensor_name" in tags:
+        return f"sensor:{tags['dagster/sensor_name']}"
+    return tags.get("case_audit/trigger", "manual")
+
+
+def _timestamp(seconds: float | None) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC) if seconds else None
+
+
+def _attach_previous(conn: duckdb.DuckDBPyConnection, published: Path) -> None:
+    """`previous.<table>`: the published warehouse's tables, or empty stand-ins."""
+    conn.execute("ATTACH ':memory:' AS previous")
+    present: set[str] = set()
+    if published.exists():
+        conn.execute("ATTACH ? AS published_prev (READ_ONLY)", [str(published)])
+        present = {
+            name
+            for (name,) in conn.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'published_prev'"
+            ).fetchall()
+        }
+    for table in COMPARED_TABLES:
+        source = f"published_prev.{table}" if table in present else f"main.{table} LIMIT 0"
+        conn.execute(f"CREATE TABLE previous.{table} AS SELECT * FROM {source}")
+
+
+def _detach_previous(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("DETACH previous")
+    if conn.execute(
+        "SELECT count(*) FROM duckdb_databases() WHERE database_name = 'published_prev'"
+    ).fetchall()[0][0]:
+        conn.execute("DETACH published_prev")
+
+
+def success_record(
+    conn: duckdb.DuckDBPyConnection, context: dg.AssetExecutionContext, published: Path
+) -> RunRecord:
+    """This run's record, computed from the build and compared with the last publish."""
+    _attach_previous(conn, published)
+    try:
+        summary = conn.execute(sql_text("run_summary")).df().iloc[0].to_dict()
+    finally:
+        _detach_previous(conn)
+    run = context.run
+    record = context.instance.get_run_record_by_id(run.run_id)
+    events = [e.dagster_event for e in context.instance.all_logs(run.run_id) if e.dagster_event]
+    checks = check_evaluations(events)
+    return RunRecord(
+        run_id=run.run_id,
+        status="success",
+        trigger=trigger_of(dict(run.tags)),
+        started_at=_timestamp(record.start_time if record else None),
+        finished_at=dt.datetime.now(dt.UTC),
+        checks_passed=sum(c.passed for c in checks),
+        checks_failed=sum(not c.passed for c in checks),
+        **{k: (None if pd.isna(v) else v) for k, v in summary.items()},
+    )
+
+
+def failure_record(run: dg.DagsterRun, found: list[Problem], started: float | None) -> RunRecord:
+    first = found[0] if found else None
+    return RunRecord(
+        run_id=run.run_id,
+        status="failure",
+        trigger=trigger_of(dict(run.tags)),
+        started_at=_timestamp(started),
+        finished_at=dt.datetime.now(dt.UTC),
+        checks_failed=sum(p.check is not None for p in found),
+        failed_asset=first.asset if first else None,
+        error_summary="; ".join(str(p) for p in found)[:2000] or "the run failed",
+    )
+
+
+# ---------------------------------------------------------------- storage
+
+
+def inbox(resource: CaseAuditResource) -> Path:
+    return resource.build_dir / "history_inbox"
+
+
+def drop_in_inbox(resource: CaseAuditResource, record: RunRecord) -> Path:
+    """Write the record as JSON into the inbox, atomically; needs no lock."""
+    folder = inbox(resource)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{record.run_id}.json"
+    temporary = folder / f".{record.run_id}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(asdict(record), default=str))
+    os.replace(temporary, path)
+    return path
+
+
+def ensure_history(conn: duckdb.DuckDBPyConnection, published: Path) -> None:
+    """The history table in the build, seeded from the published warehouse if the build is new."""
+    exists = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND database_name = "
+        "current_database()",
+        [TABLE],
+    ).fetchall()[0][0]
+    build_table(conn, TABLE)
+    if exists or not published.exists():
+        return
+    conn.execute("ATTACH ? AS seed (READ_ONLY)", [str(published)])
+    try:
+        has = conn.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'seed' AND table_name = ?",
+            [TABLE],
+        ).fetchall()[0][0]
+        if has:
+            conn.execute(f"INSERT INTO {TABLE} SELECT * FROM seed.{TABLE}")
+    finally:
+        conn.execute("DETACH seed")
+
+
+def add_records(conn: duckdb.DuckDBPyConnection, records: list[RunRecord]) -> None:
+    if not records:
+        return
+    frame = pd.DataFrame([asdict(r) for r in records], columns=COLUMNS)
+    for column in ("started_at", "finished_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    conn.register("new_run_records", frame)
+    conn.execute(
+        f"INSERT INTO {TABLE} SELECT * FROM new_run_records "
+        f"WHERE run_id NOT IN (SELECT run_id FROM {TABLE})"
+    )
+    conn.unregister("new_run_records")
+
+
+def absorb_inbox(conn: duckdb.DuckDBPyConnection, resource: CaseAuditResource) -> int:
+    """Move every queued record into the history table; returns how many."""
+    paths = sorted(inbox(resource).glob("*.json"))
+    records = [RunRecord(**json.loads(p.read_text())) for p in paths]
+    add_records(conn, records)
+    for path in paths:
+        path.unlink()
+    return len(records)
+
+
+def republish_history(resource: CaseAuditResource) -> None:
+    """Replace the published warehouse by a copy whose `pipeline_runs` is the build's."""
+    with resource.connect() as conn:
+        history = conn.execute(f"SELECT * FROM {TABLE}").df()
+
+    def with_history(copy: Path) -> None:
+        with duckdb.connect(str(copy)) as target:
+            target.register("history", history)
+            target.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * FROM history")
+
+    atomic_replace(resource.published_path, resource.published_path, prepare=with_history)
+
+
+def record_failure(resource: CaseAuditResource, record: RunRecord, wait: float = 5.0) -> bool:
+    """Queue the failure; absorb and republish now if no run holds the lock (True if done)."""
+    drop_in_inbox(resource, record)
+    try:
+        lock = RunLock(resource.build_dir / "run.lock").acquire(timeout=wait)
+    except CaseAuditError:
+        return False  # a run is under way: it absorbs the inbox when it publishes
+    try:
+        with resource.connect() as conn:
+            ensure_history(conn, resource.published_path)
+            absorb_inbox(conn, resource)
+        if resource.published_path.exists():
+            republish_history(resource)
+    finally:
+        lock.release()
+    return True
