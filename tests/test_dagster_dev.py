@@ -1,0 +1,132 @@
+"""End to end with the real Dagster webserver and daemon (`dagster dev`), on loopback only."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.settings import PROJECT_DIR
+from tests.conftest import REFERENCE_DIR
+
+DAGSTER = PROJECT_DIR / ".venv" / "bin" / "dagster"
+STARTUP_SECONDS = 180
+RUN_SECONDS = 300
+
+ASSET_GRAPH = "{ assetNodes { assetKey { path } groupName dependencyKeys { path } } }"
+LAUNCH = """
+mutation($selector: JobOrPipelineSelector!) {
+  launchRun(executionParams: {selector: $selector, runConfigData: {}}) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+    ... on InvalidSubsetError { message }
+    ... on RunConfigValidationInvalid { errors { message } }
+  }
+}
+"""
+RUN_STATUS = "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def graphql(port: int, query: str, variables: dict | None = None) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = json.loads(response.read())
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def wait_until(condition, seconds: float, what: str, process: subprocess.Popen) -> object:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"dagster dev exited while waiting for {what}"
+        try:
+            value = condition()
+        except OSError:
+            value = None
+        if value:
+            return value
+        time.sleep(1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.skipif(not DAGSTER.exists(), reason="needs the project's .venv (make test)")
+def test_dagster_dev_serves_the_graph_and_runs_it(tmp_path: Path, sample_input: Path) -> None:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_DIR / "dagster.yaml", home / "dagster.yaml")
+    warehouse = tmp_path / "warehouse" / "case_audit.duckdb"
+    port = free_port()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "CASE_AUDIT_INPUT_DIR": str(sample_input),
+        "CASE_AUDIT_WAREHOUSE": str(warehouse),
+        "CASE_AUDIT_REFERENCE_DIR": str(REFERENCE_DIR),
+        "CASE_AUDIT_KEY_FILE": str(tmp_path / "key"),
+    }
+    log = (tmp_path / "dagster_dev.log").open("w")
+    process = subprocess.Popen(
+        [str(DAGSTER), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_until(
+            lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5)
+            .status == 200,
+            STARTUP_SECONDS, "the webserver", process,
+        )  # fmt: skip
+        nodes = wait_until(
+            lambda: graphql(port, ASSET_GRAPH)["assetNodes"], STARTUP_SECONDS, "the code location",
+            process,
+        )  # fmt: skip
+        groups = {"/".join(n["assetKey"]["path"]): n["groupName"] for n in nodes}
+        assert groups["case_files"] == "ingest"
+        assert groups["headline_figures"] == "warehouse"
+        assert groups["published_warehouse"] == "publish"
+
+        selector = {"repositoryLocationName": "case_audit", "repositoryName": "__repository__",
+                    "jobName": "case_audit_job"}  # fmt: skip
+        launched = graphql(port, LAUNCH, {"selector": selector})["launchRun"]
+        assert launched["__typename"] == "LaunchRunSuccess", launched
+        run_id = launched["run"]["runId"]
+
+        def finished() -> str | None:
+            status = graphql(port, RUN_STATUS, {"id": run_id})["runOrError"]["status"]
+            return status if status in {"SUCCESS", "FAILURE", "CANCELED"} else None
+
+        assert wait_until(finished, RUN_SECONDS, "the run", process) == "SUCCESS"
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            assert conn.execute(
+                "SELECT numerator FROM headline_figures WHERE metric = 'cases_not_good'"
+            ).fetchall() == [(278,)]
+            runs = {r for (r,) in conn.execute("SELECT run_id FROM pipeline_runs").fetchall()}
+            assert run_id in runs
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: a clean shutdown
+        try:
+            code = process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+        log.close()
+    assert code in (0, -signal.SIGINT), (tmp_path / "dagster_dev.log").read_text()[-3000:]
