@@ -7,6 +7,10 @@ import duckdb
 import pandas as pd
 
 PREVIEW_ROWS = 10
+# who answers for every asset in the UI (a Dagster team owner)
+OWNERS = ["team:case-audit"]
+# never copied into Dagster's event log (previews are stored there, outside the warehouse)
+NEVER_PREVIEWED = ("case_ref",)
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -23,16 +27,30 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([header, rule, *body])
 
 
+def frame_metadata(frame: pd.DataFrame, rows: int | None = None) -> dict[str, object]:
+    """Row count, column schema and a Markdown preview of a frame (its first rows)."""
+    return {
+        "dagster/row_count": dg.MetadataValue.int(len(frame) if rows is None else rows),
+        "dagster/column_schema": dg.TableSchema(
+            columns=[dg.TableColumn(name=str(c), type=str(t)) for c, t in frame.dtypes.items()]
+        ),
+        "preview": dg.MetadataValue.md(
+            markdown_table(
+                frame.head(PREVIEW_ROWS).drop(columns=list(NEVER_PREVIEWED), errors="ignore")
+            )
+        ),
+    }
+
+
 def table_metadata(conn: duckdb.DuckDBPyConnection, table: str) -> dict[str, object]:
-    """Row count, column schema and a Markdown preview of a warehouse table."""
+    """Row count, column schema (DuckDB types) and a Markdown preview of a warehouse table."""
     described = conn.execute(f'DESCRIBE "{table}"').fetchall()
-    rows = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    rows = conn.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
     preview = conn.execute(f'SELECT * FROM "{table}" LIMIT {PREVIEW_ROWS}').df()
     return {
-        "dagster/row_count": dg.MetadataValue.int(rows),
+        **frame_metadata(preview, rows),
         "dagster/column_schema": dg.TableSchema(
             columns=[dg.TableColumn(name=name, type=str(kind)) for name, kind, *_ in described]
         ),
         "dagster/table_name": f"main.{table}",
-        "preview": dg.MetadataValue.md(markdown_table(preview)),
     }

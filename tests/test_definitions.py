@@ -37,9 +37,18 @@ def test_definitions_load_from_the_workspace_module() -> None:
     groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert groups == EXPECTED_GROUPS
     for key in graph.get_all_asset_keys():
-        assert graph.get(key).description, key
+        node = graph.get(key)
+        assert node.description, key
+        assert node.owners == ["team:case-audit"], key
+        assert node.kinds, key
     checks = {key.name for key in graph.asset_check_keys}
-    assert checks == {"file_loads_rows_conserved", "published_figures_reconcile"}
+    assert checks == {"file_loads_rows_conserved", "published_figures_reconcile", "freshness_check"}
+    assert {s.name for s in defs.schedules} == {"nightly_case_audit"}
+    assert {s.name for s in defs.sensors} == {
+        "input_folder_sensor",
+        "failure_alerts",
+        "warehouse_freshness_sensor",
+    }
     assert defs.resolve_job_def("case_audit_job") is not None
     # the graph reads ingest -> validate -> warehouse -> reconcile -> publish
     parents = {

@@ -118,13 +118,16 @@ def test_whole_graph_two_forces(tmp_path: Path, two_forces: Path) -> None:
         ["source_file", "source_row", "case_ref", "column_name", "rule"]
     ].to_numpy().tolist() == [["northwold/nwc_2025.csv", 6, "NW-0005", "rating", "rating_unknown"]]
 
-    # the UI explains every table asset: row count, column schema, preview
-    for key in PUBLISHED_TABLES:
-        metadata = result.asset_materializations_for_node(
-            "validated_cases" if key in ("case_audits", "rejected_rows", "file_loads") else key
-        )
-        entry = next(m for m in metadata if m.asset_key == dg.AssetKey(key)).metadata
-        assert {"dagster/row_count", "dagster/column_schema", "preview"} <= set(entry)
+    # the UI explains every asset: row count, column schema, preview (never a case_ref)
+    materializations = {
+        m.asset_key.to_user_string(): m.metadata for m in result.get_asset_materialization_events()
+        for m in [m.materialization]
+    }  # fmt: skip
+    assert set(materializations) == {*PUBLISHED_TABLES, "case_files", "published_warehouse"}
+    for key, entry in materializations.items():
+        assert {"dagster/row_count", "dagster/column_schema", "preview"} <= set(entry), key
+        assert "case_ref" not in entry["preview"].value.split("\n")[0], key
+    assert materializations["case_audits"]["dagster/row_count"].value == 378
 
     # the claim "more than 75%" is false, the others hold
     claims = query(

@@ -6,7 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from pipeline.ingest.files import find_input_files, read_case_files
-from pipeline.metadata import markdown_table
+from pipeline.metadata import OWNERS, frame_metadata, markdown_table
 from pipeline.resources import CaseAuditResource
 
 REPORT_COLUMNS = ["source_file", "sha256", "status", "rows_read", "rule", "message"]
@@ -14,6 +14,7 @@ REPORT_COLUMNS = ["source_file", "sha256", "status", "rows_read", "rule", "messa
 
 @dg.asset(
     group_name="ingest",
+    owners=OWNERS,
     kinds={"python", "parquet"},
     description=(
         "Reads every .csv, .xlsx and .parquet file below the input folder into one all-text "
@@ -36,10 +37,10 @@ def case_files(
         context.log.warning(f"{refusal.source_file}: refused [{refusal.rule}] {refusal.message}")
     return dg.MaterializeResult(
         metadata={
+            **frame_metadata(rows),
             "input_dir": str(input_dir),
             "files_found": len(reports),
             "files_refused": len(refused),
-            "dagster/row_count": len(rows),
             "files": dg.MetadataValue.md(markdown_table(report_frame.drop(columns="sha256"))),
         }
     )

@@ -7,7 +7,7 @@ fails or is killed before this point leaves the published warehouse as it was.
 
 import dagster as dg
 
-from pipeline.metadata import markdown_table
+from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.publish.atomic import atomic_replace
 from pipeline.resources import CaseAuditResource
@@ -26,6 +26,7 @@ PUBLISHED_TABLES = [
 
 @dg.asset(
     group_name="publish",
+    owners=OWNERS,
     deps=PUBLISHED_TABLES,
     kinds={"duckdb"},
     description="The analysts' warehouse file (CASE_AUDIT_WAREHOUSE), replaced atomically by "
@@ -50,11 +51,11 @@ def published_warehouse(
     atomic_replace(case_audit.build_path, published)
     return dg.MaterializeResult(
         metadata={
+            **frame_metadata(counts),
             "path": dg.MetadataValue.path(str(published)),
             "figures_changed": bool(record.figures_changed),
             "input_changes": record.input_changes or "none",
             "input_fingerprint": record.input_fingerprint or "",
             "failures_recorded_from_inbox": absorbed,
-            "tables": dg.MetadataValue.md(markdown_table(counts)),
         }
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from pipeline.metadata import table_metadata
+from pipeline.metadata import OWNERS, table_metadata
 from pipeline.resources import CaseAuditResource
 from pipeline.validate.quarantine import validate_rows
 from pipeline.warehouse.pseudonym import case_keys, load_key
@@ -30,6 +30,7 @@ TABLES = {
         dg.AssetSpec(
             name,
             group_name="validate",
+            owners=OWNERS,
             description=text,
             deps=["case_files"],
             kinds={"pandera", "duckdb"},

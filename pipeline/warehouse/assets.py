@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipeline.metadata import table_metadata
+from pipeline.metadata import OWNERS, table_metadata
 from pipeline.resources import CaseAuditResource
 from pipeline.warehouse.sql import build_table
 
@@ -24,6 +24,7 @@ def sql_table_asset(
     @dg.asset(
         name=name,
         group_name=group_name,
+        owners=OWNERS,
         deps=deps,
         description=description,
         kinds={"duckdb", "sql"},
