@@ -1,5 +1,6 @@
 -- headline_figures: one row per inspection x metric, as defined in the data contract.
--- pct is 0-100 rounded to one decimal; NULL where the denominator is 0.
+-- pct is 0-100 rounded to one decimal, with its 95% Wilson interval (ci_low, ci_high); all
+-- three NULL where the denominator is 0.
 CREATE OR REPLACE TABLE headline_figures AS
 WITH per_inspection AS (
     SELECT
@@ -44,7 +45,9 @@ SELECT
     metric,
     CAST(numerator AS BIGINT)   AS numerator,
     CAST(denominator AS BIGINT) AS denominator,
-    CASE WHEN denominator = 0 THEN NULL ELSE round(100 * numerator / denominator, 1) END AS pct,
+    percent(numerator, denominator)     AS pct,
+    wilson_low(numerator, denominator)  AS ci_low,
+    wilson_high(numerator, denominator) AS ci_high,
     metric_order
 FROM metrics
 ORDER BY inspection_id, metric_order;

@@ -12,6 +12,8 @@ SELECT
     count(*) FILTER (WHERE rating = 'requires_improvement') AS requires_improvement,
     count(*) FILTER (WHERE rating = 'inadequate')           AS inadequate,
     count(*) FILTER (WHERE rating <> 'good')                AS not_good,
-    round(100 * count(*) FILTER (WHERE rating <> 'good') / count(*), 1) AS pct_not_good
+    percent(not_good, cases)                                AS pct_not_good,
+    wilson_low(not_good, cases)                             AS ci_low,
+    wilson_high(not_good, cases)                            AS ci_high
 FROM case_audits
 GROUP BY GROUPING SETS ((inspection_id, force, category), (inspection_id, force, area));

@@ -1,7 +1,7 @@
 -- ratings_by_area: one row per inspection x area; a NULL area means "not recorded".
 CREATE OR REPLACE TABLE ratings_by_area AS
 SELECT inspection_id, force, area,
-       cases, good, requires_improvement, inadequate, not_good, pct_not_good
+       cases, good, requires_improvement, inadequate, not_good, pct_not_good, ci_low, ci_high
 FROM rating_counts
 WHERE grouped_by = 'area'
 ORDER BY inspection_id, area NULLS LAST;

@@ -11,6 +11,7 @@ from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.publish.atomic import atomic_replace
 from pipeline.resources import CaseAuditResource
+from pipeline.warehouse.sql import build_views
 
 PUBLISHED_TABLES = [
     "case_audits",
@@ -21,6 +22,10 @@ PUBLISHED_TABLES = [
     "headline_figures",
     "published_reconciliation",
     "claim_checks",
+    "trends",
+    "self_assessment_agreement",
+    "self_assessment_kappa",
+    "quarantine_summary",
 ]
 
 
@@ -41,6 +46,7 @@ def published_warehouse(
         absorbed = history.absorb_inbox(conn, case_audit)
         record = history.success_record(conn, context, published)
         history.add_records(conn, [record])
+        views = build_views(conn)
         counts = conn.execute(
             " UNION ALL ".join(
                 f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}"
@@ -57,5 +63,6 @@ def published_warehouse(
             "input_changes": record.input_changes or "none",
             "input_fingerprint": record.input_fingerprint or "",
             "failures_recorded_from_inbox": absorbed,
+            "views": ", ".join(views),
         }
     )

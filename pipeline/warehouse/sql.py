@@ -14,3 +14,11 @@ def sql_text(name: str) -> str:
 
 def build_table(conn: duckdb.DuckDBPyConnection, name: str) -> None:
     conn.execute(sql_text(name))
+
+
+def build_views(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """The consumer views (`sql/views/v_*.sql`), in name order; returns their names."""
+    names = sorted(path.stem for path in (SQL_DIR / "views").glob("v_*.sql"))
+    for name in names:
+        build_table(conn, f"views/{name}")
+    return names
