@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 UI_PORT ?= 3000
 
-.PHONY: run test lint ui sample clean
+.PHONY: run test lint ui sample docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ ui: $(STAMP)
 	mkdir -p $(DAGSTER_HOME)
 	ln -sf $(CURDIR)/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(UI_PORT)
+
+docs: $(STAMP)
+	$(BIN)/python -m pipeline.warehouse.dictionary
 
 sample: $(STAMP)
 	$(BIN)/python -m pipeline.sample_data

@@ -88,6 +88,37 @@ COLUMNS = (
 # not an input column: the cells of a row beyond its header, which belong to no column
 EXTRA_CELLS = "extra_cells"
 
+# how each input column is documented: (type, required, accepted values)
+INPUT_DOCS = {
+    "inspection_id": ("text", "yes", "3-64 characters of `A-Z a-z 0-9 _ . -`; one inspection "
+                      "of one force, e.g. `MPS-NCPI-2016`"),
+    "force": ("text", "yes", "at most 200 characters; every row of an inspection names the "
+              "same force"),
+    "case_ref": ("text", "yes", "pseudonymous reference, 3-64 characters of `A-Z a-z 0-9 _ -`; "
+                 "unique within its inspection_id"),
+    "area": ("text", "no", "borough or command unit, at most 200 characters"),
+    "category": ("enum", "yes", ", ".join(f"`{c}`" for c in CATEGORIES)
+                 + " (case, spaces and hyphens forgiven)"),
+    "audit_date": ("date", "yes", "`YYYY-MM-DD` or an Excel date cell; not after the day of "
+                   "the run"),
+    "rating": ("enum", "yes", "`good`, `requires_improvement`, `inadequate`; `Requires "
+               "Improvement`, `RI` accepted"),
+    "referred_back": ("bool", "yes", "referred back for a continuing risk to a child; "
+                      "`true/false`, `yes/no`, `y/n`, `1/0` in any case, or a boolean cell"),
+    "force_rating": ("enum", "no", "the force's self-assessment: `good`, `adequate`, "
+                     "`requires_improvement`, `inadequate` (`RI` accepted)"),
+    "charged": ("bool", "custody only", "required when category is `custody`, empty otherwise"),
+    "bail_refused": ("bool", "custody only", "as `charged`"),
+    "detained_until_court": ("bool", "custody only", "as `charged`: kept in police custody to "
+                             "appear in court"),
+    "la_accommodation_requested": ("bool", "no; custody only", "local-authority accommodation "
+                                   "asked for (PACE s.38(6)); empty on other categories"),
+    "missing_episodes": ("integer >= 1", "missing only", "required when category is "
+                         "`missing_absent`, empty otherwise"),
+    "cse_risk_assessed": ("bool", "no", "the link between going missing and CSE risk was "
+                          "considered"),
+}  # fmt: skip
+
 INSPECTION_ID_PATTERN = r"[A-Za-z0-9_.\-]{3,64}"
 CASE_REF_PATTERN = r"[A-Za-z0-9_\-]{3,64}"
 ISO_DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"

@@ -10,5 +10,8 @@ CREATE OR REPLACE MACRO wilson_bound(k, n, sign) AS
         + sign * 1.959963984540054 * sqrt(k / n * (1 - k / n) / n
                                           + 1.959963984540054 ^ 2 / (4 * n * n))
     ) / (1 + 1.959963984540054 ^ 2 / n), 1) END;
-CREATE OR REPLACE MACRO wilson_low(k, n) AS greatest(wilson_bound(k, n, -1), 0);
-CREATE OR REPLACE MACRO wilson_high(k, n) AS least(wilson_bound(k, n, 1), 100);
+-- (greatest/least skip NULLs, so the n > 0 test is repeated: n = 0 must stay NULL)
+CREATE OR REPLACE MACRO wilson_low(k, n) AS
+    CASE WHEN n > 0 THEN greatest(wilson_bound(k, n, -1), 0) END;
+CREATE OR REPLACE MACRO wilson_high(k, n) AS
+    CASE WHEN n > 0 THEN least(wilson_bound(k, n, 1), 100) END;

@@ -69,6 +69,7 @@ def conn() -> duckdb.DuckDBPyConnection:
     validated = normalise(rows_frame(CASES)).drop(columns="case_ref").assign(case_key="k")
     con.register("validated_rows", validated)
     for name in (
+        "macros",
         "case_audits",
         "rating_counts",
         "ratings_by_category",
@@ -217,3 +218,35 @@ def test_claims_use_the_exact_percentage(conn: duckdb.DuckDBPyConnection, tmp_pa
     ).fetchall()
     # ORDER: A-1 cases_inadequate <=; A-1 cases_not_good <, =, >, >=; Z-9
     assert [h for (h,) in holds] == [False, True, True, False, True, None]
+
+
+def test_wilson_interval_matches_the_textbook(conn: duckdb.DuckDBPyConnection) -> None:
+    """Known values: 0 of 10 -> [0, 27.8]; 10 of 10 -> [72.2, 100]; 278 of 374; n = 0."""
+    import math
+
+    def wilson(k: int, n: int) -> tuple[float, float]:
+        z, p = 1.959963984540054, k / n
+        centre, half = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        return (round(100 * (centre - half) / (1 + z * z / n), 1),
+                round(100 * (centre + half) / (1 + z * z / n), 1))  # fmt: skip
+
+    rows = conn.execute(
+        "SELECT wilson_low(0, 10), wilson_high(0, 10), wilson_low(10, 10), wilson_high(10, 10), "
+        "wilson_low(278, 374), wilson_high(278, 374), wilson_low(1, 0), percent(1, 0)"
+    ).fetchone()
+    assert rows[:4] == (0.0, 27.8, 72.2, 100.0)
+    assert rows[4:6] == wilson(278, 374) == (69.7, 78.5)
+    assert rows[6:] == (None, None)
+
+
+def test_headline_intervals(conn: duckdb.DuckDBPyConnection) -> None:
+    row = conn.execute(
+        "SELECT pct, ci_low, ci_high FROM headline_figures WHERE inspection_id = 'A-1' AND "
+        "metric = 'cases_not_good'"
+    ).fetchone()
+    assert row == (62.5, 30.6, 86.3)  # 5 of 8
+    empty = conn.execute(
+        "SELECT pct, ci_low, ci_high FROM headline_figures WHERE inspection_id = 'B-1' AND "
+        "metric = 'missing_good'"
+    ).fetchone()
+    assert empty == (None, None, None)

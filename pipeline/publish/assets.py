@@ -11,6 +11,7 @@ from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.publish.atomic import atomic_replace
 from pipeline.resources import CaseAuditResource
+from pipeline.warehouse.catalogue import apply_comments
 from pipeline.warehouse.sql import build_views
 
 PUBLISHED_TABLES = [
@@ -47,6 +48,7 @@ def published_warehouse(
         record = history.success_record(conn, context, published)
         history.add_records(conn, [record])
         views = build_views(conn)
+        apply_comments(conn)
         counts = conn.execute(
             " UNION ALL ".join(
                 f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}"
