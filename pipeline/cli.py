@@ -145,8 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", help="DuckDB file to publish (env CASE_AUDIT_WAREHOUSE)")
     run.add_argument(
         "--feeds",
-        help="folder for dashboard feeds (env CASE_AUDIT_FEEDS_DIR); reserved: this version "
-        "publishes no feeds yet",
+        help="folder for the dashboard feeds and dashboard.html (env CASE_AUDIT_FEEDS_DIR)",
     )
     run.add_argument("--verbose", action="store_true", help="show Dagster's own log")
     run.set_defaults(handler=command_run)

@@ -10,7 +10,7 @@ import dagster as dg
 
 from pipeline.ingest.assets import case_files
 from pipeline.operations.automation import AutomationSettings, build_automation
-from pipeline.publish.assets import published_warehouse
+from pipeline.publish.assets import dashboard, dashboard_feeds, published_warehouse
 from pipeline.reconcile import assets as reconcile_assets
 from pipeline.reconcile.checks import CHECKS as RECONCILE_CHECKS
 from pipeline.resources import CaseAuditResource
@@ -25,6 +25,8 @@ ASSETS = [
     *warehouse_assets.ASSETS,
     *reconcile_assets.ASSETS,
     published_warehouse,
+    dashboard_feeds,
+    dashboard,
 ]
 CHECKS = [*VALIDATE_CHECKS, *RECONCILE_CHECKS]
 

@@ -27,6 +27,8 @@ class CaseAuditResource(dg.ConfigurableResource):
     warehouse: str
     reference_dir: str
     key_file: str
+    feeds_dir: str = ""
+    suppression_threshold: int = 5
     run_date: str = ""
     lock_timeout_seconds: float = 0.0
 
@@ -55,6 +57,8 @@ class CaseAuditResource(dg.ConfigurableResource):
             warehouse=str(settings.warehouse),
             reference_dir=str(settings.reference_dir),
             key_file=str(settings.key_file),
+            feeds_dir=str(settings.feeds_dir),
+            suppression_threshold=settings.suppression_threshold,
             run_date=run_date,
         )
 

@@ -10,7 +10,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.errors import CaseAuditError
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+THRESHOLD_VARIABLE = "CASE_AUDIT_SUPPRESSION_THRESHOLD"
 SQL_DIR = PROJECT_DIR / "sql"
 
 # setting name -> (environment variable, default relative to the project folder)
@@ -19,7 +22,6 @@ ENVIRONMENT = {
     "warehouse": ("CASE_AUDIT_WAREHOUSE", "data/warehouse/case_audit.duckdb"),
     "reference_dir": ("CASE_AUDIT_REFERENCE_DIR", "data/reference"),
     "key_file": ("CASE_AUDIT_KEY_FILE", "data/secrets/pseudonym.key"),
-    # resolved now so flag and variable are part of the contract; no feed is written yet
     "feeds_dir": ("CASE_AUDIT_FEEDS_DIR", "data/feeds"),
 }
 
@@ -39,6 +41,8 @@ class Settings:
     reference_dir: Path
     key_file: Path
     feeds_dir: Path
+    # public feeds suppress counts below force level from 1 to this (docs/dashboards.md)
+    suppression_threshold: int = 5
 
     @classmethod
     def resolve(cls, **flags: str | os.PathLike[str] | None) -> Settings:
@@ -50,4 +54,7 @@ class Settings:
         for name, (variable, default) in ENVIRONMENT.items():
             chosen = flags.get(name) or os.environ.get(variable) or default
             values[name] = resolve_path(chosen)
-        return cls(**values)
+        threshold = os.environ.get(THRESHOLD_VARIABLE, "5")
+        if not threshold.isdigit() or int(threshold) < 1:
+            raise CaseAuditError(f"{THRESHOLD_VARIABLE} must be a whole number of 1 or more.")
+        return cls(**values, suppression_threshold=int(threshold))

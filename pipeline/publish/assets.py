@@ -5,11 +5,18 @@ hold the old file keep reading the old file; new connections see the new one. A 
 fails or is killed before this point leaves the published warehouse as it was.
 """
 
+import json
+from pathlib import Path
+
 import dagster as dg
+import duckdb
+import pandas as pd
 
 from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.publish.atomic import atomic_replace
+from pipeline.publish.dashboard import build_page, write_dashboard
+from pipeline.publish.feeds import FEEDS, build_feeds, write_feeds
 from pipeline.resources import CaseAuditResource
 from pipeline.warehouse.catalogue import apply_comments
 from pipeline.warehouse.sql import build_views
@@ -66,5 +73,60 @@ def published_warehouse(
             "input_fingerprint": record.input_fingerprint or "",
             "failures_recorded_from_inbox": absorbed,
             "views": ", ".join(views),
+        }
+    )
+
+
+@dg.asset(
+    group_name="publish",
+    deps=["published_warehouse"],
+    owners=OWNERS,
+    kinds={"parquet", "csv"},
+    description="Dashboard feeds in CASE_AUDIT_FEEDS_DIR: aggregates only, tidy long format, "
+    "Parquet and CSV, with manifest.json; area counts under disclosure control.",
+)
+def dashboard_feeds(
+    context: dg.AssetExecutionContext, case_audit: CaseAuditResource
+) -> dg.MaterializeResult:
+    with duckdb.connect(str(case_audit.published_path), read_only=True) as conn:
+        feeds = build_feeds(conn, case_audit.suppression_threshold)
+    manifest = write_feeds(
+        feeds, Path(case_audit.feeds_dir), context.run.run_id, case_audit.suppression_threshold
+    )
+    sizes = pd.DataFrame(
+        [(name, info["format"], info["rows"], info["sha256"][:12])
+         for name, info in manifest["files"].items()],
+        columns=["file", "format", "rows", "sha256"],
+    )  # fmt: skip
+    suppressed = int(feeds["ratings_by_area"]["status"].eq("suppressed").sum())
+    return dg.MaterializeResult(
+        metadata={
+            **frame_metadata(sizes),
+            "folder": dg.MetadataValue.path(case_audit.feeds_dir),
+            "schema_version": manifest["schema_version"],
+            "area_cells_suppressed": suppressed,
+        }
+    )
+
+
+@dg.asset(
+    group_name="publish",
+    deps=["dashboard_feeds"],
+    owners=OWNERS,
+    kinds={"html"},
+    description="dashboard.html in the feeds folder: one self-contained page (no network "
+    "request) built from the feeds, with charts and their data tables.",
+)
+def dashboard(case_audit: CaseAuditResource) -> dg.MaterializeResult:
+    folder = Path(case_audit.feeds_dir)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    feeds = {spec.name: pd.read_parquet(folder / f"{spec.name}.parquet") for spec in FEEDS}
+    path = write_dashboard(build_page(feeds, manifest), folder / "dashboard.html")
+    sections = pd.DataFrame({"feed": list(feeds), "rows": [len(f) for f in feeds.values()]})
+    return dg.MaterializeResult(
+        metadata={
+            **frame_metadata(sections),
+            "path": dg.MetadataValue.path(str(path)),
+            "bytes": path.stat().st_size,
         }
     )

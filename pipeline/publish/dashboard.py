@@ -1,0 +1,245 @@
+"""The dashboard: one self-contained HTML page made from the feeds, readable offline.
+
+No script, font, style sheet or image is fetched: styles are inline and charts are inline SVG
+drawn here, each with a data table beside it for screen readers and for copying. The page is
+built from the public feeds only, so it shows exactly what the feeds publish (suppressed area
+counts stay `c`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from pipeline.publish.feeds import SUPPRESSED
+from schemas.warehouse import METRICS
+
+TEMPLATES = Path(__file__).parent / "templates"
+COLOURS = {"good": "#00703c", "requires_improvement": "#f47738", "inadequate": "#d4351c"}
+RATING_LABELS = {"good": "Good", "requires_improvement": "Requires improvement",
+                 "inadequate": "Inadequate"}  # fmt: skip
+METRIC_TEXT = {metric: (numerator, denominator) for metric, numerator, denominator in METRICS}
+
+
+def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """A tidy feed back to one row per subject; suppressed values stay NaN (shown as `c`).
+
+    Feeds list each subject's measures together and in the same order, so a subject is a
+    block of consecutive rows.
+    """
+    measures = list(dict.fromkeys(feed["measure"]))
+    if not measures:
+        return pd.DataFrame(columns=[*keys, *measures])
+    width = len(measures)
+    if feed["measure"].tolist() != measures * (len(feed) // width):
+        raise ValueError("feed rows are not in subject blocks")
+    values = pd.DataFrame(feed["value"].to_numpy().reshape(-1, width), columns=measures)
+    subjects = feed[keys].iloc[::width].reset_index(drop=True)
+    return pd.concat([subjects, values.astype(float)], axis=1)
+
+
+def show(value: object, digits: int = 1) -> str:
+    """A value as the page prints it: `c` for suppressed, whole numbers without decimals."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return SUPPRESSED
+    number = float(value)
+    return f"{number:.0f}" if number.is_integer() and digits == 0 else f"{number:.{digits}f}"
+
+
+def _label(metric: str) -> str:
+    return metric.replace("_", " ").capitalize()
+
+
+# ---------------------------------------------------------------- SVG charts
+
+
+def interval_bar(pct: float, low: float, high: float, width: int = 220) -> Markup:
+    """A 0-100% track with the estimate as a bar and its 95% interval as a whisker."""
+    if any(pd.isna(v) for v in (pct, low, high)):
+        return Markup("")
+    x = lambda v: 10 + (width - 20) * v / 100  # noqa: E731
+    return Markup(
+        f'<svg class="interval" width="{width}" height="26" role="img" '
+        f'aria-label="{pct:.1f}%, 95% interval {low:.1f}% to {high:.1f}%">'
+        f'<rect x="10" y="9" width="{width - 20}" height="8" fill="#e5e5e5"/>'
+        f'<rect x="10" y="9" width="{x(pct) - 10:.1f}" height="8" fill="#1d70b8"/>'
+        f'<line x1="{x(low):.1f}" x2="{x(high):.1f}" y1="13" y2="13" stroke="#0b0c0c" '
+        f'stroke-width="2"/><line x1="{x(low):.1f}" x2="{x(low):.1f}" y1="6" y2="20" '
+        f'stroke="#0b0c0c"/><line x1="{x(high):.1f}" x2="{x(high):.1f}" y1="6" y2="20" '
+        f'stroke="#0b0c0c"/></svg>'
+    )
+
+
+def stacked_bars(rows: pd.DataFrame, label: str, title: str) -> Markup:
+    """Horizontal stacked bars (good / requires improvement / inadequate) per row."""
+    height, bar_width, left = 24, 420, 210
+    max_total = max([v for v in rows.get("cases", pd.Series(dtype=float)) if not pd.isna(v)],
+                    default=1) or 1  # fmt: skip
+    parts = [
+        f'<svg class="stacked" width="{left + bar_width + 60}" '
+        f'height="{len(rows) * height + 10}" role="img" aria-label="{escape(title)}">'
+    ]
+    for i, row in enumerate(rows.itertuples(index=False)):
+        y = 5 + i * height
+        record = row._asdict()
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">'
+                     f"{escape(str(record[label]))}</text>")  # fmt: skip
+        total = record.get("cases")
+        if total is None or pd.isna(total) or total == 0:
+            parts.append(f'<text x="{left}" y="{y + 15}">{SUPPRESSED}</text>')
+            continue
+        if any(pd.isna(record.get(rating)) for rating in COLOURS):  # breakdown suppressed
+            parts.append(f'<rect x="{left}" y="{y}" width="{bar_width * total / max_total:.1f}" '
+                         f'height="{height - 6}" fill="#b1b4b6"><title>{total:.0f} cases; '
+                         f"breakdown suppressed</title></rect>")  # fmt: skip
+            parts.append(f'<text x="{left + bar_width + 6}" y="{y + 15}">{total:.0f}</text>')
+            continue
+        x = float(left)
+        for rating, colour in COLOURS.items():
+            value = record.get(rating)
+            if value is None or pd.isna(value):
+                continue
+            w = bar_width * value / total
+            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{height - 6}" '
+                         f'fill="{colour}"><title>{escape(RATING_LABELS[rating])}: '
+                         f"{value:.0f}</title></rect>")  # fmt: skip
+            x += w
+        parts.append(f'<text x="{left + bar_width + 6}" y="{y + 15}">{total:.0f}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def trend_chart(points: pd.DataFrame, title: str) -> Markup:
+    """Percentage (with its interval) per inspection, in date order."""
+    width, height, pad = 460, 180, 40
+    n = len(points)
+    step = (width - 2 * pad) / max(n - 1, 1)
+    y = lambda v: height - pad + (pad * 2 - height) * v / 100  # noqa: E731
+    parts = [f'<svg class="trend" width="{width}" height="{height}" role="img" '
+             f'aria-label="{escape(title)}">',
+             f'<line x1="{pad}" x2="{width - pad}" y1="{y(0):.1f}" y2="{y(0):.1f}" '
+             'stroke="#b1b4b6"/>',
+             f'<text x="4" y="{y(100) + 4:.1f}">100%</text><text x="12" y="{y(0) + 4:.1f}">0%'
+             "</text>"]  # fmt: skip
+    previous = None
+    for i, row in enumerate(points.itertuples(index=False)):
+        x = pad + i * step if n > 1 else width / 2
+        if not pd.isna(row.ci_low):
+            parts.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y(row.ci_low):.1f}" '
+                f'y2="{y(row.ci_high):.1f}" stroke="#505a5f" stroke-width="2"/>'
+            )
+        if previous is not None:
+            parts.append(
+                f'<line x1="{previous[0]:.1f}" x2="{x:.1f}" y1="{previous[1]:.1f}" '
+                f'y2="{y(row.pct):.1f}" stroke="#1d70b8" stroke-width="2"/>'
+            )
+        parts.append(f'<circle cx="{x:.1f}" cy="{y(row.pct):.1f}" r="4" fill="#1d70b8">'
+                     f"<title>{escape(row.inspection_id)}: {row.pct:.1f}%</title></circle>"
+                     f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">'
+                     f"{escape(row.inspection_id)}</text>")  # fmt: skip
+        previous = (x, y(row.pct))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# ---------------------------------------------------------------- the page
+
+
+@dataclass
+class Inspection:
+    inspection_id: str
+    force: str
+    headline: list[dict]
+    categories: pd.DataFrame
+    areas: pd.DataFrame
+
+
+def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> str:
+    """The dashboard's HTML from the feeds (as written) and their manifest."""
+    headline = wide(feeds["headline"], ["inspection_id", "force", "metric", "metric_order"])
+    categories = wide(feeds["ratings_by_category"], ["inspection_id", "force", "category"])
+    areas = wide(feeds["ratings_by_area"], ["inspection_id", "force", "area"])
+    inspections = []
+    for (inspection, force), figures in headline.groupby(["inspection_id", "force"], sort=True):
+        cards = []
+        for row in figures.sort_values("metric_order").itertuples(index=False):
+            numerator_text, denominator_text = METRIC_TEXT.get(row.metric, ("", ""))
+            cards.append({
+                "metric": row.metric, "label": _label(row.metric),
+                "pct": row.pct, "numerator": row.numerator, "denominator": row.denominator,
+                "ci_low": row.ci_low, "ci_high": row.ci_high,
+                "definition": f"{numerator_text} / {denominator_text}".replace("`", ""),
+                "chart": interval_bar(row.pct, row.ci_low, row.ci_high),
+            })  # fmt: skip
+        inspections.append(
+            Inspection(
+                inspection, force, cards,
+                categories[categories["inspection_id"].eq(inspection)],
+                areas[areas["inspection_id"].eq(inspection)],
+            )
+        )  # fmt: skip
+    trends = wide(feeds["trends"], ["force", "metric", "inspection_id", "inspection_date",
+                                    "previous_inspection_id", "intervals_overlap"])  # fmt: skip
+    trend_panels = []
+    for (force, metric), points in trends.groupby(["force", "metric"], sort=False):
+        if metric not in ("cases_not_good", "cases_inadequate", "cases_referred_back"):
+            continue
+        points = points.sort_values("inspection_date")
+        title = f"{force}: {_label(metric)} by inspection"
+        trend_panels.append({"force": force, "metric": metric, "label": _label(metric),
+                             "points": points, "chart": trend_chart(points, title)})  # fmt: skip
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
+    )
+    environment.filters["show"] = show
+    environment.globals.update(stacked_bars=stacked_bars, rating_labels=RATING_LABELS,
+                               colours=COLOURS)  # fmt: skip
+    return environment.get_template("dashboard.html.j2").render(
+        manifest=manifest,
+        inspections=inspections,
+        trends=trend_panels,
+        reconciliation=feeds["reconciliation"],
+        figures=_reconciliation(feeds["reconciliation"], "figure"),
+        claims=_reconciliation(feeds["reconciliation"], "claim"),
+        files=_files(feeds["data_quality"]),
+        rules=_rules(feeds["data_quality"]),
+        suppressed=SUPPRESSED,
+    )
+
+
+def _reconciliation(feed: pd.DataFrame, kind: str) -> pd.DataFrame:
+    keys = ["inspection_id", "metric", "kind", "status_of_figure", "holds", "comparator",
+            "wording", "source"]  # fmt: skip
+    table = wide(feed, keys)
+    return table[table["kind"].eq(kind)] if not table.empty else table
+
+
+def _files(feed: pd.DataFrame) -> pd.DataFrame:
+    keys = ["source_file", "file_status", "refusal_rule", "rule", "column_name"]
+    table = wide(feed, keys)
+    if table.empty:
+        return table
+    return table.drop_duplicates("source_file")[
+        ["source_file", "file_status", "refusal_rule", "rows_read", "rows_loaded",
+         "rows_rejected"]
+    ]  # fmt: skip
+
+
+def _rules(feed: pd.DataFrame) -> pd.DataFrame:
+    keys = ["source_file", "file_status", "refusal_rule", "rule", "column_name"]
+    table = wide(feed, keys)
+    if table.empty or table["rule"].isna().all():
+        return pd.DataFrame(columns=["rule", "rows"])
+    counted = table.dropna(subset=["rule"]).groupby("rule", as_index=False)["rule_rows"].sum()
+    return counted.rename(columns={"rule_rows": "rows"}).sort_values("rows", ascending=False)
+
+
+def write_dashboard(html: str, path: Path) -> Path:
+    from pipeline.publish.atomic import atomic_write
+
+    return atomic_write(path, lambda temporary: temporary.write_text(html, encoding="utf-8"))

@@ -1,0 +1,138 @@
+"""Disclosure control for counts below force level (areas) in public feeds.
+
+Primary suppression hides every count from 1 to `threshold`. Secondary suppression then hides
+more cells until no hidden cell can be worked out exactly from what is published: the other
+cells of its row (cases = good + requires_improvement + inadequate; not_good =
+requires_improvement + inadequate) and of its column (each measure sums to the force total,
+which is published). A true zero is published as 0, so an attacker knows every hidden cell is
+at least 1; the check assumes that too. Whether a cell is determined is decided exactly, with
+two linear programmes per hidden cell (its smallest and largest feasible value): if only one
+whole number fits, the cell is exposed and a partner in its row or column is hidden as well,
+the smallest non-zero one first (or, if its row and column have none left, the smallest
+anywhere in the table).
+
+Hiding a cell only ever widens what the others can be, so a cell found safe stays safe, and
+one pass over a queue of hidden cells suffices. When a hidden cell has no partner left to hide
+(one area holding the whole force), the table cannot be protected from the force totals and
+is withheld whole, zeros included.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+BASE = ("good", "requires_improvement", "inadequate")
+MEASURES = ("cases", *BASE, "not_good")
+DEFAULT_THRESHOLD = 5
+
+
+@dataclass
+class Protected:
+    """`values`: the counts; `hidden`: same shape, True where the published cell is withheld."""
+
+    values: pd.DataFrame
+    hidden: pd.DataFrame
+    primary: pd.DataFrame
+
+
+def _constraints(rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column equations over the cells, flattened row-major (row, measure)."""
+    width = len(MEASURES)
+    index = {m: i for i, m in enumerate(MEASURES)}
+    equations = []
+    for r in range(rows):
+        cases = np.zeros(rows * width)
+        cases[r * width + index["cases"]] = 1
+        for measure in BASE:
+            cases[r * width + index[measure]] = -1
+        not_good = np.zeros(rows * width)
+        not_good[r * width + index["not_good"]] = 1
+        for measure in ("requires_improvement", "inadequate"):
+            not_good[r * width + index[measure]] = -1
+        equations += [cases, not_good]
+    return np.array(equations), np.zeros(len(equations))
+
+
+def exposed_range(
+    values: np.ndarray, hidden: np.ndarray, cell: int, rows_matrix: tuple[np.ndarray, np.ndarray]
+) -> tuple[float, float]:
+    """The smallest and largest value hidden cell `cell` can take given what is published."""
+    a_rows, b_rows = rows_matrix
+    flat_values, flat_hidden = values.ravel(), hidden.ravel()
+    rows, width = values.shape
+    columns = np.zeros((width, rows * width))
+    for m in range(width):
+        columns[m, m::width] = 1
+    totals = values.sum(axis=0)
+    a_eq = np.vstack([a_rows, columns])
+    b_eq = np.concatenate([b_rows, totals])
+    bounds = [(1, None) if h else (float(v), float(v)) for v, h in zip(flat_values, flat_hidden,
+                                                                        strict=True)]  # fmt: skip
+    objective = np.zeros(rows * width)
+    found = []
+    for sign in (1, -1):
+        objective[cell] = sign
+        result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if result.status == 3:  # unbounded above: cannot be pinned down
+            return (found[0] if found else 1.0, math.inf)
+        if result.status != 0:
+            raise RuntimeError(f"disclosure check could not be solved: {result.message}")
+        found.append(sign * result.fun)
+    return found[0], found[1]
+
+
+def is_exposed(low: float, high: float) -> bool:
+    """Only one whole number fits between `low` and `high`."""
+    return math.isfinite(high) and math.floor(high + 1e-9) <= math.ceil(low - 1e-9)
+
+
+def protect(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> Protected:
+    """Suppress the area counts of one inspection (rows: areas, columns: MEASURES)."""
+    values = counts[list(MEASURES)].to_numpy(dtype=float)
+    primary = (values >= 1) & (values <= threshold)
+    hidden = primary.copy()
+    rows_matrix = _constraints(values.shape[0])
+    width = len(MEASURES)
+    queue = deque(int(i) for i in np.flatnonzero(hidden.ravel()))
+    while queue:
+        cell = queue[0]
+        low, high = exposed_range(values, hidden, cell, rows_matrix)
+        if not is_exposed(low, high):
+            queue.popleft()
+            continue
+        row, measure = divmod(cell, width)
+        partner = _partner(values, hidden, row, measure)
+        if partner is None:
+            # Nothing left to hide beside it (e.g. one area holds the whole force): the table
+            # cannot protect its cells from the force totals, so none of it is published.
+            hidden[:] = True
+            break
+        hidden.flat[partner] = True
+        queue.append(partner)
+    columns = list(MEASURES)
+    return Protected(
+        values=counts[columns],
+        hidden=pd.DataFrame(hidden, index=counts.index, columns=columns),
+        primary=pd.DataFrame(primary, index=counts.index, columns=columns),
+    )
+
+
+def _partner(values: np.ndarray, hidden: np.ndarray, row: int, measure: int) -> int | None:
+    """The cell to hide next: the smallest visible non-zero cell in the same row or column,
+    else anywhere in the table (the cell may be exposed through a chain of rows), as a flat
+    index; None when every non-zero cell is hidden already."""
+    visible = (values > 0) & ~hidden
+    near = np.zeros_like(visible)
+    near[row, :] = True
+    near[:, measure] = True
+    for pool in (visible & near, visible):
+        if pool.any():
+            flat = np.flatnonzero(pool.ravel())
+            return int(flat[np.argmin(values.ravel()[flat])])
+    return None

@@ -1,0 +1,182 @@
+"""Dashboard feeds: aggregates only, tidy long format, Parquet and CSV, with a manifest.
+
+Every feed has one row per (subject, measure): the subject's identifying columns, then
+`measure`, `value` and `status` (`published` or `suppressed`). In Parquet a suppressed value is
+NULL; in CSV it is the government statistical symbol `c`. Counts below force level (areas)
+go through disclosure control (`disclosure.py`); force-level figures are published as the
+inspectorate published them. Feeds are read from the published warehouse's `v_` views, never
+from case-level tables.
+
+Files are replaced one by one atomically, the manifest last: it lists each file's SHA-256,
+so a reader can tell a consistent set (see docs/dashboards.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.publish.atomic import atomic_write
+from pipeline.publish.disclosure import MEASURES as AREA_COUNTS
+from pipeline.publish.disclosure import protect
+from pipeline.safe_csv import write_csv
+
+SCHEMA_VERSION = "1.0"
+SUPPRESSED = "c"
+NOT_RECORDED = "(not recorded)"
+RATING_MEASURES = (*AREA_COUNTS, "pct_not_good", "ci_low", "ci_high")
+FEED_COLUMNS = ("measure", "value", "status")
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """A feed: the view it reads, its identifying columns and its measures."""
+
+    name: str
+    view: str
+    keys: tuple[str, ...]
+    measures: tuple[str, ...]
+    description: str
+
+
+FEEDS = (
+    FeedSpec("headline", "v_headline", ("inspection_id", "force", "metric", "metric_order"),
+             ("numerator", "denominator", "pct", "ci_low", "ci_high"),
+             "Headline figures per inspection (force level, as published)."),
+    FeedSpec("ratings_by_category", "v_ratings_by_category",
+             ("inspection_id", "force", "category"), RATING_MEASURES,
+             "Ratings per inspection and category (force level)."),
+    FeedSpec("ratings_by_area", "v_ratings_by_area", ("inspection_id", "force", "area"),
+             RATING_MEASURES, "Ratings per inspection and area, with disclosure control."),
+    FeedSpec("trends", "v_trends",
+             ("force", "metric", "inspection_id", "inspection_date", "previous_inspection_id",
+              "intervals_overlap"),
+             ("pct", "ci_low", "ci_high", "previous_pct", "change_pct_points"),
+             "Each inspection against the same force's previous one."),
+    FeedSpec("self_assessment", "v_self_assessment", ("inspection_id", "force"),
+             ("cases", "cases_agreeing", "force_acceptable", "inspection_acceptable",
+              "observed_agreement", "expected_agreement", "kappa"),
+             "Agreement of the force's self-assessment with the inspection (Cohen's kappa)."),
+    FeedSpec("reconciliation", "v_reconciliation",
+             ("inspection_id", "metric", "kind", "status_of_figure", "holds", "comparator",
+              "wording", "source"),
+             ("published_numerator", "published_denominator", "published_pct",
+              "computed_numerator", "computed_denominator", "computed_pct"),
+             "Published figures and press claims against the computed figures."),
+    FeedSpec("data_quality", "v_data_quality",
+             ("source_file", "file_status", "refusal_rule", "rule", "column_name"),
+             ("rows_read", "rows_loaded", "rows_rejected", "rule_rows"),
+             "Per input file: rows loaded, refusals and quarantine reasons (counts only)."),
+)  # fmt: skip
+RENAMES = {"v_reconciliation": {"status": "status_of_figure"},
+           "v_data_quality": {"status": "file_status"}}  # fmt: skip
+
+
+def _long(frame: pd.DataFrame, spec: FeedSpec, hidden: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per (subject, measure), subjects in their view order, measures in spec order."""
+    keys, measures = list(spec.keys), list(spec.measures)
+    values = frame[measures].astype(float)
+    if hidden is None:
+        hidden = pd.DataFrame(False, index=frame.index, columns=measures)
+    numbered = frame[keys].assign(_row=range(len(frame)))
+    long = pd.concat([numbered, values.mask(hidden)], axis=1).melt(
+        id_vars=[*keys, "_row"], var_name="measure", value_name="value"
+    )
+    flags = (
+        hidden[measures]
+        .assign(_row=range(len(frame)))
+        .melt(id_vars="_row", var_name="measure", value_name="hidden")
+    )
+    long = long.merge(flags, on=["_row", "measure"], validate="one_to_one")
+    long["status"] = long["hidden"].map({True: "suppressed", False: "published"})
+    long["_order"] = long["measure"].map({m: i for i, m in enumerate(measures)})
+    long = long.sort_values(["_row", "_order"], kind="stable")
+    return long[[*keys, *FEED_COLUMNS]].reset_index(drop=True)
+
+
+def _area_mask(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Suppressed cells of the area feed: counts by disclosure control, then percentages
+    whose numerator (not_good) or denominator (cases) is suppressed."""
+    hidden = pd.DataFrame(False, index=frame.index, columns=list(RATING_MEASURES))
+    for _, rows in frame.groupby("inspection_id", sort=False):
+        protected = protect(rows[list(AREA_COUNTS)], threshold)
+        hidden.loc[rows.index, list(AREA_COUNTS)] = protected.hidden.to_numpy()
+    derived = hidden["not_good"] | hidden["cases"]
+    for column in ("pct_not_good", "ci_low", "ci_high"):
+        hidden[column] = derived
+    return hidden
+
+
+def build_feeds(conn: duckdb.DuckDBPyConnection, threshold: int) -> dict[str, pd.DataFrame]:
+    """Every feed as a tidy frame, read from the consumer views of the published warehouse."""
+    feeds = {}
+    for spec in FEEDS:
+        frame = (
+            conn.execute(f"SELECT * FROM {spec.view}")
+            .df()
+            .rename(columns=RENAMES.get(spec.view, {}))
+        )
+        hidden = None
+        if spec.name == "ratings_by_area":
+            frame["area"] = frame["area"].fillna(NOT_RECORDED)
+            hidden = _area_mask(frame, threshold)
+        feeds[spec.name] = _long(frame, spec, hidden)
+    return feeds
+
+
+def _csv_frame(feed: pd.DataFrame) -> pd.DataFrame:
+    """CSV text: whole numbers without '.0', suppressed values as `c`."""
+    text = feed["value"].map(lambda v: "" if pd.isna(v) else f"{v:.10g}")
+    out = feed.copy()
+    out["value"] = text.where(feed["status"].ne("suppressed"), SUPPRESSED)
+    return out
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_feeds(
+    feeds: dict[str, pd.DataFrame], folder: Path, run_id: str, threshold: int
+) -> dict[str, object]:
+    """Write each feed as Parquet and CSV, atomically, then the manifest; returns it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[str, dict[str, object]] = {}
+    specs = {spec.name: spec for spec in FEEDS}
+    for name, feed in feeds.items():
+        parquet = folder / f"{name}.parquet"
+        atomic_write(parquet, lambda temporary, f=feed: f.to_parquet(temporary, index=False))
+        csv = write_csv(_csv_frame(feed), folder / f"{name}.csv")
+        for path, kind in ((parquet, "parquet"), (csv, "csv")):
+            files[path.name] = {
+                "feed": name,
+                "format": kind,
+                "rows": len(feed),
+                "bytes": path.stat().st_size,
+                "sha256": _digest(path),
+                "columns": list(feed.columns),
+                "description": specs[name].description,
+            }
+    manifest: dict[str, object] = {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "source_run_id": run_id,
+        "disclosure_control": {
+            "feeds": ["ratings_by_area"],
+            "threshold": threshold,
+            "rule": f"counts from 1 to {threshold} below force level suppressed, with "
+            "secondary suppression; zeros published; percentages of suppressed counts withheld",
+            "csv_symbol": SUPPRESSED,
+            "parquet": "value NULL and status 'suppressed'",
+        },
+        "files": files,
+    }
+    text = json.dumps(manifest, indent=2)
+    atomic_write(folder / "manifest.json", lambda temporary: temporary.write_text(text))
+    return manifest
