@@ -26,7 +26,7 @@ METRIC_TEXT = {metric: (numerator, denominator) for metric, numerator, denominat
 
 
 def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """A tidy feed back to one row per subject; suppressed values stay NaN (shown as `c`).
+    """A tidy feed back to one row per subject; suppressed values become `c`.
 
     Feeds list each subject's measures together and in the same order, so a subject is a
     block of consecutive rows.
@@ -37,17 +37,27 @@ def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     width = len(measures)
     if feed["measure"].tolist() != measures * (len(feed) // width):
         raise ValueError("feed rows are not in subject blocks")
-    values = pd.DataFrame(feed["value"].to_numpy().reshape(-1, width), columns=measures)
+    cells = feed["value"].astype(object).where(feed["status"].ne("suppressed"), SUPPRESSED)
+    values = pd.DataFrame(cells.to_numpy().reshape(-1, width), columns=measures)
     subjects = feed[keys].iloc[::width].reset_index(drop=True)
-    return pd.concat([subjects, values.astype(float)], axis=1)
+    return pd.concat([subjects, values], axis=1)
+
+
+def number(value: object) -> float | None:
+    """The value as a float, or None when suppressed or not available."""
+    if value is None or isinstance(value, str):
+        return None
+    number = float(value)
+    return None if pd.isna(number) else number
 
 
 def show(value: object, digits: int = 1) -> str:
-    """A value as the page prints it: `c` for suppressed, whole numbers without decimals."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return SUPPRESSED
-    number = float(value)
-    return f"{number:.0f}" if number.is_integer() and digits == 0 else f"{number:.{digits}f}"
+    """A value as the page prints it: `c` when suppressed, `–` when there is none (a share of
+    zero cases), else the number with `digits` decimals."""
+    if isinstance(value, str):
+        return value
+    figure = number(value)
+    return "–" if figure is None else f"{figure:.{digits}f}"
 
 
 def _label(metric: str) -> str:
@@ -57,9 +67,10 @@ def _label(metric: str) -> str:
 # ---------------------------------------------------------------- SVG charts
 
 
-def interval_bar(pct: float, low: float, high: float, width: int = 220) -> Markup:
+def interval_bar(pct: object, low: object, high: object, width: int = 220) -> Markup:
     """A 0-100% track with the estimate as a bar and its 95% interval as a whisker."""
-    if any(pd.isna(v) for v in (pct, low, high)):
+    pct, low, high = number(pct), number(low), number(high)
+    if pct is None or low is None or high is None:
         return Markup("")
     x = lambda v: 10 + (width - 20) * v / 100  # noqa: E731
     return Markup(
@@ -77,8 +88,8 @@ def interval_bar(pct: float, low: float, high: float, width: int = 220) -> Marku
 def stacked_bars(rows: pd.DataFrame, label: str, title: str) -> Markup:
     """Horizontal stacked bars (good / requires improvement / inadequate) per row."""
     height, bar_width, left = 24, 420, 210
-    max_total = max([v for v in rows.get("cases", pd.Series(dtype=float)) if not pd.isna(v)],
-                    default=1) or 1  # fmt: skip
+    totals = [number(v) for v in rows.get("cases", pd.Series(dtype=float))]
+    max_total = max([t for t in totals if t], default=1.0)  # fmt: skip
     parts = [
         f'<svg class="stacked" width="{left + bar_width + 60}" '
         f'height="{len(rows) * height + 10}" role="img" aria-label="{escape(title)}">'
@@ -88,11 +99,11 @@ def stacked_bars(rows: pd.DataFrame, label: str, title: str) -> Markup:
         record = row._asdict()
         parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">'
                      f"{escape(str(record[label]))}</text>")  # fmt: skip
-        total = record.get("cases")
-        if total is None or pd.isna(total) or total == 0:
+        total = number(record.get("cases"))
+        if not total:
             parts.append(f'<text x="{left}" y="{y + 15}">{SUPPRESSED}</text>')
             continue
-        if any(pd.isna(record.get(rating)) for rating in COLOURS):  # breakdown suppressed
+        if any(number(record.get(rating)) is None for rating in COLOURS):  # breakdown hidden
             parts.append(f'<rect x="{left}" y="{y}" width="{bar_width * total / max_total:.1f}" '
                          f'height="{height - 6}" fill="#b1b4b6"><title>{total:.0f} cases; '
                          f"breakdown suppressed</title></rect>")  # fmt: skip
@@ -100,8 +111,8 @@ def stacked_bars(rows: pd.DataFrame, label: str, title: str) -> Markup:
             continue
         x = float(left)
         for rating, colour in COLOURS.items():
-            value = record.get(rating)
-            if value is None or pd.isna(value):
+            value = number(record.get(rating))
+            if not value:
                 continue
             w = bar_width * value / total
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{height - 6}" '
@@ -128,21 +139,20 @@ def trend_chart(points: pd.DataFrame, title: str) -> Markup:
     previous = None
     for i, row in enumerate(points.itertuples(index=False)):
         x = pad + i * step if n > 1 else width / 2
-        if not pd.isna(row.ci_low):
-            parts.append(
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y(row.ci_low):.1f}" '
-                f'y2="{y(row.ci_high):.1f}" stroke="#505a5f" stroke-width="2"/>'
-            )
+        pct, low, high = number(row.pct), number(row.ci_low), number(row.ci_high)
+        if pct is None:
+            continue
+        if low is not None and high is not None:
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y(low):.1f}" y2="{y(high):.1f}" '
+                         'stroke="#505a5f" stroke-width="2"/>')  # fmt: skip
         if previous is not None:
-            parts.append(
-                f'<line x1="{previous[0]:.1f}" x2="{x:.1f}" y1="{previous[1]:.1f}" '
-                f'y2="{y(row.pct):.1f}" stroke="#1d70b8" stroke-width="2"/>'
-            )
-        parts.append(f'<circle cx="{x:.1f}" cy="{y(row.pct):.1f}" r="4" fill="#1d70b8">'
-                     f"<title>{escape(row.inspection_id)}: {row.pct:.1f}%</title></circle>"
+            parts.append(f'<line x1="{previous[0]:.1f}" x2="{x:.1f}" y1="{previous[1]:.1f}" '
+                         f'y2="{y(pct):.1f}" stroke="#1d70b8" stroke-width="2"/>')  # fmt: skip
+        parts.append(f'<circle cx="{x:.1f}" cy="{y(pct):.1f}" r="4" fill="#1d70b8">'
+                     f"<title>{escape(row.inspection_id)}: {pct:.1f}%</title></circle>"
                      f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">'
                      f"{escape(row.inspection_id)}</text>")  # fmt: skip
-        previous = (x, y(row.pct))
+        previous = (x, y(pct))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -235,7 +245,8 @@ def _rules(feed: pd.DataFrame) -> pd.DataFrame:
     table = wide(feed, keys)
     if table.empty or table["rule"].isna().all():
         return pd.DataFrame(columns=["rule", "rows"])
-    counted = table.dropna(subset=["rule"]).groupby("rule", as_index=False)["rule_rows"].sum()
+    table = table.dropna(subset=["rule"]).assign(rule_rows=lambda t: t["rule_rows"].map(number))
+    counted = table.groupby("rule", as_index=False)["rule_rows"].sum()
     return counted.rename(columns={"rule_rows": "rows"}).sort_values("rows", ascending=False)
 
 

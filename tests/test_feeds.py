@@ -1,0 +1,253 @@
+"""Dashboard feeds: format, manifest, aggregates only, and disclosure control that holds.
+
+The recovery test attacks the published CSV as an outsider would: every suppressed area
+count is bounded by linear programming from the other cells of its row, its column and the
+force totals published in the other feeds, knowing that zeros are never suppressed. It fails
+if any suppressed count is pinned to a single whole number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+from pipeline.publish.disclosure import protect
+from pipeline.publish.feeds import FEED_COLUMNS, FEEDS, write_feeds
+from pipeline.runner import run_pipeline
+from pipeline.settings import Settings
+from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
+from tests.helpers import RUN_DATE, case, write_csv
+
+COUNTS = ["cases", "good", "requires_improvement", "inadequate", "not_good"]
+
+
+def _northwold_rows() -> list[dict]:
+    """A fictional force with areas of very different sizes and ratings, including zeros."""
+    plan = {
+        "Harbourside": (30, 12, 10, 8),
+        "Moorend": (9, 0, 5, 4),
+        "Kestrel Vale": (14, 7, 7, 0),
+        "Oldport": (4, 1, 2, 1),
+        "Fennick": (22, 2, 10, 10),
+        "Larchmere": (6, 6, 0, 0),
+    }
+    rows, n = [], 0
+    for area, (_, good, ri, inad) in plan.items():
+        for rating, count in (("good", good), ("requires_improvement", ri), ("inadequate", inad)):
+            for _ in range(count):
+                n += 1
+                rows.append(
+                    case(inspection_id="NWC-2025", case_ref=f"N-{n:04}", area=area, rating=rating)
+                )
+    return rows  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    root = tmp_path_factory.mktemp("feeds")
+    incoming = root / "incoming"
+    shutil.copytree(SAMPLE_DIR, incoming)
+    write_csv(incoming / "northwold.csv", _northwold_rows())
+    settings = Settings.resolve(input_dir=incoming, warehouse=root / "wh" / "w.duckdb",
+                                reference_dir=REFERENCE_DIR, key_file=root / "key",
+                                feeds_dir=root / "feeds")  # fmt: skip
+    outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
+    assert outcome.success, outcome.problems
+    return root / "feeds", outcome.run_id
+
+
+def read_csv(folder: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False,
+                       encoding="utf-8-sig")  # fmt: skip
+
+
+# ---------------------------------------------------------------- format and manifest
+
+
+def test_every_feed_is_tidy_in_parquet_and_csv(published) -> None:
+    folder, _ = published
+    for spec in FEEDS:
+        parquet = pd.read_parquet(folder / f"{spec.name}.parquet")
+        csv = read_csv(folder, spec.name)
+        assert list(parquet.columns) == [*spec.keys, *FEED_COLUMNS]
+        assert list(csv.columns) == list(parquet.columns)
+        assert len(csv) == len(parquet)
+        assert set(parquet["measure"]) == set(spec.measures)
+        assert set(parquet["status"]) <= {"published", "suppressed"}
+        hidden = parquet["status"].eq("suppressed")
+        assert parquet.loc[hidden, "value"].isna().all()
+        assert (csv.loc[hidden.to_numpy(), "value"] == "c").all()
+        assert not csv.loc[~hidden.to_numpy(), "value"].eq("c").any()
+
+
+def test_manifest_describes_and_checksums_every_file(published) -> None:
+    folder, run_id = published
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["schema_version"] == "1.0"
+    assert manifest["source_run_id"] == run_id
+    assert pd.Timestamp(manifest["generated_at"]).tzinfo is not None
+    assert manifest["disclosure_control"]["threshold"] == 5
+    assert manifest["disclosure_control"]["csv_symbol"] == "c"
+    expected = {f"{spec.name}.{kind}" for spec in FEEDS for kind in ("parquet", "csv")}
+    assert set(manifest["files"]) == expected
+    for name, info in manifest["files"].items():
+        data = (folder / name).read_bytes()
+        assert info["sha256"] == hashlib.sha256(data).hexdigest(), name
+        assert info["bytes"] == len(data)
+    assert not list(folder.glob(".*.tmp"))
+
+
+def test_feeds_hold_aggregates_only(published) -> None:
+    folder, _ = published
+    case_level = {"case_key", "case_ref", "audit_date", "source_row", "missing_episodes"}
+    for spec in FEEDS:
+        frame = pd.read_parquet(folder / f"{spec.name}.parquet")
+        assert not case_level & set(frame.columns), spec.name
+        text = (folder / f"{spec.name}.csv").read_text(encoding="utf-8-sig")
+        assert "MPS-" not in text.replace("MPS-NCPI-2016", ""), spec.name  # no case_ref
+        assert "N-0001" not in text
+
+
+def test_force_level_figures_are_published_as_is(published) -> None:
+    folder, _ = published
+    headline = read_csv(folder, "headline").set_index(["inspection_id", "metric", "measure"])
+    assert headline.loc[("MPS-NCPI-2016", "missing_good", "numerator"), "value"] == "2"
+    assert headline.loc[("MPS-NCPI-2016", "cases_not_good", "pct"), "value"] == "74.3"
+    assert not headline["value"].eq("c").any()
+    category = read_csv(folder, "ratings_by_category")
+    assert not category["value"].eq("c").any()
+
+
+# ---------------------------------------------------------------- disclosure control
+
+
+def _grid(folder: Path, inspection: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The area table as published: values (NaN where c) and the force totals."""
+    area = read_csv(folder, "ratings_by_area")
+    area = area[area["inspection_id"].eq(inspection) & area["measure"].isin(COUNTS)]
+    grid = area.pivot_table(index="area", columns="measure", values="value", aggfunc="first")[
+        COUNTS
+    ]
+    category = read_csv(folder, "ratings_by_category")
+    category = category[category["inspection_id"].eq(inspection)
+                        & category["measure"].isin(COUNTS)]  # fmt: skip
+    totals = category.assign(value=category["value"].astype(float)).groupby("measure")[
+        "value"].sum()  # fmt: skip
+    return grid.replace("c", np.nan).astype(float), totals[COUNTS]
+
+
+def attack(grid: pd.DataFrame, totals: pd.Series) -> dict[tuple[str, str], tuple[float, float]]:
+    """Smallest and largest value each suppressed cell can take (suppressed cells >= 1)."""
+    rows, width = grid.shape
+    flat = grid.to_numpy().ravel()
+    unknown = np.flatnonzero(np.isnan(flat))
+    position = {cell: i for i, cell in enumerate(unknown)}
+    equations, constants = [], []
+
+    def equation(cells: list[tuple[int, float]], constant: float) -> None:
+        row, known = np.zeros(len(unknown)), constant
+        for cell, weight in cells:
+            if cell in position:
+                row[position[cell]] += weight
+            else:
+                known -= weight * flat[cell]
+        if row.any():
+            equations.append(row)
+            constants.append(known)
+
+    col = {m: i for i, m in enumerate(COUNTS)}
+    for r in range(rows):
+        at = lambda m, r=r: r * width + col[m]  # noqa: E731
+        equation([(at("cases"), 1), (at("good"), -1), (at("requires_improvement"), -1),
+                  (at("inadequate"), -1)], 0)  # fmt: skip
+        equation([(at("not_good"), 1), (at("requires_improvement"), -1),
+                  (at("inadequate"), -1)], 0)  # fmt: skip
+    for m in COUNTS:
+        equation([(r * width + col[m], 1) for r in range(rows)], float(totals[m]))
+    ranges = {}
+    for cell, i in position.items():
+        bounds = []
+        for sign in (1, -1):
+            objective = np.zeros(len(unknown))
+            objective[i] = sign
+            result = linprog(objective, A_eq=np.array(equations), b_eq=np.array(constants),
+                             bounds=[(1, None)] * len(unknown), method="highs")  # fmt: skip
+            assert result.status in (0, 3), result.message
+            bounds.append(sign * result.fun if result.status == 0 else math.inf)
+        ranges[(grid.index[cell // width], COUNTS[cell % width])] = tuple(bounds)
+    return ranges
+
+
+@pytest.mark.parametrize("inspection", ["MPS-NCPI-2016", "NWC-2025"])
+def test_no_suppressed_cell_can_be_recovered(published, inspection: str) -> None:
+    folder, _ = published
+    grid, totals = _grid(folder, inspection)
+    assert grid.isna().any().any(), "nothing was suppressed: the test would prove nothing"
+    for (area, measure), (low, high) in attack(grid, totals).items():
+        whole_numbers = math.floor(high + 1e-9) - math.ceil(low - 1e-9) + 1
+        assert whole_numbers >= 2, f"{inspection} {area} {measure} recoverable: {low}..{high}"
+
+
+def test_small_counts_suppressed_zeros_kept_and_percentages_withheld(published) -> None:
+    folder, _ = published
+    area = read_csv(folder, "ratings_by_area")
+    nwc = area[area["inspection_id"].eq("NWC-2025")].set_index(["area", "measure"])["value"]
+    for cell in [("Oldport", "cases"), ("Oldport", "good"), ("Moorend", "inadequate")]:
+        assert nwc[cell] == "c"  # primary: 1 to 5
+    assert nwc[("Moorend", "good")] == "0"
+    assert nwc[("Kestrel Vale", "inadequate")] == "0"
+    assert nwc[("Larchmere", "requires_improvement")] == "0"
+    for place in nwc.index.get_level_values("area").unique():
+        if "c" in (nwc[(place, "not_good")], nwc[(place, "cases")]):
+            assert nwc[(place, "pct_not_good")] == "c"
+            assert nwc[(place, "ci_low")] == "c"
+    visible = pd.to_numeric(nwc[nwc.ne("c")], errors="coerce")
+    counts = visible[visible.index.get_level_values("measure").isin(COUNTS)]
+    assert not counts.between(1, 5).any()
+
+
+def test_threshold_is_configurable() -> None:
+    counts = pd.DataFrame(
+        {"cases": [10, 12, 30], "good": [3, 8, 10], "requires_improvement": [4, 2, 10],
+         "inadequate": [3, 2, 10]}, index=["a", "b", "c"],
+    ).assign(not_good=lambda f: f.requires_improvement + f.inadequate)  # fmt: skip
+    strict, lenient = protect(counts, threshold=5), protect(counts, threshold=2)
+    assert strict.primary.to_numpy().sum() > lenient.primary.to_numpy().sum()
+    assert lenient.primary.loc["b", "requires_improvement"]
+    assert not lenient.primary.loc["a", "good"] and strict.primary.loc["a", "good"]
+
+
+def test_a_single_area_table_is_withheld_whole() -> None:
+    counts = pd.DataFrame({"cases": [12], "good": [3], "requires_improvement": [9],
+                           "inadequate": [0], "not_good": [9]}, index=["only"])  # fmt: skip
+    assert protect(counts).hidden.to_numpy().all()
+
+
+def test_feeds_replace_files_atomically(tmp_path: Path, monkeypatch) -> None:
+    feed = pd.DataFrame({"inspection_id": ["X"], "measure": ["cases"], "value": [1.0],
+                         "status": ["published"]})  # fmt: skip
+    feeds = {"headline": feed}
+    write_feeds(feeds, tmp_path, "run-1", 5)
+    before = (tmp_path / "headline.parquet").read_bytes()
+
+    def broken(self, path, **kwargs):
+        Path(path).write_bytes(b"half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
+    with pytest.raises(OSError):
+        write_feeds({"headline": feed.assign(value=[2.0])}, tmp_path, "run-2", 5)
+    assert (tmp_path / "headline.parquet").read_bytes() == before
+    assert json.loads((tmp_path / "manifest.json").read_text())["source_run_id"] == "run-1"
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert pd.read_csv(io.StringIO((tmp_path / "headline.csv").read_text("utf-8-sig")))[
+        "value"].tolist() == [1]  # fmt: skip
