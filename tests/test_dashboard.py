@@ -91,3 +91,17 @@ def test_dashboard_renders_in_headless_chromium(page_path: Path) -> None:
         assert expected in text, expected
     assert re.search(r"Barking and Dagenham\s+c", text) or " c\n" in text  # suppression shown
     assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
+
+
+def test_page_with_no_valid_case(tmp_path: Path) -> None:
+    """An empty input folder still publishes a page that says so."""
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    settings = Settings.resolve(input_dir=incoming, warehouse=tmp_path / "w.duckdb",
+                                reference_dir=REFERENCE_DIR, key_file=tmp_path / "key",
+                                feeds_dir=tmp_path / "feeds")  # fmt: skip
+    outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
+    assert outcome.success, outcome.problems
+    html = (tmp_path / "feeds" / "dashboard.html").read_text(encoding="utf-8")
+    assert "No valid case has been loaded." in html
+    assert "inspection_not_loaded" in html

@@ -21,7 +21,13 @@ EXPECTED_GROUPS = {
     "headline_figures": "warehouse",
     "published_reconciliation": "reconcile",
     "claim_checks": "reconcile",
+    "trends": "warehouse",
+    "self_assessment_agreement": "warehouse",
+    "self_assessment_kappa": "warehouse",
+    "quarantine_summary": "warehouse",
     "published_warehouse": "publish",
+    "dashboard_feeds": "publish",
+    "dashboard": "publish",
 }
 
 

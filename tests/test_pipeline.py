@@ -123,7 +123,13 @@ def test_whole_graph_two_forces(tmp_path: Path, two_forces: Path) -> None:
         m.asset_key.to_user_string(): m.metadata for m in result.get_asset_materialization_events()
         for m in [m.materialization]
     }  # fmt: skip
-    assert set(materializations) == {*PUBLISHED_TABLES, "case_files", "published_warehouse"}
+    assert set(materializations) == {
+        *PUBLISHED_TABLES,
+        "case_files",
+        "published_warehouse",
+        "dashboard_feeds",
+        "dashboard",
+    }
     for key, entry in materializations.items():
         assert {"dagster/row_count", "dagster/column_schema", "preview"} <= set(entry), key
         assert "case_ref" not in entry["preview"].value.split("\n")[0], key

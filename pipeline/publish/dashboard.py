@@ -43,12 +43,16 @@ def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return pd.concat([subjects, values], axis=1)
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as plain dicts for the template, every missing value (NaN, NA, NaT) as None."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def number(value: object) -> float | None:
     """The value as a float, or None when suppressed or not available."""
-    if value is None or isinstance(value, str):
+    if value is None or isinstance(value, str) or pd.isna(value):
         return None
-    number = float(value)
-    return None if pd.isna(number) else number
+    return float(value)
 
 
 def show(value: object, digits: int = 1) -> str:
@@ -207,6 +211,7 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
     )
     environment.filters["show"] = show
+    environment.filters["records"] = records
     environment.globals.update(stacked_bars=stacked_bars, rating_labels=RATING_LABELS,
                                colours=COLOURS)  # fmt: skip
     return environment.get_template("dashboard.html.j2").render(
