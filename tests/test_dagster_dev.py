@@ -130,3 +130,6 @@ def test_dagster_dev_serves_the_graph_and_runs_it(tmp_path: Path, sample_input: 
             raise
         log.close()
     assert code in (0, -signal.SIGINT), (tmp_path / "dagster_dev.log").read_text()[-3000:]
+    # everything Dagster keeps went to DAGSTER_HOME, nothing into the working directory
+    assert not (PROJECT_DIR / "logs").exists()
+    assert (home / "storage").is_dir() or (home / "history").is_dir()
