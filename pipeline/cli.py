@@ -130,6 +130,22 @@ def command_rules(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- synth
+
+
+def command_synth(args: argparse.Namespace) -> int:
+    from pipeline.synth import write
+
+    if args.rows < 1 or not 0 <= args.error_rate < 1:
+        raise CaseAuditError("--rows must be 1 or more and --error-rate between 0 and 1.")
+    try:
+        path = write(args.rows, Path(args.out), seed=args.seed, error_rate=args.error_rate)
+    except ValueError as problem:
+        raise CaseAuditError(str(problem)) from None
+    print(f"wrote {args.rows} synthetic rows to {path}")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -154,6 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", help="files or folders to check")
     check.add_argument("--report", help="also write every problem to this CSV file")
     check.set_defaults(handler=command_check)
+
+    synth = commands.add_parser("synth", help="write synthetic case records at scale")
+    synth.add_argument("--rows", type=int, required=True, help="how many rows")
+    synth.add_argument("--out", required=True, help="file to write: .csv or .parquet")
+    synth.add_argument("--error-rate", type=float, default=0.0,
+                       help="fraction of rows broken in known ways (0 to 1)")  # fmt: skip
+    synth.add_argument("--seed", type=int, default=2016, help="same seed, same file")
+    synth.set_defaults(handler=command_synth)
 
     rules = commands.add_parser("rules", help="print the validation rule catalogue")
     rules.set_defaults(handler=command_rules)
