@@ -80,8 +80,11 @@ class CaseAuditResource(dg.ConfigurableResource):
     def build_path(self) -> Path:
         return self.build_dir / "warehouse.duckdb"
 
-    def staging_file(self, name: str) -> Path:
-        return self.build_dir / f"{name}.parquet"
+    @property
+    def staging_path(self) -> Path:
+        """Validated rows per input file, reused by later runs; holds raw case_refs, so it
+        is a separate file that is never published."""
+        return self.build_dir / "staging.duckdb"
 
     def reference_path(self, name: str) -> Path:
         path = Path(self.reference_dir) / name
@@ -98,16 +101,27 @@ class CaseAuditResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection to the build database (never the published one)."""
+        """A connection to the build database (never the published one), with the staging
+        database attached as `staging`."""
+        from pipeline.validate.engine import attach_staging
+
         self.ensure_build_dir()
         try:
-            conn = duckdb.connect(str(self.build_path))
+            conn = duckdb.connect(
+                str(self.build_path),
+                config={
+                    "memory_limit": os.environ.get("CASE_AUDIT_DUCKDB_MEMORY", "1GB"),
+                    "temp_directory": str(self.build_dir / "spill"),
+                    "preserve_insertion_order": False,
+                },
+            )
         except duckdb.IOException as exc:
             raise CaseAuditError(
                 f"the build database {self.build_path} is in use by another run ({exc}); "
                 "wait for it to finish."
             ) from None
         try:
+            attach_staging(conn, self.staging_path)
             yield conn
         finally:
             conn.close()

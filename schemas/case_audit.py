@@ -129,12 +129,24 @@ ISO_DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 
 @dataclass(frozen=True)
 class Rule:
-    """One validation rule: `level` is `row` (row quarantined) or `file` (file refused)."""
+    """One validation rule: `level` is `row` (row quarantined) or `file` (file refused).
+
+    `checked_by` says where the rule is implemented: the pandera schema below (rules that
+    look at one row), `sql/cross_row_reasons.sql` (rules that compare rows, run in DuckDB
+    over every row of every input file) or the readers (`pipeline/ingest`, whole files).
+    """
 
     code: str
     columns: tuple[str, ...]
     message: str
     level: str = "row"
+    checked_by: str = "pandera"
+
+
+CROSS_ROW = "sql/cross_row_reasons.sql"
+
+
+CROSS_ROW = "sql/cross_row_reasons.sql"
 
 
 def _one_of(values: tuple[str, ...]) -> str:
@@ -149,15 +161,21 @@ RULES: tuple[Rule, ...] = (
         "The file cannot be read as a table; save it as UTF-8 CSV, "
         "XLSX or Parquet and send it again.",
         "file",
+        "ingest",
     ),
     Rule(
-        "file_no_rows", (), "The file has no data rows; add the cases below the header row.", "file"
+        "file_no_rows",
+        (),
+        "The file has no data rows; add the cases below the header row.",
+        "file",
+        "ingest",
     ),
     Rule(
         "file_missing_columns",
         REQUIRED,
         "Required columns are missing; add them to the header row (see the data dictionary).",
         "file",
+        "ingest",
     ),
     Rule(
         "file_duplicate_columns",
@@ -165,6 +183,15 @@ RULES: tuple[Rule, ...] = (
         "Two columns have the same name once spaces, hyphens and "
         "case are ignored; keep one of them.",
         "file",
+        "ingest",
+    ),
+    Rule(
+        "file_duplicate_content",
+        (),
+        "The file has exactly the same content as another input file; its rows are loaded "
+        "once, from the other file. Remove the copy.",
+        "file",
+        "ingest",
     ),
     Rule(
         "file_identifier_column",
@@ -172,6 +199,7 @@ RULES: tuple[Rule, ...] = (
         "The file has a column that looks like a direct "
         "identifier; remove it and send the file again. Nothing of this file was stored.",
         "file",
+        "ingest",
     ),
     # row rules
     Rule("required_missing", REQUIRED, "A value is required here; fill it in."),
@@ -189,7 +217,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "case_ref_format",
         ("case_ref",),
-        "Use the pseudonymous reference: 3-64 characters of letters, digits, '_' or '-'.",
+        "Use the pseudonymous reference: 3-64 characters of letters, digits, '_' or '-' (a "
+        "reference like 1234.0 was saved from a number column: format the column as text).",
     ),
     Rule(
         "text_too_long",
@@ -236,12 +265,14 @@ RULES: tuple[Rule, ...] = (
         ("force",),
         "Every row of one inspection_id must name the same force "
         "as most of its rows; correct the force or the inspection_id.",
+        checked_by=CROSS_ROW,
     ),
     Rule(
         "duplicate_case_ref",
         ("case_ref",),
         "This case_ref appears more than once in its "
         "inspection, so every copy is held back; keep one row per case.",
+        checked_by=CROSS_ROW,
     ),
 )
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
@@ -290,27 +321,6 @@ def _required_when(column: str, category: str) -> Callable[[pd.DataFrame], pd.Se
 
 def _empty_unless(column: str, category: str) -> Callable[[pd.DataFrame], pd.Series]:
     return lambda frame: frame[column].isna() | ~_category_other_than(frame, category)
-
-
-def _unique_case_ref(frame: pd.DataFrame) -> pd.Series:
-    keyed = frame["inspection_id"].notna() & frame["case_ref"].notna()
-    duplicated = frame.duplicated(["inspection_id", "case_ref"], keep=False)
-    return ~(keyed & duplicated)
-
-
-def _force_agrees(frame: pd.DataFrame) -> pd.Series:
-    """False for rows whose force is not the single most common one of their inspection."""
-    known = frame[["inspection_id", "force"]].dropna()
-    if known.empty:
-        return pd.Series(True, index=frame.index)
-    counts = known.value_counts().rename("n").reset_index()
-    top = counts.groupby("inspection_id")["n"].transform("max")
-    leaders = counts[counts["n"].eq(top)]
-    unique_leader = leaders.drop_duplicates("inspection_id", keep=False)
-    expected = unique_leader.set_index("inspection_id")["force"]
-    wanted = known["inspection_id"].map(expected)
-    agrees = known["force"].eq(wanted).fillna(False).astype(bool)
-    return agrees.reindex(frame.index, fill_value=True)
 
 
 # ---------------------------------------------------------------- the pandera schema
@@ -365,8 +375,6 @@ def _frame_checks() -> list[pa.Check]:
             "missing_episodes",
             _empty_unless("missing_episodes", "missing_absent"),
         ),
-        ("force_mismatch", "force", _force_agrees),
-        ("duplicate_case_ref", "case_ref", _unique_case_ref),
     ]
     return [pa.Check(fn, ignore_na=False, error=check_label(code, col)) for code, col, fn in pairs]
 

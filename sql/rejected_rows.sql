@@ -1,14 +1,23 @@
--- rejected_rows: one row per (rejected row, reason). Input: `quarantine_reasons`.
+-- rejected_rows: one row per (rejected row, reason): the row rules' reasons (staged_reasons)
+-- and the cross-row rules' (cross_row_reasons), for this run's files.
 -- The provider's case_ref is kept here, and only here, so the provider can fix the row.
 CREATE OR REPLACE TABLE rejected_rows AS
+WITH reasons AS (
+    SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, message, value
+    FROM staged_reasons
+    UNION ALL BY NAME
+    SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, message, value
+    FROM cross_row_reasons
+)
 SELECT
-    source_file::VARCHAR            AS source_file,
-    CAST(source_row AS INTEGER)     AS source_row,
-    inspection_id::VARCHAR          AS inspection_id,
-    case_ref::VARCHAR               AS case_ref,
-    column_name::VARCHAR            AS column_name,
-    rule::VARCHAR                   AS rule,
-    message::VARCHAR                AS message,
-    value::VARCHAR                  AS value
-FROM quarantine_reasons
-ORDER BY source_file, source_row, column_name, rule;
+    f.source_file,
+    r.source_row,
+    r.inspection_id,
+    r.case_ref,
+    r.column_name,
+    r.rule,
+    r.message,
+    r.value
+FROM reasons AS r
+JOIN current_files AS f USING (sha256)
+ORDER BY f.source_file, r.source_row, r.column_name, r.rule;

@@ -8,9 +8,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.validate.normalise import normalise
+from pipeline.validate.cross_row import build_cross_row_reasons
+from pipeline.validate.engine import Stager
 from pipeline.warehouse.sql import build_table
-from tests.helpers import case, custody_case, missing_case, rows_frame
+from tests.helpers import RUN_DATE, case, custody_case, missing_case, rows_frame
 
 # Force A, inspection A-1 (8 cases):
 #   missing_absent: good, inadequate              custody: good(charged/refused/detained),
@@ -66,8 +67,10 @@ for row in CASES:
 @pytest.fixture
 def conn() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    validated = normalise(rows_frame(CASES)).drop(columns="case_ref").assign(case_key="k")
-    con.register("validated_rows", validated)
+    Stager(con, RUN_DATE, b"k" * 32).stage_chunk("sha-of-test", rows_frame(CASES))
+    con.execute("CREATE TEMP TABLE current_files AS SELECT 'test.csv' AS source_file, "
+                "'sha-of-test' AS sha256")  # fmt: skip
+    build_cross_row_reasons(con)
     for name in (
         "macros",
         "case_audits",

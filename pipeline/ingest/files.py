@@ -1,16 +1,18 @@
-"""From an input folder to one all-text frame of contract columns plus a report per file."""
+"""From input files to all-text frames of contract columns, chunk by chunk, and a report per
+file. Nothing of a refused file is kept; unknown columns are never copied."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.errors import CaseAuditError, FileRefused
-from pipeline.ingest.headers import normalise_header, plan_headers
-from pipeline.ingest.readers import ACCEPTED_SUFFIXES, READERS, RawTable
+from pipeline.ingest.headers import HeaderPlan, normalise_header, plan_headers
+from pipeline.ingest.readers import ACCEPTED_SUFFIXES, READERS, RawTable, WiderThanHeader
 from schemas.case_audit import COLUMNS, REQUIRED
 
 ROW_COLUMNS = ("source_file", *COLUMNS, "extra_cells", "source_row")
@@ -77,18 +79,10 @@ def _extra_cells(beyond: pd.DataFrame) -> pd.Series:
     return text.where(counts.gt(0)).astype(str)
 
 
-def shape_table(table: RawTable) -> tuple[pd.DataFrame, list[str]]:
-    """Contract columns only, cells trimmed, empty cells missing, blank rows skipped.
-
-    Returns the frame (every contract column present, plus `extra_cells` and `source_row`)
-    and the names of the dropped unknown columns. Unknown columns are never copied.
-    """
-    try:
-        plan = plan_headers(table.headers)
-    except FileRefused as refusal:
-        if refusal.rule == "file_missing_columns":
-            refusal.message += _header_hint(table)
-        raise
+def shape_table(table: RawTable, plan: HeaderPlan) -> tuple[pd.DataFrame, list[str]]:
+    """One chunk as contract columns only: cells trimmed, empty cells missing, blank rows
+    skipped. Returns the frame (every contract column, plus `extra_cells` and `source_row`)
+    and the unnamed columns that hold data. Unknown columns are never copied."""
     body = table.body
     frame = pd.DataFrame(index=body.index)
     for name in COLUMNS:
@@ -102,48 +96,97 @@ def shape_table(table: RawTable) -> tuple[pd.DataFrame, list[str]]:
     unnamed_with_data = [
         f"unnamed column {i + 1}"
         for i in plan.unnamed
-        if body.iloc[:, i].astype(str).str.strip().ne("").any()
+        if i < body.shape[1] and body.iloc[:, i].astype(str).str.strip().ne("").any()
     ]
     frame = frame[frame[[*COLUMNS, "extra_cells"]].notna().any(axis=1)]
-    if frame.empty:
-        raise FileRefused(
-            "file_no_rows", "the file has a header but no data rows; add the cases below it."
-        )
-    return frame.reset_index(drop=True), [*plan.dropped, *unnamed_with_data]
+    return frame.reset_index(drop=True), unnamed_with_data
 
 
-def _read_any(path: Path) -> RawTable:
-    """The format's reader; whatever a broken file makes a reader raise refuses that file."""
+def _plan(table: RawTable) -> HeaderPlan:
     try:
-        return READERS[path.suffix.lower()](path)
-    except (FileRefused, MemoryError):
+        return plan_headers(table.headers)
+    except FileRefused as refusal:
+        if refusal.rule == "file_missing_columns":
+            refusal.message += _header_hint(table)
+        raise
+
+
+def _stream_once(
+    path: Path, name: str, sink: Callable[[pd.DataFrame], None], width: int | None
+) -> tuple[int, list[str]]:
+    reader = READERS[path.suffix.lower()]
+    chunks = reader(path, width=width) if width else reader(path)
+    plan, rows, dropped = None, 0, {}
+    for table in chunks:
+        plan = plan or _plan(table)
+        frame, unnamed = shape_table(table, plan)
+        dropped.update(dict.fromkeys([*plan.dropped, *unnamed]))
+        if len(frame):
+            frame.insert(0, "source_file", name)
+            sink(frame)
+            rows += len(frame)
+    return rows, list(dropped)
+
+
+def stream_case_file(
+    path: Path,
+    name: str,
+    sha256: str,
+    sink: Callable[[pd.DataFrame], None],
+    reset: Callable[[], None],
+) -> FileReport:
+    """Read one file chunk by chunk into `sink` and say what happened.
+
+    `reset` undoes whatever `sink` received: it is called before a file is read again wider
+    (a row with more cells than any before it) and when the file is refused part-way, so a
+    refused file leaves nothing behind.
+    """
+    report = FileReport(source_file=name, sha256=sha256, status="read")
+    try:
+        if path.stat().st_size == 0:
+            raise FileRefused("file_no_rows", "the file is empty (0 bytes).")
+        width = None
+        while True:
+            try:
+                report.rows_read, report.dropped_columns = _stream_once(path, name, sink, width)
+                break
+            except WiderThanHeader as wider:
+                reset()
+                width = wider.width
+        if report.rows_read == 0:
+            raise FileRefused(
+                "file_no_rows", "the file has a header but no data rows; add the cases below it."
+            )
+    except FileRefused as refusal:
+        reset()
+        report.status, report.rule, report.message = "refused", refusal.rule, refusal.message
+        report.rows_read, report.dropped_columns = 0, []
+        return report
+    except MemoryError:
         raise
     except Exception as exc:  # a file that crashes a reader is unreadable, not a crashed run
-        raise FileRefused(
-            "file_unreadable",
+        reset()
+        report.status, report.rule = "refused", "file_unreadable"
+        report.message = (
             f"the file could not be read ({type(exc).__name__}: {str(exc)[:200]}); save it "
-            "again as UTF-8 CSV, XLSX or Parquet.",
-        ) from None
+            "again as UTF-8 CSV, XLSX or Parquet."
+        )
+        report.rows_read, report.dropped_columns = 0, []
+        return report
+    if report.dropped_columns:
+        report.message = f"unknown columns dropped, not stored: {', '.join(report.dropped_columns)}"
+    return report
 
 
 def read_case_file(
     path: Path, name: str, sha256: str | None = None
 ) -> tuple[pd.DataFrame | None, FileReport]:
-    """Read one file; a refused file gives no frame and a report saying why."""
-    report = FileReport(source_file=name, sha256=sha256 or sha256_of(path), status="read")
-    try:
-        if path.stat().st_size == 0:
-            raise FileRefused("file_no_rows", "the file is empty (0 bytes).")
-        frame, dropped = shape_table(_read_any(path))
-    except FileRefused as refusal:
-        report.status, report.rule, report.message = "refused", refusal.rule, refusal.message
+    """Read one whole file into memory; a refused file gives no frame and a report."""
+    frames: list[pd.DataFrame] = []
+    report = stream_case_file(path, name, sha256 or sha256_of(path), frames.append, frames.clear)
+    if report.status == "refused":
         return None, report
-    frame.insert(0, "source_file", name)
-    report.rows_read = len(frame)
-    report.dropped_columns = dropped
-    if dropped:
-        report.message = f"unknown columns dropped, not stored: {', '.join(dropped)}"
-    return frame, report
+    return pd.concat(frames, ignore_index=True), report
 
 
 def read_case_files(

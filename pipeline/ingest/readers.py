@@ -1,15 +1,17 @@
-"""One reader per accepted format, each giving the header cells and an all-text body.
+"""One reader per accepted format, each yielding the file in chunks of all-text rows.
 
-Row numbers are the ones a person sees in a spreadsheet: the header is row 1.
+Reading in chunks keeps memory flat whatever the file's size. Every chunk carries the header
+cells, a body of text cells (positional columns) and the row numbers a person sees in a
+spreadsheet: the header is row 1.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,15 +21,25 @@ from pipeline.errors import FileRefused
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 EXCEL_SHEET = "cases"
+CHUNK_ROWS = 250_000
+BLOCK_BYTES = 16 << 20
 
 
 @dataclass
 class RawTable:
-    """A file as read: header cells, body cells as text (positional columns), row numbers."""
+    """A chunk as read: header cells, body cells as text (positional columns), row numbers."""
 
     headers: list[str]
     body: pd.DataFrame
     source_row: pd.Series
+
+
+class WiderThanHeader(Exception):  # a signal to read again, not an error
+    """A CSV row has more cells than any before it: read the file again this wide."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__(width)
+        self.width = width
 
 
 # what a file that is not text really is, by its first bytes
@@ -54,76 +66,124 @@ def _line_of(data: bytes, position: int) -> int:
     return data.count(b"\n", 0, position) + 1
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it; else refused."""
+def _blocks(path: Path) -> Iterator[tuple[int, bytes]]:
+    with path.open("rb") as handle:
+        offset = 0
+        while block := handle.read(BLOCK_BYTES):
+            yield offset, block
+            offset += len(block)
+
+
+def _line_at(path: Path, position: int) -> int:
+    lines = 1
+    for offset, block in _blocks(path):
+        if offset + len(block) > position:
+            return lines + block.count(b"\n", 0, position - offset)
+        lines += block.count(b"\n")
+    return lines
+
+
+def detect_encoding(path: Path) -> str:
+    """`utf-8-sig` (with or without BOM) or `cp1252` as Excel writes it; else refused.
+
+    Reads the file in blocks, so its size does not matter.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(8)
     for magic, what in MAGIC_NUMBERS.items():
-        if data.startswith(magic):
+        if head.startswith(magic):
             raise _unreadable(f"the file is {what}, not comma-separated text")
-    if b"\x00" in data:
-        line = _line_of(data, data.index(0))
-        raise _unreadable(f"the file is binary, not text (NUL byte on line {line})")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bad = exc.start
-    if _UTF8_MULTIBYTE.search(data):
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    bad = None
+    for offset, block in _blocks(path):
+        if b"\x00" in block:
+            line = _line_at(path, offset + block.index(b"\x00"))
+            raise _unreadable(f"the file is binary, not text (NUL byte on line {line})")
+        pending = len(decoder.getstate()[0])  # bytes of a character split across blocks
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            bad = offset - pending + exc.start
+            break
+    else:
+        try:
+            decoder.decode(b"", final=True)
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            bad = path.stat().st_size - 1
+    bad = max(bad, 0)
+    with path.open("rb") as handle:
+        handle.seek(bad)
+        byte = handle.read(1)[0]
+    if any(_UTF8_MULTIBYTE.search(block) for _, block in _blocks(path)):
         raise _unreadable(
-            f"the file mixes UTF-8 with another encoding (byte 0x{data[bad]:02x} on line "
-            f"{_line_of(data, bad)} is not UTF-8, but other lines are); re-save the whole file "
-            "as UTF-8"
+            f"the file mixes UTF-8 with another encoding (byte 0x{byte:02x} on line "
+            f"{_line_at(path, bad)} is not UTF-8, but other lines are); re-save the whole "
+            "file as UTF-8"
         )
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise _unreadable(
-            f"byte 0x{data[exc.start]:02x} on line {_line_of(data, exc.start)} is neither "
-            "UTF-8 nor Windows-1252 text"
-        ) from None
+    for offset, block in _blocks(path):
+        try:
+            block.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            position = offset + exc.start
+            raise _unreadable(
+                f"byte 0x{block[exc.start]:02x} on line {_line_at(path, position)} is neither "
+                "UTF-8 nor Windows-1252 text"
+            ) from None
+    return "cp1252"
 
 
-def _parse_csv(text: str, width: int | None) -> pd.DataFrame:
-    return pd.read_csv(
-        io.StringIO(text),
-        header=None,
-        names=range(width) if width else None,
-        dtype=str,
-        keep_default_na=False,
-        skip_blank_lines=False,
-        quoting=csv.QUOTE_MINIMAL,
-    )
+def _first_line(path: Path, encoding: str) -> str:
+    with path.open(encoding=encoding, newline="") as handle:
+        return handle.readline().rstrip("\r\n")
 
 
-def read_csv(path: Path) -> RawTable:
-    """A comma-separated file; every cell read as text, nothing guessed.
+def iter_csv(
+    path: Path, chunk_rows: int = CHUNK_ROWS, width: int | None = None
+) -> Iterator[RawTable]:
+    """A comma-separated file in chunks; every cell read as text, nothing guessed.
 
     Rows with more cells than the header are kept: their extra cells arrive as positional
-    columns beyond the header, for validation to quarantine the row (`extra_cells`).
+    columns beyond the header (for validation to quarantine the row as `extra_cells`). A row
+    wider than any before it raises WiderThanHeader: the caller reads again with `width`.
     """
-    text = decode_text(path.read_bytes())
-    first_line = text.splitlines()[0] if text else ""
+    encoding = detect_encoding(path)
+    first_line = _first_line(path, encoding)
     if ";" in first_line and "," not in first_line:
         raise _unreadable("the file is separated by semicolons, not commas")
     if "\t" in first_line and "," not in first_line:
         raise _unreadable("the file is separated by tabs, not commas")
-    width = None
-    while True:
-        try:
-            frame = _parse_csv(text, width)
-            break
-        except pd.errors.EmptyDataError:
-            raise FileRefused(
-                "file_no_rows", "the file is empty; add a header row and cases."
-            ) from None
-        except pd.errors.ParserError as exc:
-            wider = _EXTRA_FIELDS.search(str(exc))
-            if not wider or (width and int(wider.group(3)) <= width):
-                raise _unreadable(f"it is not a regular comma-separated table ({exc})") from None
-            width = int(wider.group(3))
-    if width:  # the header row was read with padding: blank it out beyond its real cells
-        frame.iloc[0] = frame.iloc[0].fillna("")
-    headers = frame.iloc[0].tolist()
-    body = frame.iloc[1:].fillna("").reset_index(drop=True)
-    return RawTable(headers, body, pd.Series(range(2, len(body) + 2), dtype="int64"))
+    try:
+        reader = pd.read_csv(
+            path,
+            encoding=encoding,
+            header=None,
+            names=range(width) if width else None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL,
+            chunksize=chunk_rows,
+        )
+        headers: list[str] | None = None
+        next_row = 2
+        for frame in reader:
+            frame = frame.fillna("")
+            if headers is None:
+                headers = frame.iloc[0].tolist()
+                frame = frame.iloc[1:]
+            body = frame.reset_index(drop=True)
+            yield RawTable(headers, body, pd.Series(range(next_row, next_row + len(body))))
+            next_row += len(body)
+    except pd.errors.EmptyDataError:
+        raise FileRefused(
+            "file_no_rows", "the file is empty; add a header row and cases."
+        ) from None
+    except pd.errors.ParserError as exc:
+        wider = _EXTRA_FIELDS.search(str(exc))
+        if wider and int(wider.group(3)) > (width or 0):
+            raise WiderThanHeader(int(wider.group(3))) from None
+        raise _unreadable(f"it is not a regular comma-separated table ({exc})") from None
 
 
 def _excel_cell_text(value: object) -> str:
@@ -140,8 +200,8 @@ def _excel_cell_text(value: object) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path) -> RawTable:
-    """The sheet named `cases` (any case), else the first sheet."""
+def iter_xlsx(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
+    """The sheet named `cases` (any case), else the first sheet, in chunks of rows."""
     from openpyxl import load_workbook
 
     try:
@@ -151,18 +211,31 @@ def read_xlsx(path: Path) -> RawTable:
     try:
         sheets = {name.strip().lower(): name for name in workbook.sheetnames}
         sheet = workbook[sheets.get(EXCEL_SHEET, workbook.sheetnames[0])]
-        rows = [
-            (number, [_excel_cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise FileRefused("file_no_rows", "the sheet is empty; add a header row and cases.")
+        headers = [_excel_cell_text(v) for v in header]
+        number, chunk, numbers = 1, [], []
+        for values in rows:
+            number += 1
+            chunk.append([_excel_cell_text(v) for v in values])
+            numbers.append(number)
+            if len(chunk) == chunk_rows:
+                yield _xlsx_chunk(headers, chunk, numbers)
+                chunk, numbers = [], []
+        yield _xlsx_chunk(headers, chunk, numbers)
     finally:
         workbook.close()
-    if not rows:
-        raise FileRefused("file_no_rows", "the sheet is empty; add a header row and cases.")
-    width = max(len(cells) for _, cells in rows)
-    padded = [cells + [""] * (width - len(cells)) for _, cells in rows]
-    body = pd.DataFrame(padded[1:], columns=range(width), dtype=str)
-    return RawTable(padded[0], body, pd.Series([n for n, _ in rows[1:]], dtype="int64"))
+
+
+def _xlsx_chunk(headers: list[str], chunk: list[list[str]], numbers: list[int]) -> RawTable:
+    width = max([len(headers), *(len(cells) for cells in chunk)])
+    padded = [cells + [""] * (width - len(cells)) for cells in chunk]
+    body = pd.DataFrame(padded, columns=range(width), dtype=str)
+    return RawTable(
+        headers + [""] * (width - len(headers)), body, pd.Series(numbers, dtype="int64")
+    )
 
 
 def _holds_dates(column: pd.Series) -> bool:
@@ -186,22 +259,31 @@ def _parquet_column_text(column: pd.Series) -> pd.Series:
     return text.where(present, "").astype(str)
 
 
-def read_parquet(path: Path) -> RawTable:
-    """A Parquet file; typed columns are turned into the same text a CSV would carry."""
+def iter_parquet(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
+    """A Parquet file in record batches; typed columns become the text a CSV would carry."""
+    import pyarrow.parquet as pq
+
     try:
-        frame = pd.read_parquet(path)
+        parquet = pq.ParquetFile(path)
+        headers = [str(name) for name in parquet.schema_arrow.names]
+        batches = parquet.iter_batches(batch_size=chunk_rows)
+        next_row = 2
+        for batch in batches:
+            frame = batch.to_pandas()
+            body = pd.DataFrame(
+                {i: _parquet_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])},
+                index=range(len(frame)),
+            )
+            yield RawTable(headers, body, pd.Series(range(next_row, next_row + len(frame))))
+            next_row += len(frame)
+    except FileRefused:
+        raise
     except Exception as exc:  # pyarrow raises many types for a file that is not Parquet
         raise _unreadable(f"it is not a readable Parquet file ({type(exc).__name__})") from None
-    headers = [str(c) for c in frame.columns]
-    body = pd.DataFrame(
-        {i: _parquet_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])},
-        index=range(len(frame)),
-    )
-    return RawTable(headers, body, pd.Series(range(2, len(frame) + 2), dtype="int64"))
 
 
-READERS: dict[str, Callable[[Path], RawTable]] = {
-    ".csv": read_csv,
-    ".xlsx": read_xlsx,
-    ".parquet": read_parquet,
+READERS: dict[str, Callable[..., Iterator[RawTable]]] = {
+    ".csv": iter_csv,
+    ".xlsx": iter_xlsx,
+    ".parquet": iter_parquet,
 }

@@ -8,13 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
-import pandas as pd
 
 from pipeline.metadata import OWNERS, table_metadata
 from pipeline.resources import CaseAuditResource
-from pipeline.validate.quarantine import validate_rows
-from pipeline.warehouse.pseudonym import case_keys, load_key
-from pipeline.warehouse.sql import build_table
+from pipeline.validate.engine import assemble, stage_inputs
+from pipeline.warehouse.pseudonym import load_key
 
 TABLES = {
     "case_audits": "One row per valid case, typed; case_ref replaced by the keyed hash case_key.",
@@ -41,23 +39,17 @@ TABLES = {
 def validated_cases(
     context: dg.AssetExecutionContext, case_audit: CaseAuditResource
 ) -> Iterator[dg.MaterializeResult]:
-    rows = pd.read_parquet(case_audit.staging_file("raw_rows"))
-    file_reports = pd.read_parquet(case_audit.staging_file("file_reports"))
-    result = validate_rows(rows, case_audit.today)
     key = load_key(Path(case_audit.key_file), may_create=not case_audit.published_path.exists())
-    validated_rows = result.valid.assign(
-        case_key=case_keys(key, result.valid["inspection_id"], result.valid["case_ref"])
-    ).drop(columns="case_ref")
-    quarantine_reasons = result.reasons
     with case_audit.connect() as conn:
-        conn.register("validated_rows", validated_rows)
-        conn.register("quarantine_reasons", quarantine_reasons)
-        conn.register("file_reports", file_reports)
-        for table in TABLES:
-            build_table(conn, table)
+        summary = stage_inputs(conn, Path(case_audit.input_dir), case_audit.today, key)
+        assemble(conn)
         context.log.info(
-            f"{len(validated_rows)} rows loaded, {result.rejected_row_count} rows quarantined "
-            f"with {len(quarantine_reasons)} reasons"
+            f"{summary.files_staged} file(s) read and validated ({summary.rows_staged} rows), "
+            f"{summary.files_reused} unchanged file(s) reused from staging"
         )
         for table in TABLES:
-            yield dg.MaterializeResult(asset_key=table, metadata=table_metadata(conn, table))
+            metadata = table_metadata(conn, table)
+            if table == "file_loads":
+                metadata |= {"files_read_this_run": summary.files_staged,
+                             "files_reused": summary.files_reused}  # fmt: skip
+            yield dg.MaterializeResult(asset_key=table, metadata=metadata)

@@ -80,12 +80,16 @@ def _failures(frame: pd.DataFrame, run_date: dt.date) -> pd.DataFrame:
     return out.drop_duplicates()
 
 
-def validate_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
-    """Split `rows` (from ingest) into valid normalised rows and quarantine reasons."""
-    frame = normalise(rows.reset_index(drop=True))
-    failures = _failures(frame, run_date)
-    bad = failures["index"].unique()
+def check_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
+    """The rules that look at one row at a time (the pandera schema), over `rows`.
+
+    Returns the rows that pass (normalised) and one reason per (row, column, rule) for the
+    others. Rules that compare rows are applied afterwards, over all rows of all files
+    (`cross_row_reasons`).
+    """
     raw = rows.reset_index(drop=True)
+    frame = normalise(raw)
+    failures = _failures(frame, run_date)
     picked = raw.loc[failures["index"]].reset_index(drop=True)
     values = pd.Series(pd.NA, index=failures.index, dtype=str)
     for column in failures["column_name"].unique():
@@ -104,6 +108,21 @@ def validate_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
         },
         columns=list(REASON_COLUMNS),
     )
+    valid = frame.drop(index=failures["index"].unique()).reset_index(drop=True)
+    return Validation(valid=valid, reasons=reasons)
+
+
+def validate_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
+    """Every rule over `rows` held in memory (tests, `case-audit check`): the row rules, then
+    the rules that compare rows, run by the same SQL the warehouse build uses."""
+    from pipeline.validate.cross_row import cross_row_reasons_in_memory
+
+    local = check_rows(rows, run_date)
+    keys = rows[["source_file", "source_row", "inspection_id", "case_ref", "force"]]
+    cross = cross_row_reasons_in_memory(keys)
+    reasons = pd.concat([local.reasons, cross], ignore_index=True)
     reasons = reasons.sort_values(["source_file", "source_row", "column_name", "rule"])
-    valid = frame.drop(index=bad).reset_index(drop=True)
+    crossed = pd.MultiIndex.from_frame(cross[["source_file", "source_row"]])
+    rows_of_valid = pd.MultiIndex.from_frame(local.valid[["source_file", "source_row"]])
+    valid = local.valid[~rows_of_valid.isin(crossed)].reset_index(drop=True)
     return Validation(valid=valid, reasons=reasons.reset_index(drop=True))

@@ -73,8 +73,21 @@ def _read_key_file(key_file: Path) -> bytes:
     return key.encode()
 
 
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """(inner, outer) padded keys of HMAC-SHA256 (RFC 2104), for computing it in SQL."""
+    block = hashlib.sha256(key).digest() if len(key) > 64 else key
+    block = block.ljust(64, b"\x00")
+    return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short, non-reversible name for the key, to tell when cached keys are stale."""
+    return hmac.new(key, b"case-audit key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
 def case_keys(key: bytes, inspection_ids: pd.Series, case_refs: pd.Series) -> pd.Series:
-    """HMAC-SHA256 hex of `inspection_id` + US (0x1f) + `case_ref`, one per row."""
+    """HMAC-SHA256 hex of `inspection_id` + U+001F + `case_ref`, one per row (reference
+    implementation; the warehouse computes the same in SQL, see sql/stage_chunk.sql)."""
     messages = (inspection_ids.astype(str) + "\x1f" + case_refs.astype(str)).str.encode("utf-8")
     digests = [hmac.new(key, m, hashlib.sha256).hexdigest() for m in messages]
     return pd.Series(digests, index=inspection_ids.index, dtype=str)

@@ -1,0 +1,55 @@
+"""The input folder's inventory: every accepted file with its content hash.
+
+A file whose size and modification time are unchanged since the last inventory keeps its
+hash without being read again, so taking stock of a large, unchanged folder is cheap. A file
+with the same content as an earlier one (in path order) is marked as its duplicate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.ingest.files import duplicate_content_report, find_input_files, sha256_of
+
+COLUMNS = ["source_file", "sha256", "size", "mtime_ns", "refusal_rule", "refusal_message"]
+
+
+def _known_hashes(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int], str]:
+    exists = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'input_files' "
+        "AND database_name = 'staging'"
+    ).fetchall()[0][0]
+    if not exists:
+        return {}
+    rows = conn.execute(
+        "SELECT source_file, size, mtime_ns, sha256 FROM staging.input_files"
+    ).fetchall()
+    return {(name, size, mtime): sha for name, size, mtime, sha in rows}
+
+
+def take_inventory(conn: duckdb.DuckDBPyConnection, input_dir: Path) -> pd.DataFrame:
+    """Replace `staging.input_files` with the folder's current files; return it."""
+    known = _known_hashes(conn)
+    records, first_with_content = [], {}
+    for path in find_input_files(input_dir):
+        name = path.relative_to(input_dir).as_posix()
+        stat = path.stat()
+        sha = known.get((name, stat.st_size, stat.st_mtime_ns)) or sha256_of(path)
+        rule = message = None
+        if sha in first_with_content:
+            duplicate = duplicate_content_report(name, sha, first_with_content[sha])
+            rule, message = duplicate.rule, duplicate.message
+        else:
+            first_with_content[sha] = name
+        records.append((name, sha, stat.st_size, stat.st_mtime_ns, rule, message))
+    inventory = pd.DataFrame(records, columns=COLUMNS).astype(
+        {"source_file": str, "sha256": str, "size": "int64", "mtime_ns": "int64",
+         "refusal_rule": str, "refusal_message": str}
+    )  # fmt: skip
+    conn.register("inventory", inventory)
+    conn.execute("CREATE OR REPLACE TABLE staging.input_files AS SELECT * FROM inventory")
+    conn.unregister("inventory")
+    return inventory

@@ -1,0 +1,41 @@
+"""The rules that compare rows with each other, in DuckDB (`sql/cross_row_reasons.sql`).
+
+They need every row of every input file at once (all copies of a case_ref are quarantined,
+wherever they are), so they run in SQL over the rows' keys, not chunk by chunk in pandera.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from pipeline.warehouse.sql import build_table
+from schemas.case_audit import RULES
+
+REASON_ORDER = ["source_file", "source_row", "inspection_id", "case_ref", "column_name", "rule",
+                "message", "value"]  # fmt: skip
+
+
+def register_rule_messages(conn: duckdb.DuckDBPyConnection) -> None:
+    messages = pd.DataFrame(
+        {"rule": [r.code for r in RULES], "message": [r.message for r in RULES]}
+    )
+    conn.register("rule_messages", messages)
+
+
+def build_cross_row_reasons(conn: duckdb.DuckDBPyConnection) -> None:
+    """TEMP table cross_row_reasons over `staged_keys` x `current_files` (see the SQL)."""
+    register_rule_messages(conn)
+    build_table(conn, "cross_row_reasons")
+
+
+def cross_row_reasons_in_memory(keys: pd.DataFrame) -> pd.DataFrame:
+    """Cross-row reasons for rows held in memory (`source_file` stands for the file hash)."""
+    with duckdb.connect() as conn:
+        staged = keys.rename(columns={"source_file": "sha256"})
+        conn.register("staged_keys", staged)
+        conn.register("current_files", staged[["sha256"]].drop_duplicates())
+        build_cross_row_reasons(conn)
+        found = conn.execute("SELECT * FROM cross_row_reasons").df()
+    found = found.rename(columns={"sha256": "source_file"})
+    return found.astype({"source_row": "int64"})[REASON_ORDER]

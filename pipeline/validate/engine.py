@@ -1,0 +1,167 @@
+"""Validation at scale: each input file is read and checked chunk by chunk into staging
+tables of the build database, once per content; the whole warehouse is then assembled in SQL.
+
+- Only new or changed files (by content hash) are read. A file staged under the same rules,
+  run date and pseudonym key is reused as it is, so a re-run over unchanged inputs reads
+  nothing and a new small file costs only itself.
+- Each chunk is checked by the pandera schema (the rules that look at one row); valid rows
+  are typed and pseudonymised in DuckDB. Memory stays bounded by the chunk size.
+- The rules that compare rows (duplicate case_ref, force mismatch) run in SQL over the keys
+  of every current row, and `case_audits`, `rejected_rows` and `file_loads` are built from
+  the staging tables by their files in sql/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.ingest.files import FileReport, stream_case_file
+from pipeline.settings import PROJECT_DIR
+from pipeline.validate.cross_row import build_cross_row_reasons
+from pipeline.validate.quarantine import check_rows
+from pipeline.warehouse.pseudonym import hmac_pads, key_fingerprint
+from pipeline.warehouse.sql import build_table
+
+# the code whose change must re-validate every file
+RULE_SOURCES = (
+    "schemas/case_audit.py",
+    "pipeline/validate/normalise.py",
+    "pipeline/validate/quarantine.py",
+    "pipeline/ingest/readers.py",
+    "pipeline/ingest/headers.py",
+    "pipeline/ingest/files.py",
+    "sql/stage_chunk.sql",
+)
+KEY_COLUMNS = ["source_row", "inspection_id", "case_ref", "force"]
+
+
+def rules_version() -> str:
+    digest = hashlib.sha256()
+    for name in RULE_SOURCES:
+        digest.update((PROJECT_DIR / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(run_date: dt.date, key: bytes) -> str:
+    """Under what a file was staged: rules, run date (audit_date_future) and key."""
+    return f"{rules_version()}:{run_date.isoformat()}:{key_fingerprint(key)}"
+
+
+@dataclass
+class StagingSummary:
+    files_staged: int
+    files_reused: int
+    rows_staged: int
+
+
+def attach_staging(conn: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
+    """Attach the staging database as `staging` (in memory without `path`) and let unqualified
+    names find its tables. Staging holds raw case_refs: it lives in its own file, which is
+    never published."""
+    attached = {name for (name,) in conn.execute(
+        "SELECT database_name FROM duckdb_databases()").fetchall()}  # fmt: skip
+    if "staging" not in attached:
+        conn.execute("ATTACH ? AS staging", [str(path) if path else ":memory:"])
+    conn.execute("SET search_path = 'main,staging'")
+
+
+class Stager:
+    """Stages files into `conn` for one run: `run_date` bounds audit dates, `key` pseudonymises."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, run_date: dt.date, key: bytes) -> None:
+        self.conn = conn
+        self.run_date = run_date
+        self.cache = cache_key(run_date, key)
+        inner, outer = hmac_pads(key)
+        attach_staging(conn)
+        build_table(conn, "staging")
+        conn.execute("SET VARIABLE hmac_ipad = ?::BLOB", [inner])
+        conn.execute("SET VARIABLE hmac_opad = ?::BLOB", [outer])
+
+    def forget(self, sha256s: list[str]) -> None:
+        """Delete everything staged for these file contents."""
+        if not sha256s:
+            return
+        doomed = pd.DataFrame({"sha256": sha256s})
+        self.conn.register("doomed", doomed)
+        for table in ("staged_cases", "staged_keys", "staged_reasons", "staged_files"):
+            self.conn.execute(
+                f"DELETE FROM staging.{table} WHERE sha256 IN (SELECT sha256 FROM doomed)"
+            )
+        self.conn.unregister("doomed")
+
+    def stage_chunk(self, sha256: str, frame: pd.DataFrame) -> None:
+        checked = check_rows(frame, self.run_date)
+        self.conn.execute("SET VARIABLE file_sha256 = ?", [sha256])
+        self.conn.register("chunk_valid", checked.valid)
+        self.conn.register("chunk_keys", frame[KEY_COLUMNS])
+        self.conn.register("chunk_reasons", checked.reasons)
+        build_table(self.conn, "stage_chunk")
+        for name in ("chunk_valid", "chunk_keys", "chunk_reasons"):
+            self.conn.unregister(name)
+
+    def stage_file(self, path: Path, name: str, sha256: str) -> FileReport:
+        self.forget([sha256])
+        report = stream_case_file(
+            path,
+            name,
+            sha256,
+            sink=lambda frame: self.stage_chunk(sha256, frame),
+            reset=lambda: self.forget([sha256]),
+        )
+        self.conn.execute(
+            "INSERT INTO staging.staged_files VALUES (?, ?, ?, ?, ?, ?)",
+            [sha256, self.cache, report.status, report.rows_read, report.rule,
+             report.message or None],
+        )  # fmt: skip
+        return report
+
+
+def stage_inputs(
+    conn: duckdb.DuckDBPyConnection, input_dir: Path, run_date: dt.date, key: bytes
+) -> StagingSummary:
+    """Stage every file of the inventory (`input_files`) not staged yet under this cache key,
+    forget staged contents no longer in the folder, and mark this run's `current_files`."""
+    stager = Stager(conn, run_date, key)
+    files = conn.execute(
+        "SELECT source_file, sha256 FROM input_files WHERE refusal_rule IS NULL "
+        "ORDER BY source_file"
+    ).fetchall()
+    fresh_rows = conn.execute(
+        "SELECT sha256 FROM staged_files WHERE cache_key = ?", [stager.cache]
+    ).fetchall()
+    fresh = {sha for (sha,) in fresh_rows}
+    present = {sha for _, sha in files}
+    stale = [sha for (sha,) in conn.execute("SELECT sha256 FROM staged_files").fetchall()
+             if sha not in present or sha not in fresh]  # fmt: skip
+    stager.forget(stale)
+    staged = rows = 0
+    for name, sha in files:
+        if sha in fresh:
+            continue
+        report = stager.stage_file(input_dir / name, name, sha)
+        staged += 1
+        rows += report.rows_read
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE current_files AS "
+        "SELECT i.source_file, i.sha256 FROM input_files AS i "
+        "JOIN staged_files AS s USING (sha256) "
+        "WHERE i.refusal_rule IS NULL AND s.status = 'read'"
+    )
+    return StagingSummary(files_staged=staged, files_reused=len(files) - staged, rows_staged=rows)
+
+
+ASSEMBLED = ("case_audits", "rejected_rows", "file_loads")
+
+
+def assemble(conn: duckdb.DuckDBPyConnection) -> None:
+    """The cross-row rules, then case_audits, rejected_rows and file_loads, all in SQL."""
+    build_cross_row_reasons(conn)
+    for table in ASSEMBLED:
+        build_table(conn, table)

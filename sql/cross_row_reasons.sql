@@ -1,0 +1,40 @@
+-- cross_row_reasons: the rules that compare rows with each other, over every row of the
+-- current input files (valid or not). Inputs: staged_keys, current_files (sha256 of each
+-- file loaded this run), rule_messages (rule, message) from the rule catalogue.
+--   duplicate_case_ref: every row whose (inspection_id, case_ref) appears more than once.
+--   force_mismatch: rows whose force is not the single most common force of their
+--     inspection_id; when two forces tie for most common, every row of that inspection.
+CREATE OR REPLACE TEMP TABLE cross_row_reasons AS
+WITH keys AS (
+    SELECT k.* FROM staged_keys AS k SEMI JOIN current_files AS f USING (sha256)
+), duplicates AS (
+    SELECT sha256, source_row, inspection_id, case_ref,
+           'case_ref' AS column_name, 'duplicate_case_ref' AS rule, case_ref AS value
+    FROM keys
+    WHERE inspection_id IS NOT NULL AND case_ref IS NOT NULL
+    QUALIFY count(*) OVER (PARTITION BY inspection_id, case_ref) > 1
+), force_counts AS (
+    SELECT inspection_id, force, count(*) AS n
+    FROM keys
+    WHERE inspection_id IS NOT NULL AND force IS NOT NULL
+    GROUP BY inspection_id, force
+), ranked AS (
+    SELECT *, rank() OVER (PARTITION BY inspection_id ORDER BY n DESC) AS place
+    FROM force_counts
+), leaders AS (
+    SELECT inspection_id, any_value(force) AS force
+    FROM ranked
+    WHERE place = 1
+    GROUP BY inspection_id
+    HAVING count(*) = 1
+), mismatches AS (
+    SELECT k.sha256, k.source_row, k.inspection_id, k.case_ref,
+           'force' AS column_name, 'force_mismatch' AS rule, k.force AS value
+    FROM keys AS k
+    LEFT JOIN leaders AS l USING (inspection_id)
+    WHERE k.inspection_id IS NOT NULL AND k.force IS NOT NULL
+      AND k.force IS DISTINCT FROM l.force
+)
+SELECT r.*, m.message
+FROM (SELECT * FROM duplicates UNION ALL SELECT * FROM mismatches) AS r
+JOIN rule_messages AS m USING (rule);
