@@ -21,11 +21,23 @@ from pipeline.settings import Settings
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
 def _print_table(frame: pd.DataFrame) -> None:
+    """Columns right-aligned under their names; empty for missing values."""
     if frame.empty:
         print("  (none)")
-    else:
-        print(frame.astype(object).where(frame.notna(), "").to_string(index=False))
+        return
+    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    names = [str(c) for c in frame.columns]
+    widths = [max(len(n), *(len(r[i]) for r in rows)) for i, n in enumerate(names)]
+    print(" ".join(n.rjust(w) for n, w in zip(names, widths, strict=True)))
+    for row in rows:
+        print(" ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
 
 
 # ---------------------------------------------------------------- run

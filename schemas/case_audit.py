@@ -14,9 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:  # pandera is imported where the schema is built: keeps start-up cheap
+    import pandera.pandas as pa
 
 # ---------------------------------------------------------------- columns and spellings
 
@@ -340,6 +343,8 @@ def parse_check_label(label: str) -> tuple[str, str | None]:
 
 
 def _column_checks(column: str, run_date: dt.date) -> list[pa.Check]:
+    import pandera.pandas as pa
+
     checks: list[pa.Check] = []
     if column == "inspection_id":
         checks.append(
@@ -362,6 +367,8 @@ def _column_checks(column: str, run_date: dt.date) -> list[pa.Check]:
 
 
 def _frame_checks() -> list[pa.Check]:
+    import pandera.pandas as pa
+
     pairs: list[tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = [
         *[("custody_field_missing", c, _required_when(c, "custody")) for c in CUSTODY_REQUIRED],
         *[("custody_field_not_applicable", c, _empty_unless(c, "custody")) for c in CUSTODY_ONLY],
@@ -381,6 +388,8 @@ def _frame_checks() -> list[pa.Check]:
 
 def build_schema(run_date: dt.date) -> pa.DataFrameSchema:
     """The pandera schema for normalised case rows; `run_date` bounds `audit_date`."""
+    import pandera.pandas as pa
+
     columns = {
         name: pa.Column(
             nullable=name not in REQUIRED,

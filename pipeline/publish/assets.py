@@ -18,6 +18,7 @@ from pipeline.publish.atomic import atomic_replace
 from pipeline.publish.dashboard import build_page, write_dashboard
 from pipeline.publish.feeds import FEEDS, build_feeds, write_feeds
 from pipeline.resources import CaseAuditResource
+from pipeline.warehouse.build_state import is_built, mark_built
 from pipeline.warehouse.catalogue import apply_comments
 from pipeline.warehouse.sql import build_views
 
@@ -54,8 +55,12 @@ def published_warehouse(
         absorbed = history.absorb_inbox(conn, case_audit)
         record = history.success_record(conn, context, published)
         history.add_records(conn, [record])
-        views = build_views(conn)
-        apply_comments(conn)
+        # Nothing new to publish (same inputs, code and settings as the published file, and no
+        # failure to report): the run is kept in the build's history, published next time.
+        unchanged = absorbed == 0 and published.exists() and is_built(conn, "published_warehouse")
+        views = [] if unchanged else build_views(conn)
+        if not unchanged:
+            apply_comments(conn)
         counts = conn.execute(
             " UNION ALL ".join(
                 f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}"
@@ -63,7 +68,9 @@ def published_warehouse(
             )
         ).df()
         conn.execute("CHECKPOINT")
-    atomic_replace(case_audit.build_path, published)
+        if not unchanged:
+            atomic_replace(case_audit.build_path, published)
+            mark_built(conn, "published_warehouse")
     return dg.MaterializeResult(
         metadata={
             **frame_metadata(counts),
@@ -73,6 +80,7 @@ def published_warehouse(
             "input_fingerprint": record.input_fingerprint or "",
             "failures_recorded_from_inbox": absorbed,
             "views": ", ".join(views),
+            "republished": not unchanged,
         }
     )
 
@@ -88,25 +96,32 @@ def published_warehouse(
 def dashboard_feeds(
     context: dg.AssetExecutionContext, case_audit: CaseAuditResource
 ) -> dg.MaterializeResult:
+    folder = Path(case_audit.feeds_dir)
+    with case_audit.connect() as state:
+        if (folder / "manifest.json").exists() and is_built(state, "dashboard_feeds"):
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            return dg.MaterializeResult(metadata=_feed_metadata(manifest, folder, rebuilt=False))
     with duckdb.connect(str(case_audit.published_path), read_only=True) as conn:
         feeds = build_feeds(conn, case_audit.suppression_threshold)
-    manifest = write_feeds(
-        feeds, Path(case_audit.feeds_dir), context.run.run_id, case_audit.suppression_threshold
-    )
+    manifest = write_feeds(feeds, folder, context.run.run_id, case_audit.suppression_threshold)
+    with case_audit.connect() as state:
+        mark_built(state, "dashboard_feeds")
+    return dg.MaterializeResult(metadata=_feed_metadata(manifest, folder, rebuilt=True))
+
+
+def _feed_metadata(manifest: dict, folder: Path, rebuilt: bool) -> dict[str, object]:
     sizes = pd.DataFrame(
         [(name, info["format"], info["rows"], info["sha256"][:12])
          for name, info in manifest["files"].items()],
         columns=["file", "format", "rows", "sha256"],
     )  # fmt: skip
-    suppressed = int(feeds["ratings_by_area"]["status"].eq("suppressed").sum())
-    return dg.MaterializeResult(
-        metadata={
-            **frame_metadata(sizes),
-            "folder": dg.MetadataValue.path(case_audit.feeds_dir),
-            "schema_version": manifest["schema_version"],
-            "area_cells_suppressed": suppressed,
-        }
-    )
+    return {
+        **frame_metadata(sizes),
+        "folder": dg.MetadataValue.path(str(folder)),
+        "schema_version": manifest["schema_version"],
+        "source_run_id": manifest["source_run_id"],
+        "rebuilt": rebuilt,
+    }
 
 
 @dg.asset(
@@ -119,14 +134,23 @@ def dashboard_feeds(
 )
 def dashboard(case_audit: CaseAuditResource) -> dg.MaterializeResult:
     folder = Path(case_audit.feeds_dir)
+    path = folder / "dashboard.html"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    feeds = {spec.name: pd.read_parquet(folder / f"{spec.name}.parquet") for spec in FEEDS}
-    path = write_dashboard(build_page(feeds, manifest), folder / "dashboard.html")
-    sections = pd.DataFrame({"feed": list(feeds), "rows": [len(f) for f in feeds.values()]})
+    with case_audit.connect() as state:
+        rebuild = not (path.exists() and is_built(state, "dashboard"))
+    if rebuild:
+        feeds = {spec.name: pd.read_parquet(folder / f"{spec.name}.parquet") for spec in FEEDS}
+        write_dashboard(build_page(feeds, manifest), path)
+        with case_audit.connect() as state:
+            mark_built(state, "dashboard")
+    sections = pd.DataFrame(
+        {"file": list(manifest["files"]), "rows": [f["rows"] for f in manifest["files"].values()]}
+    )
     return dg.MaterializeResult(
         metadata={
             **frame_metadata(sections),
             "path": dg.MetadataValue.path(str(path)),
             "bytes": path.stat().st_size,
+            "rebuilt": rebuild,
         }
     )

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from pipeline.publish.feeds import SUPPRESSED
@@ -175,6 +174,8 @@ class Inspection:
 
 def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> str:
     """The dashboard's HTML from the feeds (as written) and their manifest."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     headline = wide(feeds["headline"], ["inspection_id", "force", "metric", "metric_order"])
     categories = wide(feeds["ratings_by_category"], ["inspection_id", "force", "category"])
     areas = wide(feeds["ratings_by_area"], ["inspection_id", "force", "area"])

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 BASE = ("good", "requires_improvement", "inadequate")
 MEASURES = ("cases", *BASE, "not_good")
@@ -63,6 +62,8 @@ def exposed_range(
     values: np.ndarray, hidden: np.ndarray, cell: int, rows_matrix: tuple[np.ndarray, np.ndarray]
 ) -> tuple[float, float]:
     """The smallest and largest value hidden cell `cell` can take given what is published."""
+    from scipy.optimize import linprog  # imported when needed: keeps start-up cheap
+
     a_rows, b_rows = rows_matrix
     flat_values, flat_hidden = values.ravel(), hidden.ravel()
     rows, width = values.shape

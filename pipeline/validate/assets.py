@@ -12,6 +12,7 @@ import dagster as dg
 from pipeline.metadata import OWNERS, table_metadata
 from pipeline.resources import CaseAuditResource
 from pipeline.validate.engine import assemble, stage_inputs
+from pipeline.warehouse.build_state import RUN, is_built, mark_built, remember, run_fingerprint
 from pipeline.warehouse.pseudonym import load_key
 
 TABLES = {
@@ -42,7 +43,16 @@ def validated_cases(
     key = load_key(Path(case_audit.key_file), may_create=not case_audit.published_path.exists())
     with case_audit.connect() as conn:
         summary = stage_inputs(conn, Path(case_audit.input_dir), case_audit.today, key)
-        assemble(conn)
+        fingerprint = run_fingerprint(
+            conn,
+            summary.cache_key,
+            Path(case_audit.reference_dir),
+            case_audit.suppression_threshold,
+        )
+        remember(conn, RUN, fingerprint)
+        if not is_built(conn, "validated_cases", *TABLES):
+            assemble(conn)
+            mark_built(conn, "validated_cases")
         context.log.info(
             f"{summary.files_staged} file(s) read and validated ({summary.rows_staged} rows), "
             f"{summary.files_reused} unchanged file(s) reused from staging"

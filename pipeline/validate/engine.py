@@ -58,6 +58,7 @@ class StagingSummary:
     files_staged: int
     files_reused: int
     rows_staged: int
+    cache_key: str
 
 
 def attach_staging(conn: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
@@ -154,7 +155,12 @@ def stage_inputs(
         "JOIN staged_files AS s USING (sha256) "
         "WHERE i.refusal_rule IS NULL AND s.status = 'read'"
     )
-    return StagingSummary(files_staged=staged, files_reused=len(files) - staged, rows_staged=rows)
+    return StagingSummary(
+        files_staged=staged,
+        files_reused=len(files) - staged,
+        rows_staged=rows,
+        cache_key=stager.cache,
+    )
 
 
 ASSEMBLED = ("case_audits", "rejected_rows", "file_loads")

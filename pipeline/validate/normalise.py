@@ -6,21 +6,42 @@ data provider sees their own text in the message.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from schemas.case_audit import BOOL_COLUMNS, BOOL_SPELLINGS, ENUM_ALIASES
 
 
+def _per_distinct(values: pd.Series, fold: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply `fold` to each distinct value once: enum and boolean columns hold a handful of
+    spellings in millions of rows, so this is what keeps normalising cheap."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    if len(distinct) == 0:
+        return values
+    folded = fold(pd.Series(distinct, dtype=str)).to_numpy(dtype=object)
+    out = pd.Series(folded[codes], index=values.index, dtype=str)
+    return out.where(codes >= 0)
+
+
 def canonical_enum(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
     """`Requires  Improvement` -> `requires_improvement`; aliases such as `RI` resolved."""
-    folded = values.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
-    return folded.replace(aliases) if aliases else folded
+
+    def fold(distinct: pd.Series) -> pd.Series:
+        folded = distinct.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+        return folded.replace(aliases) if aliases else folded
+
+    return _per_distinct(values, fold)
 
 
 def canonical_bool(values: pd.Series) -> pd.Series:
     """Any accepted spelling -> `true`/`false`; anything else kept for the message."""
-    lowered = values.str.lower()
-    return lowered.map(BOOL_SPELLINGS).where(lowered.isin(BOOL_SPELLINGS.keys()), values)
+
+    def fold(distinct: pd.Series) -> pd.Series:
+        lowered = distinct.str.lower()
+        return lowered.map(BOOL_SPELLINGS).where(lowered.isin(BOOL_SPELLINGS.keys()), distinct)
+
+    return _per_distinct(values, fold)
 
 
 def normalise(rows: pd.DataFrame) -> pd.DataFrame:

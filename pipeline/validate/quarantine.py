@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-import pandera.pandas as pa
 
 from pipeline.validate.normalise import normalise
 from schemas.case_audit import (
@@ -55,6 +54,8 @@ def shorten(values: pd.Series, limit: int = VALUE_LIMIT) -> pd.Series:
 
 def _failures(frame: pd.DataFrame, run_date: dt.date) -> pd.DataFrame:
     """pandera failure cases as (index, column_name, rule); empty when all rows pass."""
+    import pandera.pandas as pa
+
     try:
         build_schema(run_date).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:

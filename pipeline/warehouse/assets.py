@@ -4,6 +4,7 @@ import dagster as dg
 
 from pipeline.metadata import OWNERS, table_metadata
 from pipeline.resources import CaseAuditResource
+from pipeline.warehouse.build_state import is_built, mark_built
 from pipeline.warehouse.sql import build_table
 
 
@@ -31,12 +32,14 @@ def sql_table_asset(
     )
     def _asset(case_audit: CaseAuditResource) -> dg.MaterializeResult:
         with case_audit.connect() as conn:
-            for variable, file_name in (variables or {}).items():
-                path = case_audit.reference_path(file_name)
-                conn.execute(f"SET VARIABLE {variable} = ?", [str(path)])
-            for view in views:
-                build_table(conn, view)
-            build_table(conn, name)
+            if not is_built(conn, name, name):
+                for variable, file_name in (variables or {}).items():
+                    path = case_audit.reference_path(file_name)
+                    conn.execute(f"SET VARIABLE {variable} = ?", [str(path)])
+                for view in views:
+                    build_table(conn, view)
+                build_table(conn, name)
+                mark_built(conn, name)
             return dg.MaterializeResult(metadata=table_metadata(conn, name))
 
     return _asset

@@ -1,0 +1,80 @@
+"""Skip what is already built: every step remembers the fingerprint it last built from.
+
+The run's fingerprint covers everything a step's output depends on: the code (pipeline/,
+schemas/, sql/), the current input files (by content), the staging cache key (rules, run
+date, pseudonym key), the reference figures and the disclosure threshold. A step whose
+remembered fingerprint equals the run's has nothing to do, so a re-run over unchanged
+inputs costs little more than Dagster itself. Kept in the staging database, never published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+from pipeline.settings import PROJECT_DIR
+
+CODE_FOLDERS = ("pipeline", "schemas", "sql")
+RUN = "run"
+
+
+def code_version() -> str:
+    digest = hashlib.sha256()
+    for folder in CODE_FOLDERS:
+        for path in sorted((PROJECT_DIR / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".sql", ".j2"}:
+                digest.update(path.relative_to(PROJECT_DIR).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _ensure(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS staging.build_state (step VARCHAR PRIMARY KEY, "
+        "fingerprint VARCHAR NOT NULL)"
+    )
+
+
+def remembered(conn: duckdb.DuckDBPyConnection, step: str) -> str | None:
+    _ensure(conn)
+    rows = conn.execute(
+        "SELECT fingerprint FROM staging.build_state WHERE step = ?", [step]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def remember(conn: duckdb.DuckDBPyConnection, step: str, fingerprint: str) -> None:
+    _ensure(conn)
+    conn.execute("INSERT OR REPLACE INTO staging.build_state VALUES (?, ?)", [step, fingerprint])
+
+
+def run_fingerprint(
+    conn: duckdb.DuckDBPyConnection, cache_key: str, reference_dir: Path, threshold: int
+) -> str:
+    """The fingerprint of this run's inputs and code (needs TEMP table current_files)."""
+    digest = hashlib.sha256(f"{code_version()}|{cache_key}|{threshold}".encode())
+    for name, sha in conn.execute(
+        "SELECT source_file, sha256 FROM current_files ORDER BY source_file"
+    ).fetchall():
+        digest.update(f"{name}\x1f{sha}\n".encode())
+    for path in sorted(reference_dir.glob("*.csv")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_built(conn: duckdb.DuckDBPyConnection, step: str, *tables: str) -> bool:
+    """True when `step` was last built from this run's fingerprint and its `tables` are
+    still in the build database."""
+    current = remembered(conn, RUN)
+    if current is None or remembered(conn, step) != current:
+        return False
+    present = {name for (name,) in conn.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()}  # fmt: skip
+    return set(tables) <= present
+
+
+def mark_built(conn: duckdb.DuckDBPyConnection, step: str) -> None:
+    remember(conn, step, remembered(conn, RUN) or "")
