@@ -44,7 +44,19 @@ def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def records(frame: pd.DataFrame) -> list[dict[str, object]]:
     """Rows as plain dicts for the template, every missing value (NaN, NA, NaT) as None."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return [
+        {key: None if _missing(value) else value for key, value in row.items()}
+        for row in frame.to_dict("records")
+    ]
+
+
+def _missing(value: object) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and value != value)
+    )
 
 
 def number(value: object) -> float | None:
