@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 UI_PORT ?= 3000
 
-.PHONY: run test lint ui sample docs clean
+.PHONY: run test lint ui sample docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ ui: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m pipeline.warehouse.dictionary
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 sample: $(STAMP)
 	$(BIN)/python -m pipeline.sample_data

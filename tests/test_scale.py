@@ -1,0 +1,188 @@
+"""Scale features behave exactly like the simple path: chunked reading, the per-file staging
+cache, SQL pseudonymisation, synthetic data with known breakages."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from pipeline.definitions import ASSETS, CHECKS
+from pipeline.ingest import files as ingest_files
+from pipeline.ingest.files import read_case_file, read_case_files
+from pipeline.ingest.readers import iter_csv, iter_xlsx
+from pipeline.resources import CaseAuditResource
+from pipeline.settings import SQL_DIR, Settings
+from pipeline.synth import BREAKAGES, write
+from pipeline.validate.engine import Stager
+from pipeline.validate.quarantine import validate_rows
+from pipeline.warehouse.pseudonym import case_keys
+from schemas.case_audit import RULES, build_schema, parse_check_label
+from tests.conftest import REFERENCE_DIR
+from tests.helpers import RUN_DATE, case, rows_frame, write_csv
+
+# ---------------------------------------------------------------- chunked reading
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_chunked_reading_equals_whole_reading(tmp_path, monkeypatch, sample_input, suffix):
+    path = next(sample_input.glob(f"*{suffix}"))
+    whole, _ = read_case_file(path, path.name)
+    small = {".csv": functools.partial(iter_csv, chunk_rows=7),
+             ".xlsx": functools.partial(iter_xlsx, chunk_rows=7)}  # fmt: skip
+    monkeypatch.setitem(ingest_files.READERS, suffix, small[suffix])
+    chunked, report = read_case_file(path, path.name)
+    pd.testing.assert_frame_equal(chunked, whole)
+    assert report.rows_read == len(whole) > 7
+
+
+def test_ragged_row_in_a_later_chunk_is_read_again_wider(tmp_path, monkeypatch):
+    header = ",".join(case().keys())
+    lines = [",".join("" if v is None else str(v) for v in case(case_ref=f"R-{n:03}").values())
+             for n in range(20)]  # fmt: skip
+    lines[15] += ",surprise,cells"
+    path = tmp_path / "ragged.csv"
+    path.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setitem(ingest_files.READERS, ".csv", functools.partial(iter_csv, chunk_rows=4))
+    rows, [report] = read_case_files([path], root=tmp_path)
+    assert report.status == "read" and report.rows_read == 20
+    reasons = validate_rows(rows, RUN_DATE).reasons
+    assert reasons[["source_row", "rule", "value"]].to_numpy().tolist() == [
+        [17, "extra_cells", "2 cell(s)"]
+    ]
+
+
+# ---------------------------------------------------------------- the rules, all implemented
+
+
+def test_every_row_rule_is_implemented_where_the_catalogue_says():
+    labels = {parse_check_label(str(c.error))[0] for column in build_schema(RUN_DATE).columns
+              .values() for c in column.checks}  # fmt: skip
+    labels |= {parse_check_label(str(c.error))[0] for c in build_schema(RUN_DATE).checks}
+    cross_row = (SQL_DIR / "cross_row_reasons.sql").read_text()
+    for rule in RULES:
+        if rule.checked_by == "pandera":
+            assert rule.code in labels or rule.code == "required_missing", rule.code
+        elif rule.checked_by.startswith("sql/"):
+            assert f"'{rule.code}'" in cross_row, rule.code
+        else:
+            assert rule.level == "file"
+
+
+def test_sql_pseudonymisation_equals_the_reference_hmac():
+    key = b"0123456789abcdef" * 4 + b"longer than a block"
+    rows = rows_frame([case(case_ref=f"K-{n}") for n in range(5)])
+    with duckdb.connect() as conn:
+        Stager(conn, RUN_DATE, key).stage_chunk("sha", rows)
+        staged = conn.execute("SELECT case_key FROM staged_cases ORDER BY source_row").fetchall()
+    expected = case_keys(key, rows["inspection_id"], rows["case_ref"]).tolist()
+    assert [k for (k,) in staged] == expected
+
+
+# ---------------------------------------------------------------- the staging cache
+
+
+def resource(tmp_path: Path, input_dir: Path, run_date: str = RUN_DATE.isoformat()):
+    settings = Settings.resolve(input_dir=input_dir, warehouse=tmp_path / "wh" / "w.duckdb",
+                                reference_dir=REFERENCE_DIR, key_file=tmp_path / "key",
+                                feeds_dir=tmp_path / "feeds")  # fmt: skip
+    return CaseAuditResource.from_settings(settings, run_date=run_date)
+
+
+def files_read(res: CaseAuditResource) -> tuple[int, int, dict[str, object]]:
+    result = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res},
+                            raise_on_error=False)  # fmt: skip
+    assert result.success
+    loads = next(m for m in result.asset_materializations_for_node("validated_cases")
+                 if m.asset_key.to_user_string() == "file_loads").metadata  # fmt: skip
+    published = next(m for m in result.asset_materializations_for_node("published_warehouse"))
+    return (loads["files_read_this_run"].value, loads["files_reused"].value,
+            {k: v.value for k, v in published.metadata.items()})  # fmt: skip
+
+
+def table(res: CaseAuditResource, name: str) -> pd.DataFrame:
+    with duckdb.connect(res.warehouse, read_only=True) as conn:
+        return conn.execute(f"SELECT * FROM {name}").df()
+
+
+def test_unchanged_files_are_not_read_again(tmp_path, sample_input):
+    res = resource(tmp_path, sample_input)
+    assert files_read(res)[:2] == (2, 0)
+    first = table(res, "case_audits")
+    before = Path(res.warehouse).stat().st_mtime_ns
+    read, reused, published = files_read(res)
+    assert (read, reused) == (0, 2)
+    assert published["republished"] is False  # nothing new: the published file is kept
+    assert Path(res.warehouse).stat().st_mtime_ns == before
+    pd.testing.assert_frame_equal(table(res, "case_audits"), first)
+
+    write_csv(sample_input / "new.csv", [case()])  # only the new file is read
+    read, reused, published = files_read(res)
+    assert (read, reused, published["republished"]) == (1, 2, True)
+    runs = table(res, "pipeline_runs")
+    assert len(runs) == 3  # the run that changed nothing is in the history too
+
+    (sample_input / "mps_ncpi_2016_part1.csv").rename(sample_input / "renamed.csv")
+    read, reused, _ = files_read(res)  # same content under a new name: reused, renamed
+    assert (read, reused) == (0, 3)
+    names = set(table(res, "case_audits")["source_file"])
+    assert names == {"renamed.csv", "mps_ncpi_2016_part2.xlsx", "new.csv"}
+    assert len(table(res, "case_audits")) == 375
+
+
+def test_a_new_run_date_validates_every_file_again(tmp_path, sample_input):
+    assert files_read(resource(tmp_path, sample_input))[:2] == (2, 0)
+    later = resource(tmp_path, sample_input, run_date="2027-01-01")
+    assert files_read(later)[:2] == (2, 0)
+
+
+def test_staging_is_never_published(tmp_path, sample_input):
+    res = resource(tmp_path, sample_input)
+    files_read(res)
+    with duckdb.connect(res.warehouse, read_only=True) as conn:
+        tables = {t for (t,) in conn.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert not {t for t in tables if re.match(r"staged_|input_files|build_state", t)}
+        refs = set(pd.read_csv(sample_input / "mps_ncpi_2016_part1.csv")["case_ref"])
+        for name in tables - {"rejected_rows"}:
+            cells = conn.execute(f"SELECT * FROM {name}").df().astype(str)
+            assert not cells.isin(refs).any().any(), name
+    assert Path(res.staging_path).exists()
+    assert oct(Path(res.build_dir).stat().st_mode)[-3:] == "700"
+
+
+# ---------------------------------------------------------------- synthetic data
+
+
+def test_synth_is_deterministic_and_breaks_rows_in_known_ways(tmp_path):
+    first = write(3000, tmp_path / "a.csv", seed=5, error_rate=0.05)
+    again = write(3000, tmp_path / "b.csv", seed=5, error_rate=0.05)
+    assert first.read_bytes() == again.read_bytes()
+    assert first.read_bytes() != write(3000, tmp_path / "c.csv", seed=6).read_bytes()
+    rows, [report] = read_case_files([first], root=tmp_path)
+    assert report.rows_read == 3000
+    result = validate_rows(rows, RUN_DATE)
+    broken_rules = {code for code, _, _ in BREAKAGES}
+    assert set(result.reasons["rule"]) - {"duplicate_case_ref"} == broken_rules
+    raw = pd.read_csv(first, dtype=str, keep_default_na=False)
+    broken = (
+        raw["rating"].eq("superb") | raw["referred_back"].eq("maybe")
+        | raw["audit_date"].eq("2016-13-45") | raw["category"].eq("burglary")
+        | raw["case_ref"].eq("x") | raw["force"].eq("")
+    )  # fmt: skip
+    assert 100 < broken.sum() < 200
+    assert result.rejected_row_count == broken.sum()
+    assert len(result.valid) == 3000 - broken.sum()
+
+
+def test_synth_parquet(tmp_path):
+    path = write(1200, tmp_path / "a.parquet", seed=3)
+    rows, [report] = read_case_files([path], root=tmp_path)
+    assert report.rows_read == 1200
+    assert validate_rows(rows, RUN_DATE).reasons.empty
+    shutil.rmtree(tmp_path)
