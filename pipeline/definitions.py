@@ -6,6 +6,8 @@ settings are resolved from the environment only.
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from pipeline.ingest.assets import case_files
@@ -37,6 +39,21 @@ case_audit_job = dg.define_asset_job(
 )
 
 
+EXECUTOR_VARIABLE = "CASE_AUDIT_EXECUTOR"
+
+
+def executor_from_environment() -> dg.ExecutorDefinition:
+    """`in_process` (default): every step in the run's process, in sequence. `multiprocess`:
+    a process per step, still one at a time, since steps share one DuckDB build file (one
+    writer). Both hold the warehouse's run lock while a step runs."""
+    choice = os.environ.get(EXECUTOR_VARIABLE, "in_process")
+    if choice == "multiprocess":
+        return dg.multiprocess_executor.configured({"max_concurrent": 1})
+    if choice != "in_process":
+        raise ValueError(f"{EXECUTOR_VARIABLE} must be in_process or multiprocess, not {choice!r}")
+    return dg.in_process_executor
+
+
 def build_definitions(
     resource: CaseAuditResource, automation: AutomationSettings | None = None
 ) -> dg.Definitions:
@@ -51,9 +68,16 @@ def build_definitions(
         schedules=schedules,
         sensors=sensors,
         resources={"case_audit": resource},
-        # steps share one DuckDB build file, which allows one writer: run them in sequence
-        executor=dg.in_process_executor,
+        executor=executor_from_environment(),
     )
 
 
 defs = build_definitions(CaseAuditResource.from_settings(Settings.resolve()))
+
+
+def case_audit_job_from_environment() -> dg.JobDefinition:
+    """The whole job, built from the environment: what `dg.reconstructable` re-creates in a
+    step's own process under the multiprocess executor."""
+    return build_definitions(CaseAuditResource.from_settings(Settings.resolve())).resolve_job_def(
+        "case_audit_job"
+    )

@@ -186,3 +186,29 @@ def test_synth_parquet(tmp_path):
     assert report.rows_read == 1200
     assert validate_rows(rows, RUN_DATE).reasons.empty
     shutil.rmtree(tmp_path)
+
+
+# ---------------------------------------------------------------- another executor
+
+
+def test_multiprocess_executor_by_configuration(tmp_path, sample_input, monkeypatch):
+    """The same code under Dagster's multiprocess executor: a process per step."""
+    from pipeline.definitions import case_audit_job_from_environment
+
+    warehouse = tmp_path / "wh" / "w.duckdb"
+    for name, value in {"CASE_AUDIT_EXECUTOR": "multiprocess",
+                        "CASE_AUDIT_INPUT_DIR": str(sample_input),
+                        "CASE_AUDIT_WAREHOUSE": str(warehouse),
+                        "CASE_AUDIT_REFERENCE_DIR": str(REFERENCE_DIR),
+                        "CASE_AUDIT_KEY_FILE": str(tmp_path / "key")}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    job = dg.reconstructable(case_audit_job_from_environment)
+    with dg.instance_for_test() as instance:
+        result = dg.execute_job(job, instance=instance)
+        assert result.success
+        pids = {e.pid for e in result.all_events if e.is_step_start}
+    assert len(pids) > 1  # really one process per step
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        assert conn.execute(
+            "SELECT numerator FROM headline_figures WHERE metric = 'cases_not_good'"
+        ).fetchall() == [(278,)]
