@@ -45,62 +45,28 @@ def sql_table_asset(
     return _asset
 
 
-ratings_by_category = sql_table_asset(
-    "ratings_by_category",
-    "Ratings per inspection and category: cases, good, requires_improvement, inadequate, "
-    "not_good and pct_not_good with its 95% Wilson interval.",
-    deps=["case_audits"],
-    group_name="warehouse",
-    views=("macros", "rating_counts"),
-)
-ratings_by_area = sql_table_asset(
-    "ratings_by_area",
-    "Ratings per inspection and area (borough or command unit); NULL area = not recorded.",
-    deps=["case_audits"],
-    group_name="warehouse",
-    views=("macros", "rating_counts"),
-)
-headline_figures = sql_table_asset(
-    "headline_figures",
-    "The contract's headline metrics per inspection: numerator, denominator, pct and its "
-    "95% Wilson interval.",
-    deps=["case_audits"],
-    group_name="warehouse",
-    views=("macros",),
-)
-trends = sql_table_asset(
-    "trends",
-    "Each inspection's headline figures against the same force's previous inspection, in "
-    "date order: change in percentage points and whether the 95% intervals overlap.",
-    deps=["headline_figures"],
-    group_name="warehouse",
-)
-self_assessment_agreement = sql_table_asset(
-    "self_assessment_agreement",
-    "Cross-tabulation of the force's self-assessment against the inspection rating.",
-    deps=["case_audits"],
-    group_name="warehouse",
-)
-self_assessment_kappa = sql_table_asset(
-    "self_assessment_kappa",
-    "Cohen's kappa per inspection: agreement of the force's self-assessment with the "
-    "inspection beyond chance (acceptable = force good/adequate, inspection good).",
-    deps=["case_audits"],
-    group_name="warehouse",
-)
-quarantine_summary = sql_table_asset(
-    "quarantine_summary",
-    "For data providers: rows quarantined per file, rule and column, with the first rows.",
-    deps=["rejected_rows"],
-    group_name="warehouse",
-)
+# (table, description, upstream assets, helper SQL run first): one asset per table
+TABLES = (
+    ("ratings_by_category", "Ratings per inspection and category: cases, good, "
+     "requires_improvement, inadequate, not_good and pct_not_good with its 95% Wilson interval.",
+     ["case_audits"], ("macros", "rating_counts")),
+    ("ratings_by_area", "Ratings per inspection and area (borough or command unit); NULL area "
+     "= not recorded.", ["case_audits"], ("macros", "rating_counts")),
+    ("headline_figures", "The contract's headline metrics per inspection: numerator, "
+     "denominator, pct and its 95% Wilson interval.", ["case_audits"], ("macros",)),
+    ("trends", "Each inspection's headline figures against the same force's previous "
+     "inspection, in date order: change in percentage points and whether the 95% intervals "
+     "overlap.", ["headline_figures"], ()),
+    ("self_assessment_agreement", "Cross-tabulation of the force's self-assessment against "
+     "the inspection rating.", ["case_audits"], ()),
+    ("self_assessment_kappa", "Cohen's kappa per inspection: agreement of the force's "
+     "self-assessment with the inspection beyond chance (acceptable = force good/adequate, "
+     "inspection good).", ["case_audits"], ()),
+    ("quarantine_summary", "For data providers: rows quarantined per file, rule and column, "
+     "with the first rows.", ["rejected_rows"], ()),
+)  # fmt: skip
 
 ASSETS = [
-    ratings_by_category,
-    ratings_by_area,
-    headline_figures,
-    trends,
-    self_assessment_agreement,
-    self_assessment_kappa,
-    quarantine_summary,
+    sql_table_asset(name, text, deps=deps, group_name="warehouse", views=views)
+    for name, text, deps, views in TABLES
 ]
