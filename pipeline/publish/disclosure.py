@@ -58,39 +58,46 @@ def _constraints(rows: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(equations), np.zeros(len(equations))
 
 
-def exposed_range(
-    values: np.ndarray, hidden: np.ndarray, cell: int, rows_matrix: tuple[np.ndarray, np.ndarray]
-) -> tuple[float, float]:
-    """The smallest and largest value hidden cell `cell` can take given what is published."""
+def _bound(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    cell: int,
+    sign: int,
+    rows_matrix: tuple[np.ndarray, np.ndarray],
+) -> float:
+    """The smallest (sign 1) or largest (sign -1) value hidden cell `cell` can take given
+    what is published; inf when unbounded."""
     from scipy.optimize import linprog  # imported when needed: keeps start-up cheap
 
     a_rows, b_rows = rows_matrix
-    flat_values, flat_hidden = values.ravel(), hidden.ravel()
     rows, width = values.shape
     columns = np.zeros((width, rows * width))
     for m in range(width):
         columns[m, m::width] = 1
-    totals = values.sum(axis=0)
-    a_eq = np.vstack([a_rows, columns])
-    b_eq = np.concatenate([b_rows, totals])
-    bounds = [(1, None) if h else (float(v), float(v)) for v, h in zip(flat_values, flat_hidden,
-                                                                        strict=True)]  # fmt: skip
+    bounds = [(1, None) if h else (float(v), float(v))
+              for v, h in zip(values.ravel(), hidden.ravel(), strict=True)]  # fmt: skip
     objective = np.zeros(rows * width)
-    found = []
-    for sign in (1, -1):
-        objective[cell] = sign
-        result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        if result.status == 3:  # unbounded above: cannot be pinned down
-            return (found[0] if found else 1.0, math.inf)
-        if result.status != 0:
-            raise RuntimeError(f"disclosure check could not be solved: {result.message}")
-        found.append(sign * result.fun)
-    return found[0], found[1]
+    objective[cell] = sign
+    result = linprog(objective, A_eq=np.vstack([a_rows, columns]),
+                     b_eq=np.concatenate([b_rows, values.sum(axis=0)]), bounds=bounds,
+                     method="highs")  # fmt: skip
+    if result.status == 3:  # unbounded: cannot be pinned down
+        return sign * math.inf
+    if result.status != 0:
+        raise RuntimeError(f"disclosure check could not be solved: {result.message}")
+    return sign * result.fun
 
 
-def is_exposed(low: float, high: float) -> bool:
-    """Only one whole number fits between `low` and `high`."""
-    return math.isfinite(high) and math.floor(high + 1e-9) <= math.ceil(low - 1e-9)
+def is_exposed(
+    values: np.ndarray, hidden: np.ndarray, cell: int, rows_matrix: tuple[np.ndarray, np.ndarray]
+) -> bool:
+    """Only one whole number (the true value) fits the published constraints. The lower
+    bound is solved first: when it already allows a smaller whole number, the upper bound
+    is not needed."""
+    true = values.flat[cell]
+    if _bound(values, hidden, cell, 1, rows_matrix) <= true - 1 + 1e-9:
+        return False
+    return _bound(values, hidden, cell, -1, rows_matrix) < true + 1 - 1e-9
 
 
 def protect(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> Protected:
@@ -103,8 +110,7 @@ def protect(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> Protect
     queue = deque(int(i) for i in np.flatnonzero(hidden.ravel()))
     while queue:
         cell = queue[0]
-        low, high = exposed_range(values, hidden, cell, rows_matrix)
-        if not is_exposed(low, high):
+        if not is_exposed(values, hidden, cell, rows_matrix):
             queue.popleft()
             continue
         row, measure = divmod(cell, width)
