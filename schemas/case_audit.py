@@ -281,11 +281,6 @@ RULES: tuple[Rule, ...] = (
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 
 
-def rule(code: str) -> Rule:
-    """The catalogue entry for `code` (KeyError for an unknown code)."""
-    return RULES_BY_CODE[code]
-
-
 # ---------------------------------------------------------------- vectorised row predicates
 # Each returns True where the row passes. Missing values pass column rules (they are the
 # business of `required_missing` or the conditional rules) and are judged explicitly below.

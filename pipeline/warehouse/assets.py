@@ -20,10 +20,9 @@ def sql_table_asset(
     description: str,
     deps: list[str],
     group_name: str,
-    views: tuple[str, ...] = (),
     variables: dict[str, str] | None = None,
 ) -> dg.AssetsDefinition:
-    """An asset that runs `sql/<view>.sql` for each helper view, then `sql/<name>.sql`.
+    """An asset that runs `sql/<name>.sql`, unless already built from this run's inputs.
 
     `variables` maps a DuckDB variable the SQL reads with getvariable() to the name of a
     file below the reference folder.
@@ -43,8 +42,6 @@ def sql_table_asset(
                 for variable, file_name in (variables or {}).items():
                     path = case_audit.reference_path(file_name)
                     conn.execute(f"SET VARIABLE {variable} = ?", [str(path)])
-                for view in views:
-                    build_table(conn, view)
                 build_table(conn, name)
                 mark_built(conn, name)
             return dg.MaterializeResult(metadata=table_metadata(conn, name))
