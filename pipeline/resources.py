@@ -33,6 +33,7 @@ class CaseAuditResource(dg.ConfigurableResource):
     lock_timeout_seconds: float = 0.0
 
     _run_lock: RunLock | None = PrivateAttr(default=None)
+    _shared: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Hold the warehouse's run lock for as long as this run's resources live.
@@ -47,8 +48,12 @@ class CaseAuditResource(dg.ConfigurableResource):
         os.chmod(self.build_dir, 0o700)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
         if self._run_lock is not None:
             self._run_lock.release()
+            self._run_lock = None
 
     @classmethod
     def from_settings(cls, settings: Settings, run_date: str = "") -> "CaseAuditResource":
@@ -102,7 +107,24 @@ class CaseAuditResource(dg.ConfigurableResource):
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to the build database (never the published one), with the staging
-        database attached as `staging`."""
+        database attached as `staging`.
+
+        Within a run (this process holds the run lock) every step shares one connection,
+        closed when the run's resources are torn down; outside a run (sensors, the CLI's
+        failure handling) each call opens and closes its own.
+        """
+        if self._run_lock is not None:
+            if self._shared is None:
+                self._shared = self._open()
+            yield self._shared
+            return
+        conn = self._open()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
         from pipeline.validate.engine import attach_staging
 
         self.ensure_build_dir()
@@ -122,6 +144,7 @@ class CaseAuditResource(dg.ConfigurableResource):
             ) from None
         try:
             attach_staging(conn, self.staging_path)
-            yield conn
-        finally:
+        except BaseException:
             conn.close()
+            raise
+        return conn
