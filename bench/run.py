@@ -211,7 +211,8 @@ def main() -> None:
                "repeats": args.repeats, "machine": {"cpus": os.cpu_count()},
                "results": results}  # fmt: skip
     text = json.dumps(payload, indent=2)
-    (out / "latest.json").write_text(text)
+    latest = "latest-quick" if args.quick else "latest"  # a quick run never hides a full one
+    (out / f"{latest}.json").write_text(text)
     (out / f"{stamp}.json").write_text(text)
     lines = ["| scenario | case-audit | reference | ratio | target | met | peak MB |",
              "|---|---|---|---|---|---|---|"]  # fmt: skip
@@ -220,7 +221,7 @@ def main() -> None:
                      f"{r['reference_seconds']:.2f} s | {r['ratio']:.2f} | <= {r['target']} | "
                      f"{'yes' if r['met'] else 'no'} | {r['peak_mb']} |")  # fmt: skip
     table = "\n".join(lines) + "\n"
-    (out / "latest.md").write_text(f"Benchmark {stamp} (median of {args.repeats} fresh "
+    (out / f"{latest}.md").write_text(f"Benchmark {stamp} (median of {args.repeats} fresh "
                                    f"processes; {os.cpu_count()} CPUs)\n\n{table}")  # fmt: skip
     print("\n" + table)
 
