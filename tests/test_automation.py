@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from pipeline.definitions import build_definitions
-from pipeline.operations import automation
+from pipeline.ingest import inventory
 from pipeline.operations.automation import AutomationSettings, folder_fingerprint
 from pipeline.operations.history import RunRecord, drop_in_inbox
 from pipeline.resources import CaseAuditResource
@@ -130,8 +130,8 @@ def test_sensor_skips_a_missing_folder(tmp_path: Path) -> None:
 
 def test_fingerprint_hashes_only_new_or_touched_files(monkeypatch, sample_input: Path) -> None:
     calls: list[Path] = []
-    real = automation.sha256_of
-    monkeypatch.setattr(automation, "sha256_of", lambda p: calls.append(p) or real(p))
+    real = inventory.sha256_of
+    monkeypatch.setattr(inventory, "sha256_of", lambda p: calls.append(p) or real(p))
     fingerprint, known = folder_fingerprint(sample_input, {})
     assert len(calls) == 2
     again, _ = folder_fingerprint(sample_input, known)

@@ -7,6 +7,7 @@ with the same content as an earlier one (in path order) is marked as its duplica
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -14,10 +15,11 @@ import pandas as pd
 
 from pipeline.ingest.files import duplicate_content_report, find_input_files, sha256_of
 
+FileKey = tuple[str, int, int]  # (relative name, size, mtime_ns)
 COLUMNS = ["source_file", "sha256", "size", "mtime_ns", "refusal_rule", "refusal_message"]
 
 
-def _known_hashes(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int], str]:
+def _known_hashes(conn: duckdb.DuckDBPyConnection) -> dict[FileKey, str]:
     exists = conn.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'input_files' "
         "AND database_name = 'staging'"
@@ -30,21 +32,28 @@ def _known_hashes(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int],
     return {(name, size, mtime): sha for name, size, mtime, sha in rows}
 
 
+def hash_files(input_dir: Path, known: Mapping[FileKey, str]) -> list[tuple[FileKey, str]]:
+    """((name, size, mtime_ns), sha256) of every accepted file below `input_dir`, in path
+    order. A file whose key is in `known` keeps that hash without being read again."""
+    found = []
+    for path in find_input_files(input_dir):
+        stat = path.stat()
+        key = (path.relative_to(input_dir).as_posix(), stat.st_size, stat.st_mtime_ns)
+        found.append((key, known.get(key) or sha256_of(path)))
+    return found
+
+
 def take_inventory(conn: duckdb.DuckDBPyConnection, input_dir: Path) -> pd.DataFrame:
     """Replace `staging.input_files` with the folder's current files; return it."""
-    known = _known_hashes(conn)
     records, first_with_content = [], {}
-    for path in find_input_files(input_dir):
-        name = path.relative_to(input_dir).as_posix()
-        stat = path.stat()
-        sha = known.get((name, stat.st_size, stat.st_mtime_ns)) or sha256_of(path)
+    for (name, size, mtime_ns), sha in hash_files(input_dir, _known_hashes(conn)):
         rule = message = None
         if sha in first_with_content:
             duplicate = duplicate_content_report(name, sha, first_with_content[sha])
             rule, message = duplicate.rule, duplicate.message
         else:
             first_with_content[sha] = name
-        records.append((name, sha, stat.st_size, stat.st_mtime_ns, rule, message))
+        records.append((name, sha, size, mtime_ns, rule, message))
     inventory = pd.DataFrame(records, columns=COLUMNS).astype(
         {"source_file": str, "sha256": str, "size": "int64", "mtime_ns": "int64",
          "refusal_rule": str, "refusal_message": str}

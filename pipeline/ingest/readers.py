@@ -62,10 +62,6 @@ def _unreadable(why: str) -> FileRefused:
     return FileRefused("file_unreadable", f"{why}; save it as UTF-8 CSV, XLSX or Parquet.")
 
 
-def _line_of(data: bytes, position: int) -> int:
-    return data.count(b"\n", 0, position) + 1
-
-
 def _blocks(path: Path) -> Iterator[tuple[int, bytes]]:
     with path.open("rb") as handle:
         offset = 0

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.ingest.files import find_input_files, sha256_of
+from pipeline.ingest.inventory import hash_files
 from pipeline.operations.alerts import handle_failure
 from pipeline.resources import CaseAuditResource
 
@@ -56,15 +56,8 @@ def folder_fingerprint(input_dir: Path, known: dict[str, list]) -> tuple[str, di
     `known` maps a path to [size, mtime_ns, sha256] from the last look, so unchanged files
     are not hashed again; the updated map is returned with the fingerprint.
     """
-    seen: dict[str, list] = {}
-    for path in find_input_files(input_dir):
-        name = path.relative_to(input_dir).as_posix()
-        stat = path.stat()
-        before = known.get(name)
-        if before and before[:2] == [stat.st_size, stat.st_mtime_ns]:
-            seen[name] = before
-        else:
-            seen[name] = [stat.st_size, stat.st_mtime_ns, sha256_of(path)]
+    cached = {(name, size, mtime): sha for name, (size, mtime, sha) in known.items()}
+    seen = {name: [size, mtime, sha] for (name, size, mtime), sha in hash_files(input_dir, cached)}
     digest = hashlib.sha256()
     for name in sorted(seen):
         digest.update(f"{name}\x1f{seen[name][2]}\n".encode())
