@@ -124,7 +124,7 @@ INPUT_DOCS = {
 
 INSPECTION_ID_PATTERN = r"[A-Za-z0-9_.\-]{3,64}"
 CASE_REF_PATTERN = r"[A-Za-z0-9_\-]{3,64}"
-ISO_DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
+ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 # ---------------------------------------------------------------- the rule catalogue
@@ -287,20 +287,21 @@ RULES_BY_CODE = {rule.code: rule for rule in RULES}
 
 
 def _is_iso_date(values: pd.Series) -> pd.Series:
+    """ASCII `YYYY-MM-DD` naming a real day of year 1 or later (year 0 does not exist)."""
     parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-    return values.str.fullmatch(ISO_DATE_PATTERN) & parsed.notna()
+    return values.str.fullmatch(ISO_DATE_PATTERN) & parsed.dt.year.ge(1).fillna(False)
 
 
 def _not_after(run_date: dt.date) -> Callable[[pd.Series], pd.Series]:
     def check(values: pd.Series) -> pd.Series:
         parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-        return ~(parsed.dt.date > run_date).fillna(False)
+        return ~(parsed > pd.Timestamp(run_date)).fillna(False)
 
     return check
 
 
 def _positive_whole_number(values: pd.Series) -> pd.Series:
-    digits = values.str.fullmatch(r"\d{1,9}")
+    digits = values.str.fullmatch(r"[0-9]{1,9}")
     return digits & (pd.to_numeric(values.where(digits), errors="coerce") >= 1)
 
 

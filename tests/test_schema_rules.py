@@ -10,7 +10,14 @@ import pytest
 
 from pipeline.validate.quarantine import validate_rows
 from schemas.case_audit import RULES
-from tests.helpers import RUN_DATE, case, custody_case, missing_case, rows_frame
+from tests.helpers import (
+    RUN_DATE,
+    case,
+    custody_case,
+    missing_case,
+    rows_frame,
+    validate_in_duckdb,
+)
 
 # rule code -> (rows, the (row index, column) pairs that must carry that rule)
 RULE_CASES: dict[str, tuple[list[dict], set[tuple[int, str]]]] = {
@@ -68,14 +75,19 @@ RULE_CASES: dict[str, tuple[list[dict], set[tuple[int, str]]]] = {
 }
 
 
-def reasons_for(rows: list[dict]) -> pd.DataFrame:
+def reasons_for(rows: list[dict], engine: str = "pandera") -> pd.DataFrame:
+    """The reasons found by the pandera schema (`case-audit check`) or by the warehouse's
+    DuckDB engine (sql/row_rules.sql): every rule test runs on both."""
+    if engine == "duckdb":
+        return validate_in_duckdb(rows_frame(rows), RUN_DATE)[1]
     return validate_rows(rows_frame(rows), RUN_DATE).reasons
 
 
+@pytest.mark.parametrize("engine", ["pandera", "duckdb"])
 @pytest.mark.parametrize("code", sorted(RULE_CASES))
-def test_rule_quarantines_the_row_under_its_code(code: str) -> None:
+def test_rule_quarantines_the_row_under_its_code(code: str, engine: str) -> None:
     rows, expected = RULE_CASES[code]
-    reasons = reasons_for(rows)
+    reasons = reasons_for(rows, engine)
     found = {
         (row - 2, column)
         for row, column in reasons.loc[
@@ -148,7 +160,8 @@ def test_audit_date_today_is_allowed() -> None:
     assert validate_rows(rows_frame(rows), RUN_DATE).reasons.empty
 
 
-def test_force_tie_quarantines_every_row_of_the_inspection() -> None:
+@pytest.mark.parametrize("engine", ["pandera", "duckdb"])
+def test_force_tie_quarantines_every_row_of_the_inspection(engine: str) -> None:
     rows = [case(), case(case_ref="NW-0002", force="Other Force")]
-    reasons = reasons_for(rows)
+    reasons = reasons_for(rows, engine)
     assert reasons.loc[reasons["rule"].eq("force_mismatch"), "source_row"].tolist() == [2, 3]

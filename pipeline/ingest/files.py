@@ -17,6 +17,7 @@ from schemas.case_audit import COLUMNS, REQUIRED
 
 ROW_COLUMNS = ("source_file", *COLUMNS, "extra_cells", "source_row")
 HEADER_SEARCH_ROWS = 10
+NO_DATA_ROWS = "the file has a header but no data rows; add the cases below it."
 
 
 @dataclass
@@ -154,9 +155,7 @@ def stream_case_file(
                 reset()
                 width = wider.width
         if report.rows_read == 0:
-            raise FileRefused(
-                "file_no_rows", "the file has a header but no data rows; add the cases below it."
-            )
+            raise FileRefused("file_no_rows", NO_DATA_ROWS)
     except FileRefused as refusal:
         reset()
         report.status, report.rule, report.message = "refused", refusal.rule, refusal.message
@@ -173,6 +172,11 @@ def stream_case_file(
         )
         report.rows_read, report.dropped_columns = 0, []
         return report
+    return said_dropped(report)
+
+
+def said_dropped(report: FileReport) -> FileReport:
+    """The report with its message naming the columns dropped unread, if any."""
     if report.dropped_columns:
         report.message = f"unknown columns dropped, not stored: {', '.join(report.dropped_columns)}"
     return report

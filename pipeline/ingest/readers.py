@@ -62,7 +62,7 @@ def _unreadable(why: str) -> FileRefused:
     return FileRefused("file_unreadable", f"{why}; save it as UTF-8 CSV, XLSX or Parquet.")
 
 
-def _blocks(path: Path) -> Iterator[tuple[int, bytes]]:
+def file_blocks(path: Path) -> Iterator[tuple[int, bytes]]:
     with path.open("rb") as handle:
         offset = 0
         while block := handle.read(BLOCK_BYTES):
@@ -72,7 +72,7 @@ def _blocks(path: Path) -> Iterator[tuple[int, bytes]]:
 
 def _line_at(path: Path, position: int) -> int:
     lines = 1
-    for offset, block in _blocks(path):
+    for offset, block in file_blocks(path):
         if offset + len(block) > position:
             return lines + block.count(b"\n", 0, position - offset)
         lines += block.count(b"\n")
@@ -91,7 +91,7 @@ def detect_encoding(path: Path) -> str:
             raise _unreadable(f"the file is {what}, not comma-separated text")
     decoder = codecs.getincrementaldecoder("utf-8")()
     bad = None
-    for offset, block in _blocks(path):
+    for offset, block in file_blocks(path):
         if b"\x00" in block:
             line = _line_at(path, offset + block.index(b"\x00"))
             raise _unreadable(f"the file is binary, not text (NUL byte on line {line})")
@@ -111,13 +111,13 @@ def detect_encoding(path: Path) -> str:
     with path.open("rb") as handle:
         handle.seek(bad)
         byte = handle.read(1)[0]
-    if any(_UTF8_MULTIBYTE.search(block) for _, block in _blocks(path)):
+    if any(_UTF8_MULTIBYTE.search(block) for _, block in file_blocks(path)):
         raise _unreadable(
             f"the file mixes UTF-8 with another encoding (byte 0x{byte:02x} on line "
             f"{_line_at(path, bad)} is not UTF-8, but other lines are); re-save the whole "
             "file as UTF-8"
         )
-    for offset, block in _blocks(path):
+    for offset, block in file_blocks(path):
         try:
             block.decode("cp1252")
         except UnicodeDecodeError as exc:

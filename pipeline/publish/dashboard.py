@@ -61,7 +61,7 @@ def _missing(value: object) -> bool:
 
 def number(value: object) -> float | None:
     """The value as a float, or None when suppressed or not available."""
-    if value is None or isinstance(value, str) or pd.isna(value):
+    if isinstance(value, str) or _missing(value):
         return None
     return float(value)
 
@@ -100,18 +100,17 @@ def interval_bar(pct: object, low: object, high: object, width: int = 220) -> Ma
     )
 
 
-def stacked_bars(rows: pd.DataFrame, label: str, title: str) -> Markup:
+def stacked_bars(rows: list[dict[str, object]], label: str, title: str) -> Markup:
     """Horizontal stacked bars (good / requires improvement / inadequate) per row."""
     height, bar_width, left = 24, 420, 210
-    totals = [number(v) for v in rows.get("cases", pd.Series(dtype=float))]
+    totals = [number(row.get("cases")) for row in rows]
     max_total = max([t for t in totals if t], default=1.0)  # fmt: skip
     parts = [
         f'<svg class="stacked" width="{left + bar_width + 60}" '
         f'height="{len(rows) * height + 10}" role="img" aria-label="{escape(title)}">'
     ]
-    for i, row in enumerate(rows.itertuples(index=False)):
+    for i, record in enumerate(rows):
         y = 5 + i * height
-        record = row._asdict()
         parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">'
                      f"{escape(str(record[label]))}</text>")  # fmt: skip
         total = number(record.get("cases"))
@@ -139,7 +138,7 @@ def stacked_bars(rows: pd.DataFrame, label: str, title: str) -> Markup:
     return Markup("".join(parts))
 
 
-def trend_chart(points: pd.DataFrame, title: str) -> Markup:
+def trend_chart(points: list[dict[str, object]], title: str) -> Markup:
     """Percentage (with its interval) per inspection, in date order."""
     width, height, pad = 460, 180, 40
     n = len(points)
@@ -152,9 +151,9 @@ def trend_chart(points: pd.DataFrame, title: str) -> Markup:
              f'<text x="4" y="{y(100) + 4:.1f}">100%</text><text x="12" y="{y(0) + 4:.1f}">0%'
              "</text>"]  # fmt: skip
     previous = None
-    for i, row in enumerate(points.itertuples(index=False)):
+    for i, row in enumerate(points):
         x = pad + i * step if n > 1 else width / 2
-        pct, low, high = number(row.pct), number(row.ci_low), number(row.ci_high)
+        pct, low, high = number(row["pct"]), number(row["ci_low"]), number(row["ci_high"])
         if pct is None:
             continue
         if low is not None and high is not None:
@@ -164,9 +163,9 @@ def trend_chart(points: pd.DataFrame, title: str) -> Markup:
             parts.append(f'<line x1="{previous[0]:.1f}" x2="{x:.1f}" y1="{previous[1]:.1f}" '
                          f'y2="{y(pct):.1f}" stroke="#1d70b8" stroke-width="2"/>')  # fmt: skip
         parts.append(f'<circle cx="{x:.1f}" cy="{y(pct):.1f}" r="4" fill="#1d70b8">'
-                     f"<title>{escape(row.inspection_id)}: {pct:.1f}%</title></circle>"
+                     f"<title>{escape(row['inspection_id'])}: {pct:.1f}%</title></circle>"
                      f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">'
-                     f"{escape(row.inspection_id)}</text>")  # fmt: skip
+                     f"{escape(row['inspection_id'])}</text>")  # fmt: skip
         previous = (x, y(pct))
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -180,8 +179,16 @@ class Inspection:
     inspection_id: str
     force: str
     headline: list[dict]
-    categories: pd.DataFrame
-    areas: pd.DataFrame
+    categories: list[dict[str, object]]
+    areas: list[dict[str, object]]
+
+
+def by_inspection(table: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
+    """Rows as records (see `records`), grouped by inspection_id in one pass."""
+    grouped: dict[str, list[dict[str, object]]] = {}
+    for row in records(table):
+        grouped.setdefault(str(row["inspection_id"]), []).append(row)
+    return grouped
 
 
 def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> str:
@@ -191,32 +198,31 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     headline = wide(feeds["headline"], ["inspection_id", "force", "metric", "metric_order"])
     categories = wide(feeds["ratings_by_category"], ["inspection_id", "force", "category"])
     areas = wide(feeds["ratings_by_area"], ["inspection_id", "force", "area"])
-    inspections = []
-    for (inspection, force), figures in headline.groupby(["inspection_id", "force"], sort=True):
-        cards = []
-        for row in figures.sort_values("metric_order").itertuples(index=False):
-            numerator_text, denominator_text = METRIC_TEXT.get(row.metric, ("", ""))
-            cards.append({
-                "metric": row.metric, "label": _label(row.metric),
-                "pct": row.pct, "numerator": row.numerator, "denominator": row.denominator,
-                "ci_low": row.ci_low, "ci_high": row.ci_high,
-                "definition": f"{numerator_text} / {denominator_text}".replace("`", ""),
-                "chart": interval_bar(row.pct, row.ci_low, row.ci_high),
-            })  # fmt: skip
-        inspections.append(
-            Inspection(
-                inspection, force, cards,
-                categories[categories["inspection_id"].eq(inspection)],
-                areas[areas["inspection_id"].eq(inspection)],
-            )
-        )  # fmt: skip
+    categories_of, areas_of = by_inspection(categories), by_inspection(areas)
+    cards_of: dict[tuple[str, str], list[dict[str, object]]] = {}
+    for row in records(headline.sort_values(["inspection_id", "force", "metric_order"])):
+        numerator_text, denominator_text = METRIC_TEXT.get(row["metric"], ("", ""))
+        cards_of.setdefault((row["inspection_id"], row["force"]), []).append({
+            **row, "label": _label(row["metric"]),
+            "definition": f"{numerator_text} / {denominator_text}".replace("`", ""),
+            "chart": interval_bar(row["pct"], row["ci_low"], row["ci_high"]),
+        })  # fmt: skip
+    inspections = [
+        Inspection(inspection, force, cards, categories_of.get(inspection, []),
+                   areas_of.get(inspection, []))
+        for (inspection, force), cards in cards_of.items()
+    ]  # fmt: skip
     trends = wide(feeds["trends"], ["force", "metric", "inspection_id", "inspection_date",
                                     "previous_inspection_id", "intervals_overlap"])  # fmt: skip
+    shown = trends[trends["metric"].isin(["cases_not_good", "cases_inadequate",
+                                          "cases_referred_back"])]  # fmt: skip
+    points_of: dict[tuple[str, str], list[dict[str, object]]] = {}
+    for row in records(shown.sort_values("inspection_date", kind="stable")):
+        points_of.setdefault((row["force"], row["metric"]), []).append(row)
+    order = shown[["force", "metric"]].drop_duplicates().itertuples(index=False, name=None)
     trend_panels = []
-    for (force, metric), points in trends.groupby(["force", "metric"], sort=False):
-        if metric not in ("cases_not_good", "cases_inadequate", "cases_referred_back"):
-            continue
-        points = points.sort_values("inspection_date")
+    for force, metric in order:
+        points = points_of[(force, metric)]
         title = f"{force}: {_label(metric)} by inspection"
         trend_panels.append({"force": force, "metric": metric, "label": _label(metric),
                              "points": points, "chart": trend_chart(points, title)})  # fmt: skip

@@ -4,8 +4,9 @@ tables of the build database, once per content; the whole warehouse is then asse
 - Only new or changed files (by content hash) are read. A file staged under the same rules,
   run date and pseudonym key is reused as it is, so a re-run over unchanged inputs reads
   nothing and a new small file costs only itself.
-- Each chunk is checked by the pandera schema (the rules that look at one row); valid rows
-  are typed and pseudonymised in DuckDB. Memory stays bounded by the chunk size.
+- The rules that look at one row run in DuckDB (`sql/row_rules.sql`, the pandera schema's
+  rules as SQL); valid rows are typed and pseudonymised there too. A pandas reader hands
+  over bounded chunks; a well-formed UTF-8 CSV is read by DuckDB itself.
 - The rules that compare rows (duplicate case_ref, force mismatch) run in SQL over the keys
   of every current row, and `case_audits`, `rejected_rows` and `file_loads` are built from
   the staging tables by their files in sql/.
@@ -21,24 +22,27 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.ingest.files import FileReport, stream_case_file
+from pipeline.ingest.duckdb_csv import read_csv_into_duckdb
+from pipeline.ingest.files import NO_DATA_ROWS, FileReport, said_dropped, stream_case_file
 from pipeline.settings import PROJECT_DIR
-from pipeline.validate.cross_row import build_cross_row_reasons
-from pipeline.validate.quarantine import check_rows
+from pipeline.validate.cross_row import build_cross_row_reasons, register_rule_messages
+from pipeline.validate.row_rules import check_raw_rows
+from pipeline.validate.row_rules import prepare as prepare_row_rules
 from pipeline.warehouse.pseudonym import hmac_pads, key_fingerprint
 from pipeline.warehouse.sql import build_table
 
 # the code whose change must re-validate every file
 RULE_SOURCES = (
     "schemas/case_audit.py",
-    "pipeline/validate/normalise.py",
-    "pipeline/validate/quarantine.py",
     "pipeline/ingest/readers.py",
     "pipeline/ingest/headers.py",
     "pipeline/ingest/files.py",
-    "sql/stage_chunk.sql",
+    "pipeline/ingest/duckdb_csv.py",
+    "pipeline/validate/row_rules.py",
+    "sql/row_rules.sql",
+    "sql/row_rule_macros.sql",
+    "sql/stage_rows.sql",
 )
-KEY_COLUMNS = ["source_row", "inspection_id", "case_ref", "force"]
 
 
 def rules_version() -> str:
@@ -82,6 +86,8 @@ class Stager:
         inner, outer = hmac_pads(key)
         attach_staging(conn)
         build_table(conn, "staging")
+        prepare_row_rules(conn, run_date)
+        register_rule_messages(conn)
         conn.execute("SET VARIABLE hmac_ipad = ?::BLOB", [inner])
         conn.execute("SET VARIABLE hmac_opad = ?::BLOB", [outer])
 
@@ -98,30 +104,55 @@ class Stager:
         self.conn.unregister("doomed")
 
     def stage_chunk(self, sha256: str, frame: pd.DataFrame) -> None:
-        checked = check_rows(frame, self.run_date)
+        """Check and stage rows read by a pandas reader (`frame`: shaped text cells)."""
+        self.conn.register("raw_rows", frame)
+        try:
+            self.stage_raw_rows(sha256)
+        finally:
+            self.conn.unregister("raw_rows")
+
+    def stage_raw_rows(self, sha256: str) -> None:
+        """Check the relation `raw_rows` (sql/row_rules.sql) and stage it under `sha256`."""
+        check_raw_rows(self.conn)
         self.conn.execute("SET VARIABLE file_sha256 = ?", [sha256])
-        self.conn.register("chunk_valid", checked.valid)
-        self.conn.register("chunk_keys", frame[KEY_COLUMNS])
-        self.conn.register("chunk_reasons", checked.reasons)
-        build_table(self.conn, "stage_chunk")
-        for name in ("chunk_valid", "chunk_keys", "chunk_reasons"):
-            self.conn.unregister(name)
+        build_table(self.conn, "stage_rows")
+        self.conn.execute("DROP TABLE checked_rows")
 
     def stage_file(self, path: Path, name: str, sha256: str) -> FileReport:
+        """Stage one file: a well-formed CSV through DuckDB's reader, anything else (or a CSV
+        that DuckDB declines) through the chunked pandas readers."""
         self.forget([sha256])
-        report = stream_case_file(
-            path,
-            name,
-            sha256,
-            sink=lambda frame: self.stage_chunk(sha256, frame),
-            reset=lambda: self.forget([sha256]),
-        )
+        report = self.stage_plain_csv(path, name, sha256) if path.suffix.lower() == ".csv" else None
+        if report is None:
+            report = stream_case_file(
+                path,
+                name,
+                sha256,
+                sink=lambda frame: self.stage_chunk(sha256, frame),
+                reset=lambda: self.forget([sha256]),
+            )
         self.conn.execute(
             "INSERT INTO staging.staged_files VALUES (?, ?, ?, ?, ?, ?)",
             [sha256, self.cache, report.status, report.rows_read, report.rule,
              report.message or None],
         )  # fmt: skip
         return report
+
+    def stage_plain_csv(self, path: Path, name: str, sha256: str) -> FileReport | None:
+        read = read_csv_into_duckdb(self.conn, path)
+        if read is None:
+            return None
+        rows, plan, unnamed = read
+        try:
+            if rows == 0:
+                return FileReport(
+                    name, sha256, "refused", rule="file_no_rows", message=NO_DATA_ROWS
+                )
+            self.stage_raw_rows(sha256)
+        finally:
+            self.conn.execute("DROP TABLE raw_rows")
+        dropped = list(dict.fromkeys([*plan.dropped, *unnamed]))
+        return said_dropped(FileReport(name, sha256, "read", rows, dropped_columns=dropped))
 
 
 def stage_inputs(
