@@ -13,8 +13,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline.errors import CaseAuditError
 from pipeline.settings import Settings
 
@@ -27,13 +25,16 @@ def _cell(value: object) -> str:
     return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
-def _print_table(frame: pd.DataFrame) -> None:
+Table = tuple[list[str], list[tuple]]
+
+
+def _print_table(table: Table) -> None:
     """Columns right-aligned under their names; empty for missing values."""
-    if frame.empty:
+    names, records = table
+    if not records:
         print("  (none)")
         return
-    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
-    names = [str(c) for c in frame.columns]
+    rows = [[_cell(v) for v in record] for record in records]
     widths = [max(len(n), *(len(r[i]) for r in rows)) for i, n in enumerate(names)]
     print(" ".join(n.rjust(w) for n, w in zip(names, widths, strict=True)))
     for row in rows:
@@ -42,48 +43,46 @@ def _print_table(frame: pd.DataFrame) -> None:
 
 # ---------------------------------------------------------------- run
 
+REPORT_QUERIES = {
+    "loads": "SELECT source_file, status, rows_read, rows_loaded, rows_rejected, message "
+    "FROM file_loads ORDER BY source_file",
+    "headline": "SELECT inspection_id, force, metric, numerator, denominator, pct "
+    "FROM headline_figures ORDER BY inspection_id, force, metric_order",
+    "reconciliation": "SELECT inspection_id, metric, published_numerator AS pub_num, "
+    "published_denominator AS pub_den, published_pct AS pub_pct, computed_numerator AS num, "
+    "computed_denominator AS den, computed_pct AS pct, status "
+    "FROM published_reconciliation ORDER BY inspection_id, metric",
+    "claims": "SELECT inspection_id, metric, comparator, claimed_pct, computed_pct, holds, "
+    "wording FROM claim_checks ORDER BY inspection_id, metric",
+    "quarantine": "SELECT rule, column_name, count(*) AS reasons, count(DISTINCT (source_file, "
+    "source_row)) AS rows FROM rejected_rows GROUP BY ALL ORDER BY rows DESC, rule",
+}
+
 
 def report_warehouse(path: Path) -> None:
-    """Print the headline figures, reconciliation, claims and quarantine of a warehouse."""
+    """Print the headline figures, reconciliation, claims and quarantine of a warehouse
+    (plain DuckDB rows: printing a report needs no pandas)."""
     import duckdb
 
+    tables: dict[str, Table] = {}
     with duckdb.connect(str(path), read_only=True) as conn:
-        loads = conn.execute(
-            "SELECT source_file, status, rows_read, rows_loaded, rows_rejected, message "
-            "FROM file_loads ORDER BY source_file"
-        ).df()
-        headline = conn.execute(
-            "SELECT inspection_id, force, metric, numerator, denominator, pct "
-            "FROM headline_figures ORDER BY inspection_id, metric_order"
-        ).df()
-        reconciliation = conn.execute(
-            "SELECT inspection_id, metric, published_numerator AS pub_num, "
-            "published_denominator AS pub_den, published_pct AS pub_pct, "
-            "computed_numerator AS num, computed_denominator AS den, computed_pct AS pct, status "
-            "FROM published_reconciliation ORDER BY inspection_id, metric"
-        ).df()
-        claims = conn.execute(
-            "SELECT inspection_id, metric, comparator, claimed_pct, computed_pct, holds, wording "
-            "FROM claim_checks ORDER BY inspection_id, metric"
-        ).df()
-        quarantine = conn.execute(
-            "SELECT rule, column_name, count(*) AS reasons, count(DISTINCT (source_file, "
-            "source_row)) AS rows FROM rejected_rows GROUP BY ALL ORDER BY rows DESC, rule"
-        ).df()
-
+        for name, query in REPORT_QUERIES.items():
+            result = conn.execute(query)
+            tables[name] = ([d[0] for d in result.description], result.fetchall())
     print("Files")
-    _print_table(loads)
-    if headline.empty:
+    _print_table(tables["loads"])
+    names, headline = tables["headline"]
+    if not headline:
         print("\nHeadline figures\n  (no valid cases loaded)")
-    for (inspection, force), figures in headline.groupby(["inspection_id", "force"], sort=True):
+    for inspection, force in dict.fromkeys((row[0], row[1]) for row in headline):
         print(f"\nHeadline figures: {inspection} ({force})")
-        _print_table(figures.drop(columns=["inspection_id", "force"]))
+        _print_table((names[2:], [row[2:] for row in headline if row[:2] == (inspection, force)]))
     print("\nPublished figures, reconciled")
-    _print_table(reconciliation)
+    _print_table(tables["reconciliation"])
     print("\nPublished claims")
-    _print_table(claims)
+    _print_table(tables["claims"])
     print("\nQuarantined rows by rule (details: table rejected_rows)")
-    _print_table(quarantine)
+    _print_table(tables["quarantine"])
 
 
 def command_run(args: argparse.Namespace) -> int:

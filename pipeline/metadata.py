@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 import duckdb
-import pandas as pd
+
+from pipeline.lazy import pd
 
 PREVIEW_ROWS = 10
 # who answers for every asset in the UI (a Dagster team owner)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
+from pipeline.lazy import pd
 from pipeline.publish.atomic import atomic_write
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pandas as pd
+from pipeline.lazy import pd
 
 if TYPE_CHECKING:  # pandera is imported where the schema is built: keeps start-up cheap
     import pandera.pandas as pa

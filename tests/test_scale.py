@@ -116,9 +116,15 @@ def test_unchanged_files_are_not_read_again(tmp_path, sample_input):
     assert files_read(res)[:2] == (2, 0)
     first = table(res, "case_audits")
     before = Path(res.warehouse).stat().st_mtime_ns
-    read, reused, published = files_read(res)
-    assert (read, reused) == (0, 2)
-    assert published["republished"] is False  # nothing new: the published file is kept
+    # nothing changed: the first step says so, Dagster skips the rest, nothing is re-read
+    result = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res})
+    assert result.success
+    assert not result.asset_materializations_for_node("validated_cases")
+    assert {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"} >= {
+        "validated_cases", "derived_tables", "published_warehouse", "dashboard"}  # fmt: skip
+    [confirmed] = result.asset_materializations_for_node("case_files")
+    assert confirmed.asset_key.to_user_string() == "published_warehouse"
+    assert confirmed.metadata["republished"].value is False
     assert Path(res.warehouse).stat().st_mtime_ns == before
     pd.testing.assert_frame_equal(table(res, "case_audits"), first)
 
@@ -134,6 +140,52 @@ def test_unchanged_files_are_not_read_again(tmp_path, sample_input):
     names = set(table(res, "case_audits")["source_file"])
     assert names == {"renamed.csv", "mps_ncpi_2016_part2.xlsx", "new.csv"}
     assert len(table(res, "case_audits")) == 375
+
+
+def _skipped(res: CaseAuditResource) -> bool:
+    """Whether a run over `res` found nothing to do (its later steps were skipped)."""
+    result = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res})
+    assert result.success
+    return any(e.event_type_value == "STEP_SKIPPED" for e in result.all_events)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["threshold", "reference", "dashboard_deleted", "failure_in_inbox", "renamed", "key"],
+)
+def test_a_run_is_skipped_only_when_nothing_it_depends_on_changed(
+    tmp_path, sample_input, monkeypatch, change
+):
+    from pipeline.operations.history import RunRecord, drop_in_inbox
+
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, reference)
+
+    def res_now() -> CaseAuditResource:
+        settings = Settings.resolve(input_dir=sample_input, warehouse=tmp_path / "wh" / "w.duckdb",
+                                    reference_dir=reference, key_file=tmp_path / "key",
+                                    feeds_dir=tmp_path / "feeds")  # fmt: skip
+        return CaseAuditResource.from_settings(settings, run_date=RUN_DATE.isoformat())
+
+    res = res_now()
+    assert not _skipped(res)
+    assert _skipped(res)  # the same again: nothing to do
+    if change == "threshold":
+        monkeypatch.setenv("CASE_AUDIT_SUPPRESSION_THRESHOLD", "6")
+    elif change == "reference":
+        claims = reference / "published_claims.csv"
+        claims.write_text(claims.read_text() + "\n")
+    elif change == "dashboard_deleted":
+        (Path(res.feeds_dir) / "dashboard.html").unlink()
+    elif change == "failure_in_inbox":
+        drop_in_inbox(res, RunRecord(run_id="queued-failure", status="failure"))
+    elif change == "renamed":
+        (sample_input / "mps_ncpi_2016_part1.csv").rename(sample_input / "part1.csv")
+    elif change == "key":
+        monkeypatch.setenv("CASE_AUDIT_PSEUDONYM_KEY", "another-key-of-enough-length-0000")
+    res = res_now()
+    assert not _skipped(res)
+    assert _skipped(res)
 
 
 def test_a_new_run_date_validates_every_file_again(tmp_path, sample_input):

@@ -1,12 +1,25 @@
 """Ingest asset: the inventory of every accepted file below the input folder."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
-from pipeline.ingest.inventory import take_inventory
+from pipeline.errors import CaseAuditError
+from pipeline.ingest.inventory import hash_files, known_hashes, take_inventory
 from pipeline.metadata import OWNERS, frame_metadata
+from pipeline.operations import history
 from pipeline.resources import CaseAuditResource
+from pipeline.validate.engine import cache_key
+from pipeline.warehouse.build_state import (
+    COMPLETE,
+    INPUTS,
+    input_fingerprint,
+    remember,
+    remembered,
+)
+from pipeline.warehouse.pseudonym import load_key
 
 
 @dg.asset(
@@ -17,25 +30,74 @@ from pipeline.resources import CaseAuditResource
         "The inventory of every .csv, .xlsx and .parquet file below the input folder, with its "
         "content hash (files unchanged since the last run are not read again). A file with "
         "the same content as an earlier one is marked as its duplicate. Input files are never "
-        "changed."
+        "changed. When the files, the code and the settings are exactly those of the last "
+        "complete run, nothing downstream has anything to do: this step then materialises "
+        "nothing and Dagster skips the rest of the run."
     ),
+    output_required=False,
 )
 def case_files(
     context: dg.AssetExecutionContext, case_audit: CaseAuditResource
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult]:
     input_dir = Path(case_audit.input_dir)
     with case_audit.connect() as conn:
-        inventory = take_inventory(conn, input_dir)
+        hashed = hash_files(input_dir, known_hashes(conn))
+        fingerprint = _fingerprint_or_none(case_audit, hashed)
+        if fingerprint and _all_current(conn, case_audit, fingerprint):
+            history.record_unchanged_run(conn, context, case_audit.published_path)
+            context.log.info(
+                "Input files, code and settings are those of the last complete run: the "
+                "published warehouse, feeds and dashboard are current; nothing to rebuild."
+            )
+            context.log_event(
+                dg.AssetMaterialization(
+                    "published_warehouse",
+                    description="Confirmed current: nothing changed since the last publish.",
+                    metadata={"republished": False, "input_fingerprint": fingerprint},
+                )
+            )
+            return
+        remember(conn, INPUTS, fingerprint or "")
+        inventory = take_inventory(conn, input_dir, hashed)
     duplicates = inventory[inventory["refusal_rule"].notna()]
     for row in duplicates.itertuples():
         context.log.warning(
             f"{row.source_file}: refused [{row.refusal_rule}] {row.refusal_message}"
         )
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
         metadata={
             **frame_metadata(inventory.drop(columns=["mtime_ns"])),
             "input_dir": str(input_dir),
             "files_found": len(inventory),
             "bytes": int(inventory["size"].sum()),
         }
+    )
+
+
+def _fingerprint_or_none(case_audit: CaseAuditResource, hashed: list) -> str | None:
+    """The run's input fingerprint; None without a usable key (validation then says why)."""
+    try:
+        key = load_key(Path(case_audit.key_file), may_create=False)
+    except CaseAuditError:
+        return None
+    return input_fingerprint(
+        [(name, sha) for (name, _, _), sha in hashed],
+        cache_key(case_audit.today, key),
+        Path(case_audit.reference_dir),
+        case_audit.suppression_threshold,
+    )
+
+
+def _all_current(
+    conn: duckdb.DuckDBPyConnection, case_audit: CaseAuditResource, fingerprint: str
+) -> bool:
+    """The last complete run had this fingerprint and everything it published is in place
+    (and no failure waits in the inbox to be published)."""
+    feeds = Path(case_audit.feeds_dir)
+    return (
+        remembered(conn, COMPLETE) == fingerprint
+        and case_audit.published_path.exists()
+        and (feeds / "manifest.json").exists()
+        and (feeds / "dashboard.html").exists()
+        and not any(history.inbox(case_audit).glob("*.json"))
     )

@@ -15,11 +15,11 @@ import re
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from pipeline.errors import FileRefused
 from pipeline.ingest.headers import HeaderPlan, plan_headers
 from pipeline.ingest.readers import detect_encoding, file_blocks
+from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS
 
 # what Python's str.strip() removes (str.isspace), which shape_table applies to every cell

@@ -8,11 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline.errors import CaseAuditError, FileRefused
 from pipeline.ingest.headers import HeaderPlan, normalise_header, plan_headers
 from pipeline.ingest.readers import ACCEPTED_SUFFIXES, READERS, RawTable, WiderThanHeader
+from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS, REQUIRED
 
 ROW_COLUMNS = ("source_file", *COLUMNS, "extra_cells", "source_row")

@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pandas as pd
-
 from pipeline.errors import FileRefused
+from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS, REQUIRED
 
 # A column is refused when its compacted name (letters and digits only) is one of these ...

@@ -11,15 +11,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from pipeline.ingest.files import duplicate_content_report, find_input_files, sha256_of
+from pipeline.lazy import pd
 
 FileKey = tuple[str, int, int]  # (relative name, size, mtime_ns)
 COLUMNS = ["source_file", "sha256", "size", "mtime_ns", "refusal_rule", "refusal_message"]
 
 
-def _known_hashes(conn: duckdb.DuckDBPyConnection) -> dict[FileKey, str]:
+def known_hashes(conn: duckdb.DuckDBPyConnection) -> dict[FileKey, str]:
     exists = conn.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'input_files' "
         "AND database_name = 'staging'"
@@ -43,10 +43,17 @@ def hash_files(input_dir: Path, known: Mapping[FileKey, str]) -> list[tuple[File
     return found
 
 
-def take_inventory(conn: duckdb.DuckDBPyConnection, input_dir: Path) -> pd.DataFrame:
-    """Replace `staging.input_files` with the folder's current files; return it."""
+def take_inventory(
+    conn: duckdb.DuckDBPyConnection,
+    input_dir: Path,
+    hashed: list[tuple[FileKey, str]] | None = None,
+) -> pd.DataFrame:
+    """Replace `staging.input_files` with the folder's current files (`hashed`, when the
+    caller has just hashed them); return it."""
     records, first_with_content = [], {}
-    for (name, size, mtime_ns), sha in hash_files(input_dir, _known_hashes(conn)):
+    if hashed is None:
+        hashed = hash_files(input_dir, known_hashes(conn))
+    for (name, size, mtime_ns), sha in hashed:
         rule = message = None
         if sha in first_with_content:
             duplicate = duplicate_content_report(name, sha, first_with_content[sha])

@@ -15,9 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline.errors import FileRefused
+from pipeline.lazy import pd
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 EXCEL_SHEET = "cases"

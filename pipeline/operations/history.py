@@ -18,9 +18,9 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pandas as pd
 
 from pipeline.errors import CaseAuditError
+from pipeline.lazy import pd
 from pipeline.operations.run_events import Problem, check_evaluations
 from pipeline.publish.atomic import atomic_replace
 from pipeline.resources import CaseAuditResource
@@ -171,6 +171,26 @@ def ensure_history(conn: duckdb.DuckDBPyConnection, published: Path) -> None:
             conn.execute(f"INSERT INTO {TABLE} SELECT * FROM seed.{TABLE}")
     finally:
         conn.execute("DETACH seed")
+
+
+def record_unchanged_run(
+    conn: duckdb.DuckDBPyConnection, context: dg.AssetExecutionContext, published: Path
+) -> None:
+    """The row of a run that found nothing to rebuild: the last success's counts, nothing
+    changed, no check run (their verdicts on these very inputs stand). Plain SQL: a run with
+    nothing to do needs no pandas."""
+    ensure_history(conn, published)
+    run = context.run
+    record = context.instance.get_run_record_by_id(run.run_id)
+    conn.execute(
+        f"INSERT INTO {TABLE} BY NAME SELECT ? AS run_id, ? AS trigger, "
+        "to_timestamp(?::DOUBLE) AS started_at, "
+        "now() AS finished_at, * EXCLUDE (run_id, trigger, started_at, finished_at, "
+        "checks_passed, checks_failed, figures_changed, input_changes), 0 AS checks_passed, "
+        "0 AS checks_failed, false AS figures_changed, NULL AS input_changes "
+        f"FROM {TABLE} WHERE status = 'success' ORDER BY finished_at DESC LIMIT 1",
+        [run.run_id, trigger_of(dict(run.tags)), record.start_time if record else None],
+    )  # fmt: skip
 
 
 def add_records(conn: duckdb.DuckDBPyConnection, records: list[RunRecord]) -> None:

@@ -10,15 +10,22 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pandas as pd
 
+from pipeline.lazy import pd
 from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.publish.atomic import atomic_replace
 from pipeline.publish.dashboard import build_page, write_dashboard
 from pipeline.publish.feeds import FEEDS, build_feeds, write_feeds
 from pipeline.resources import CaseAuditResource
-from pipeline.warehouse.build_state import is_built, mark_built
+from pipeline.warehouse.build_state import (
+    COMPLETE,
+    INPUTS,
+    is_built,
+    mark_built,
+    remember,
+    remembered,
+)
 from pipeline.warehouse.catalogue import apply_comments
 from pipeline.warehouse.sql import build_views
 
@@ -141,8 +148,11 @@ def dashboard(case_audit: CaseAuditResource) -> dg.MaterializeResult:
     if rebuild:
         feeds = {spec.name: pd.read_parquet(folder / f"{spec.name}.parquet") for spec in FEEDS}
         write_dashboard(build_page(feeds, manifest), path)
-        with case_audit.connect() as state:
-            mark_built(state, "dashboard")
+    with case_audit.connect() as state:
+        mark_built(state, "dashboard")
+        # everything is published from this run's inputs: the next run over the very same
+        # inputs, code and settings has nothing to do (see case_files)
+        remember(state, COMPLETE, remembered(state, INPUTS) or "")
     sections = pd.DataFrame(
         {"file": list(manifest["files"]), "rows": [f["rows"] for f in manifest["files"].values()]}
     )

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 from markupsafe import Markup, escape
 
+from pipeline.lazy import pd
 from pipeline.publish.feeds import SUPPRESSED
 from schemas.warehouse import METRICS
 

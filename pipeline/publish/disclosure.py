@@ -19,12 +19,15 @@ is withheld whole, zeros included.
 
 from __future__ import annotations
 
+import functools
 import math
+import os
+import sys
 from collections import deque
 from dataclasses import dataclass
+from types import ModuleType
 
-import numpy as np
-import pandas as pd
+from pipeline.lazy import np, pd
 
 BASE = ("good", "requires_improvement", "inadequate")
 MEASURES = ("cases", *BASE, "not_good")
@@ -58,6 +61,25 @@ def _constraints(rows: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(equations), np.zeros(len(equations))
 
 
+@functools.cache
+def _highspy() -> ModuleType:
+    """The HiGHS LP solver, imported when first needed (through scipy.optimize it would cost
+    0.45 s of start-up). HiGHS prints a banner on stdout when a process makes its first
+    solver; that one is made with stdout silenced so the command's own output stays clean."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return highspy
+
+
 def _bound(
     values: np.ndarray,
     hidden: np.ndarray,
@@ -67,25 +89,35 @@ def _bound(
 ) -> float:
     """The smallest (sign 1) or largest (sign -1) value hidden cell `cell` can take given
     what is published; inf when unbounded."""
-    from scipy.optimize import linprog  # imported when needed: keeps start-up cheap
-
+    highspy = _highspy()
     a_rows, b_rows = rows_matrix
     rows, width = values.shape
     columns = np.zeros((width, rows * width))
     for m in range(width):
         columns[m, m::width] = 1
-    bounds = [(1, None) if h else (float(v), float(v))
-              for v, h in zip(values.ravel(), hidden.ravel(), strict=True)]  # fmt: skip
-    objective = np.zeros(rows * width)
-    objective[cell] = sign
-    result = linprog(objective, A_eq=np.vstack([a_rows, columns]),
-                     b_eq=np.concatenate([b_rows, values.sum(axis=0)]), bounds=bounds,
-                     method="highs")  # fmt: skip
-    if result.status == 3:  # unbounded: cannot be pinned down
-        return sign * math.inf
-    if result.status != 0:
-        raise RuntimeError(f"disclosure check could not be solved: {result.message}")
-    return sign * result.fun
+    matrix = np.vstack([a_rows, columns])
+    targets = np.concatenate([b_rows, values.sum(axis=0)])
+    flat, shown = values.ravel(), ~hidden.ravel()
+    lower = np.where(shown, flat, 1.0)
+    upper = np.where(shown, flat, highspy.kHighsInf)
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.addVars(flat.size, lower, upper)
+    solver.changeColsCost(1, np.array([cell], dtype=np.int32), np.array([float(sign)]))
+    row_of, column_of = np.nonzero(matrix)
+    starts = np.searchsorted(row_of, np.arange(matrix.shape[0])).astype(np.int32)
+    solver.addRows(matrix.shape[0], targets, targets, row_of.size, starts,
+                   column_of.astype(np.int32), matrix[row_of, column_of])  # fmt: skip
+    solver.run()
+    status = solver.getModelStatus()
+    if status in (highspy.HighsModelStatus.kUnbounded,
+                  highspy.HighsModelStatus.kUnboundedOrInfeasible):  # fmt: skip
+        return sign * math.inf  # cannot be pinned down
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(
+            f"disclosure check could not be solved: {solver.modelStatusToString(status)}"
+        )
+    return sign * solver.getInfo().objective_function_value
 
 
 def is_exposed(

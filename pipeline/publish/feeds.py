@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
+from pipeline.lazy import pd
 from pipeline.publish.atomic import atomic_write
 from pipeline.publish.disclosure import MEASURES as AREA_COUNTS
 from pipeline.publish.disclosure import protect

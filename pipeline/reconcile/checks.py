@@ -2,8 +2,8 @@
 
 import dagster as dg
 import duckdb
-import pandas as pd
 
+from pipeline.lazy import pd
 from pipeline.metadata import markdown_table
 from pipeline.resources import CaseAuditResource
 

@@ -7,8 +7,8 @@ wherever they are), so they run in SQL over the rows' keys, not chunk by chunk i
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
 
+from pipeline.lazy import pd
 from pipeline.warehouse.sql import build_table
 from schemas.case_audit import RULES
 

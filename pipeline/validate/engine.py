@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from pipeline.ingest.duckdb_csv import read_csv_into_duckdb
 from pipeline.ingest.files import NO_DATA_ROWS, FileReport, said_dropped, stream_case_file
+from pipeline.lazy import pd
 from pipeline.settings import PROJECT_DIR
 from pipeline.validate.cross_row import build_cross_row_reasons, register_rule_messages
 from pipeline.validate.row_rules import check_raw_rows

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
-
+from pipeline.lazy import pd
 from schemas.case_audit import BOOL_COLUMNS, BOOL_SPELLINGS, ENUM_ALIASES
 
 

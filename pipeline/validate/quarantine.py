@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
-
+from pipeline.lazy import pd
 from pipeline.validate.normalise import normalise
 from schemas.case_audit import (
     NOT_NULLABLE,

@@ -9,11 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline.errors import CaseAuditError
 from pipeline.ingest.files import FileReport, find_input_files, read_case_files
 from pipeline.ingest.readers import ACCEPTED_SUFFIXES
+from pipeline.lazy import pd
 from pipeline.validate.quarantine import validate_rows
 
 # columns of the CSV problem report (`case-audit check --report`): rejected_rows' columns

@@ -18,6 +18,8 @@ from pipeline.settings import PROJECT_DIR
 
 CODE_FOLDERS = ("pipeline", "schemas", "sql")
 RUN = "run"
+INPUTS = "inputs"  # this run's input fingerprint, remembered by its first step
+COMPLETE = "complete"  # the input fingerprint of the last run that published everything
 
 
 def code_version() -> str:
@@ -50,18 +52,26 @@ def remember(conn: duckdb.DuckDBPyConnection, step: str, fingerprint: str) -> No
     conn.execute("INSERT OR REPLACE INTO staging.build_state VALUES (?, ?)", [step, fingerprint])
 
 
-def run_fingerprint(
-    conn: duckdb.DuckDBPyConnection, cache_key: str, reference_dir: Path, threshold: int
+def input_fingerprint(
+    files: list[tuple[str, str]], cache_key: str, reference_dir: Path, threshold: int
 ) -> str:
-    """The fingerprint of this run's inputs and code (needs TEMP table current_files)."""
+    """The fingerprint of code, settings and input files ((name, sha256) pairs): the first
+    step compares it with the last complete run's to know whether there is anything to do."""
     digest = hashlib.sha256(f"{code_version()}|{cache_key}|{threshold}".encode())
-    for name, sha in conn.execute(
-        "SELECT source_file, sha256 FROM current_files ORDER BY source_file"
-    ).fetchall():
+    for name, sha in sorted(files):
         digest.update(f"{name}\x1f{sha}\n".encode())
     for path in sorted(reference_dir.glob("*.csv")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
+
+
+def run_fingerprint(
+    conn: duckdb.DuckDBPyConnection, cache_key: str, reference_dir: Path, threshold: int
+) -> str:
+    """The same over the files this run loads (TEMP table current_files): what each step's
+    output was built from."""
+    files = conn.execute("SELECT source_file, sha256 FROM current_files").fetchall()
+    return input_fingerprint(files, cache_key, reference_dir, threshold)
 
 
 def is_built(conn: duckdb.DuckDBPyConnection, step: str, *tables: str) -> bool:

@@ -16,9 +16,8 @@ import secrets
 import stat
 from pathlib import Path
 
-import pandas as pd
-
 from pipeline.errors import CaseAuditError
+from pipeline.lazy import pd
 
 KEY_VARIABLE = "CASE_AUDIT_PSEUDONYM_KEY"
 MIN_KEY_LENGTH = 16
