@@ -133,3 +133,26 @@ def test_random_csv_text_is_read_the_same_or_declined(header_extra, rows, quoted
 
 def test_every_corpus_name_is_still_meaningful():
     assert pd.Series([e.name for e in CORPUS]).is_unique
+
+
+def test_row_numbers_survive_the_parallel_reader_on_the_build_connection(tmp_path):
+    """A file larger than DuckDB's parallel read buffer, read on the pipeline's own build
+    connection (which turns insertion order off for speed): every row keeps its number.
+    Synthetic case_refs count the rows (C000000000 is row 2), so any shuffle shows."""
+    from pipeline.resources import CaseAuditResource
+    from pipeline.settings import Settings
+    from pipeline.synth import write
+
+    path = write(700_000, tmp_path / "in" / "big.csv")
+    settings = Settings.resolve(input_dir=path.parent, warehouse=tmp_path / "w" / "w.duckdb")
+    with CaseAuditResource.from_settings(settings).connect() as conn:
+        conn.execute("SET threads = 4")
+        rows, _, _ = read_csv_into_duckdb(conn, path)
+        shuffled = conn.execute(
+            "SELECT count(*) FROM raw_rows "
+            "WHERE case_ref <> 'C' || lpad((source_row - 2)::VARCHAR, 9, '0')"
+        ).fetchone()[0]
+        setting = conn.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    assert rows == 700_000
+    assert shuffled == 0
+    assert setting == (False,)  # the connection's own setting is restored

@@ -91,6 +91,10 @@ def read_csv_into_duckdb(
     shaped.append(f"if({count} > 0, ({count})::VARCHAR || ' cell(s)', NULL) AS extra_cells")
     shaped += [f"{cell(i)} IS NOT NULL AS unnamed_{i}" for i in plan.unnamed if i < width]
     conn.execute("SET VARIABLE python_spaces = ?", [PYTHON_SPACES])
+    # Row numbers are the table's rowids, so the parallel reader must keep the file's order
+    # (the build connection turns insertion order off elsewhere, for speed).
+    previous = conn.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    conn.execute("SET preserve_insertion_order = true")
     try:
         conn.execute(
             f"CREATE OR REPLACE TEMP TABLE csv_rows AS SELECT {', '.join(shaped)} "
@@ -102,6 +106,8 @@ def read_csv_into_duckdb(
     except duckdb.Error:
         conn.execute("DROP TABLE IF EXISTS csv_rows")
         return None
+    finally:
+        conn.execute(f"SET preserve_insertion_order = {bool(previous)}")
     unnamed = [
         f"unnamed column {i + 1}"
         for i in plan.unnamed

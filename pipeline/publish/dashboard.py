@@ -42,10 +42,21 @@ def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return pd.concat([subjects, values], axis=1)
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """Rows as plain dicts for the template, every missing value (NaN, NA, NaT) as None."""
+class Row(dict):
+    """A record whose fields the template reads as attributes (`row.cases`) without the
+    failed attribute lookup Jinja tries first on a plain dict."""
+
+    def __getattr__(self, name: str) -> object:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def records(frame: pd.DataFrame) -> list[Row]:
+    """Rows for the template, every missing value (NaN, NA, NaT) as None."""
     return [
-        {key: None if _missing(value) else value for key, value in row.items()}
+        Row((key, None if _missing(value) else value) for key, value in row.items())
         for row in frame.to_dict("records")
     ]
 
@@ -61,7 +72,9 @@ def _missing(value: object) -> bool:
 
 def number(value: object) -> float | None:
     """The value as a float, or None when suppressed or not available."""
-    if isinstance(value, str) or _missing(value):
+    if type(value) is float or type(value) is int:  # the common case, checked first
+        return None if value != value else float(value)
+    if value is None or isinstance(value, str) or _missing(value):
         return None
     return float(value)
 
@@ -202,11 +215,11 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     cards_of: dict[tuple[str, str], list[dict[str, object]]] = {}
     for row in records(headline.sort_values(["inspection_id", "force", "metric_order"])):
         numerator_text, denominator_text = METRIC_TEXT.get(row["metric"], ("", ""))
-        cards_of.setdefault((row["inspection_id"], row["force"]), []).append({
-            **row, "label": _label(row["metric"]),
-            "definition": f"{numerator_text} / {denominator_text}".replace("`", ""),
-            "chart": interval_bar(row["pct"], row["ci_low"], row["ci_high"]),
-        })  # fmt: skip
+        cards_of.setdefault((row["inspection_id"], row["force"]), []).append(Row(
+            **row, label=_label(row["metric"]),
+            definition=f"{numerator_text} / {denominator_text}".replace("`", ""),
+            chart=interval_bar(row["pct"], row["ci_low"], row["ci_high"]),
+        ))  # fmt: skip
     inspections = [
         Inspection(inspection, force, cards, categories_of.get(inspection, []),
                    areas_of.get(inspection, []))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.lazy import pd
+from pipeline.lazy import np, pd
 from pipeline.publish.atomic import atomic_write
 from pipeline.publish.disclosure import MEASURES as AREA_COUNTS
 from pipeline.publish.disclosure import protect
@@ -78,38 +78,34 @@ RENAMES = {"v_reconciliation": {"status": "status_of_figure"},
            "v_data_quality": {"status": "file_status"}}  # fmt: skip
 
 
-def _long(frame: pd.DataFrame, spec: FeedSpec, hidden: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per (subject, measure), subjects in their view order, measures in spec order."""
+def _long(frame: pd.DataFrame, spec: FeedSpec, hidden: np.ndarray | None) -> pd.DataFrame:
+    """One row per (subject, measure), subjects in their view order, measures in spec order:
+    the subjects x measures block read row by row (`hidden`: True where suppressed)."""
     keys, measures = list(spec.keys), list(spec.measures)
-    values = frame[measures].astype(float)
+    values = frame[measures].to_numpy(dtype=float, na_value=np.nan)
     if hidden is None:
-        hidden = pd.DataFrame(False, index=frame.index, columns=measures)
-    numbered = frame[keys].assign(_row=range(len(frame)))
-    long = pd.concat([numbered, values.mask(hidden)], axis=1).melt(
-        id_vars=[*keys, "_row"], var_name="measure", value_name="value"
-    )
-    flags = (
-        hidden[measures]
-        .assign(_row=range(len(frame)))
-        .melt(id_vars="_row", var_name="measure", value_name="hidden")
-    )
-    long = long.merge(flags, on=["_row", "measure"], validate="one_to_one")
-    long["status"] = long["hidden"].map({True: "suppressed", False: "published"})
-    long["_order"] = long["measure"].map({m: i for i, m in enumerate(measures)})
-    long = long.sort_values(["_row", "_order"], kind="stable")
-    return long[[*keys, *FEED_COLUMNS]].reset_index(drop=True)
+        hidden = np.zeros(values.shape, dtype=bool)
+    long = frame[keys].iloc[np.repeat(np.arange(len(frame)), len(measures))]
+    long = long.reset_index(drop=True)
+    long["measure"] = np.tile(np.array(measures, dtype=object), len(frame))
+    long["value"] = np.where(hidden, np.nan, values).ravel()
+    long["status"] = np.where(hidden.ravel(), "suppressed", "published")
+    return long.astype({"measure": str, "status": str})
 
 
-def _area_mask(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Suppressed cells of the area feed: counts by disclosure control, then percentages
-    whose numerator (not_good) or denominator (cases) is suppressed."""
-    hidden = pd.DataFrame(False, index=frame.index, columns=list(RATING_MEASURES))
-    for _, rows in frame.groupby("inspection_id", sort=False):
-        protected = protect(rows[list(AREA_COUNTS)], threshold)
-        hidden.loc[rows.index, list(AREA_COUNTS)] = protected.hidden.to_numpy()
-    derived = hidden["not_good"] | hidden["cases"]
+def _area_mask(frame: pd.DataFrame, threshold: int) -> np.ndarray:
+    """Suppressed cells of the area feed (rows x RATING_MEASURES): counts by disclosure
+    control, then percentages whose numerator (not_good) or denominator (cases) is hidden."""
+    hidden = np.zeros((len(frame), len(RATING_MEASURES)), dtype=bool)
+    counts = [RATING_MEASURES.index(m) for m in AREA_COUNTS]
+    for positions in frame.groupby("inspection_id", sort=False).indices.values():
+        protected = protect(frame.iloc[positions][list(AREA_COUNTS)], threshold)
+        hidden[np.ix_(positions, counts)] = protected.hidden.to_numpy()
+    derived = (
+        hidden[:, RATING_MEASURES.index("not_good")] | hidden[:, RATING_MEASURES.index("cases")]
+    )
     for column in ("pct_not_good", "ci_low", "ci_high"):
-        hidden[column] = derived
+        hidden[:, RATING_MEASURES.index(column)] = derived
     return hidden
 
 

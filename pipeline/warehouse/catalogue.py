@@ -18,20 +18,24 @@ def _quote(text: str) -> str:
 def apply_comments(conn: duckdb.DuckDBPyConnection) -> None:
     """COMMENT ON every described table, view, column and macro present in `conn`."""
     present = actual_columns(conn)
+    statements = []
     for relation in RELATIONS:
         if relation.name not in present:
             continue
         kind = "VIEW" if relation.kind == "view" else "TABLE"
         text = f"{relation.description} Grain: {relation.grain}."
-        conn.execute(f"COMMENT ON {kind} {relation.name} IS {_quote(text)}")
+        statements.append(f"COMMENT ON {kind} {relation.name} IS {_quote(text)}")
         for column in present[relation.name]:
             try:
                 description = relation.column_description(column)
             except KeyError:
                 continue  # reported by undocumented()
-            conn.execute(f"COMMENT ON COLUMN {relation.name}.{column} IS {_quote(description)}")
+            statements.append(
+                f"COMMENT ON COLUMN {relation.name}.{column} IS {_quote(description)}"
+            )
     for name, description in MACROS.items():
-        conn.execute(f"COMMENT ON MACRO {name} IS {_quote(description)}")
+        statements.append(f"COMMENT ON MACRO {name} IS {_quote(description)}")
+    conn.execute(";\n".join(statements))  # one call: a few hundred comments in one go
 
 
 def actual_columns(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
