@@ -29,6 +29,7 @@ class CaseAuditResource(dg.ConfigurableResource):
     key_file: str
     feeds_dir: str = ""
     suppression_threshold: int = 5
+    publish_to: str = ""  # comma-separated further targets (pipeline/publish/targets.py)
     run_date: str = ""
     lock_timeout_seconds: float = 0.0
 
@@ -64,6 +65,7 @@ class CaseAuditResource(dg.ConfigurableResource):
             key_file=str(settings.key_file),
             feeds_dir=str(settings.feeds_dir),
             suppression_threshold=settings.suppression_threshold,
+            publish_to=",".join(settings.publish_to),
             run_date=run_date,
         )
 

@@ -14,6 +14,7 @@ from pipeline.errors import CaseAuditError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 THRESHOLD_VARIABLE = "CASE_AUDIT_SUPPRESSION_THRESHOLD"
+PUBLISH_TO_VARIABLE = "CASE_AUDIT_PUBLISH_TO"
 SQL_DIR = PROJECT_DIR / "sql"
 
 # setting name -> (environment variable, default relative to the project folder)
@@ -43,6 +44,8 @@ class Settings:
     feeds_dir: Path
     # public feeds suppress counts below force level from 1 to this (docs/dashboards.md)
     suppression_threshold: int = 5
+    # further DuckDB databases that get a copy once published (pipeline/publish/targets.py)
+    publish_to: tuple[str, ...] = ()
 
     @classmethod
     def resolve(cls, **flags: str | os.PathLike[str] | None) -> Settings:
@@ -57,4 +60,7 @@ class Settings:
         threshold = os.environ.get(THRESHOLD_VARIABLE, "5")
         if not threshold.isdigit() or int(threshold) < 1:
             raise CaseAuditError(f"{THRESHOLD_VARIABLE} must be a whole number of 1 or more.")
-        return cls(**values, suppression_threshold=int(threshold))
+        from pipeline.publish.targets import parse_targets
+
+        publish_to = parse_targets(os.environ.get(PUBLISH_TO_VARIABLE, ""))
+        return cls(**values, suppression_threshold=int(threshold), publish_to=publish_to)

@@ -17,6 +17,7 @@ from pipeline.operations import history
 from pipeline.publish.atomic import atomic_replace
 from pipeline.publish.dashboard import build_page, write_dashboard
 from pipeline.publish.feeds import FEEDS, build_feeds, write_feeds
+from pipeline.publish.targets import parse_targets, publish_copies
 from pipeline.resources import CaseAuditResource
 from pipeline.warehouse.build_state import (
     COMPLETE,
@@ -75,8 +76,10 @@ def published_warehouse(
             )
         ).df()
         conn.execute("CHECKPOINT")
+        copies: list[str] = []
         if not unchanged:
             atomic_replace(case_audit.build_path, published)
+            copies = publish_copies(published, parse_targets(case_audit.publish_to))
             mark_built(conn, "published_warehouse")
     return dg.MaterializeResult(
         metadata={
@@ -88,6 +91,7 @@ def published_warehouse(
             "failures_recorded_from_inbox": absorbed,
             "views": ", ".join(views),
             "republished": not unchanged,
+            "copied_to": ", ".join(copies),
         }
     )
 

@@ -1,0 +1,66 @@
+"""Copies of the published warehouse beyond the local file, by configuration alone.
+
+`CASE_AUDIT_PUBLISH_TO` lists further DuckDB databases, comma-separated, that receive the
+finished warehouse after it is published locally:
+
+- a path (e.g. a share that BI tools read, `/mnt/reports/case_audit.duckdb`): replaced
+  atomically, as the local file is, so its readers never see half a warehouse;
+- `md:<database>`: a MotherDuck database, replaced in one statement
+  (`CREATE OR REPLACE DATABASE <database> FROM '<published file>'`); MotherDuck's own
+  `motherduck_token` environment variable authenticates.
+
+Nothing else changes: the pipeline still builds and checks locally, and a copy is made only
+after every blocking check has passed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pipeline.errors import CaseAuditError
+from pipeline.publish.atomic import atomic_replace
+from pipeline.settings import resolve_path
+
+MOTHERDUCK = "md:"
+_DATABASE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+def parse_targets(value: str) -> tuple[str, ...]:
+    """The configured targets, in order; an `md:` target must name its database."""
+    targets = tuple(part.strip() for part in value.split(",") if part.strip())
+    for target in targets:
+        if target.startswith(MOTHERDUCK) and not _DATABASE_NAME.fullmatch(
+            target[len(MOTHERDUCK) :]
+        ):
+            raise CaseAuditError(
+                f"CASE_AUDIT_PUBLISH_TO: {target!r} must be md:<database name> (letters, digits "
+                "and _), e.g. md:case_audit."
+            )
+    return targets
+
+
+def motherduck_statements(published: Path, target: str) -> list[str]:
+    """The SQL that replaces MotherDuck database `target` (md:<name>) with `published`."""
+    name = target[len(MOTHERDUCK) :]
+    path = str(published).replace("'", "''")
+    return ["ATTACH 'md:'", f"CREATE OR REPLACE DATABASE {name} FROM '{path}'"]
+
+
+def publish_copies(published: Path, targets: tuple[str, ...]) -> list[str]:
+    """Copy the published warehouse to every target; returns where it went."""
+    import duckdb
+
+    done = []
+    for target in targets:
+        if target.startswith(MOTHERDUCK):
+            with duckdb.connect() as conn:
+                for statement in motherduck_statements(published, target):
+                    conn.execute(statement)
+        else:
+            path = resolve_path(target)
+            if path.resolve() == published.resolve():
+                continue
+            atomic_replace(published, path)
+        done.append(target)
+    return done
