@@ -2,9 +2,10 @@
 -- Input: relation raw_rows (source_row, the contract columns as trimmed text or NULL,
 -- extra_cells). Variables and the TEMP macros canon_enum, canon_rating and canon_bool come
 -- from sql/row_rule_macros.sql, filled from schemas/case_audit.py.
--- Output: TEMP table checked_rows: every input row as given, the normalised spelling of its
--- enum and boolean columns (n_*, as pipeline/validate/normalise.py makes them), and
--- `failures`: a list of (column_name, rule, value) with the value as the provider wrote it.
+-- Output: TEMP table checked_rows: per input row what staging needs (its keys, area, date,
+-- missing_episodes), the normalised spelling of its enum and boolean columns (n_*, as
+-- pipeline/validate/normalise.py makes them), and `failures`: a list of (column_name, rule,
+-- value) with the value as the provider wrote it.
 -- The pandera schema (schemas/case_audit.py) states the same rules for `case-audit check`;
 -- tests hold both to the same verdicts, row by row.
 CREATE OR REPLACE TEMP TABLE checked_rows AS
@@ -34,7 +35,9 @@ WITH normalised AS (
     FROM normalised
 )
 SELECT
-    * EXCLUDE (is_custody, known_not_custody, is_missing, known_not_missing),
+    source_row, inspection_id, force, case_ref, area, audit_day, missing_episodes,
+    n_category, n_rating, n_force_rating, n_referred_back, n_charged, n_bail_refused,
+    n_detained_until_court, n_la_accommodation_requested, n_cse_risk_assessed,
     list_filter([
         -- required_missing: a required column is empty
         if(inspection_id IS NULL, failure('inspection_id', 'required_missing', NULL), NULL),

@@ -64,9 +64,9 @@ def _header(path: Path) -> list[str] | None:
 def read_csv_into_duckdb(
     conn: duckdb.DuckDBPyConnection, path: Path
 ) -> tuple[int, HeaderPlan, list[str]] | None:
-    """TEMP table `raw_rows` from a well-formed CSV, shaped as `files.shape_table` shapes a
-    chunk; returns (rows kept, header plan, unnamed columns holding data), or None when the
-    file needs the pandas reader."""
+    """TEMP view `raw_rows` (over TEMP table `csv_rows`; `release` drops both) from a
+    well-formed CSV, shaped as `files.shape_table` shapes a chunk. Returns (rows kept, header
+    plan, unnamed columns holding data), or None when the file needs the pandas reader."""
     try:
         if detect_encoding(path) != "utf-8-sig" or not _plain_layout(path):
             return None
@@ -115,9 +115,14 @@ def read_csv_into_duckdb(
     ]
     blank = " AND ".join(f"{name} IS NULL" for name in [*COLUMNS, "extra_cells"])
     conn.execute(
-        "CREATE OR REPLACE TEMP TABLE raw_rows AS SELECT rowid + 2 AS source_row, "
+        "CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT rowid + 2 AS source_row, "
         f"{', '.join([*COLUMNS, 'extra_cells'])} FROM csv_rows WHERE NOT ({blank})"
-    )
-    conn.execute("DROP TABLE csv_rows")
+    )  # a view: the rows are not copied again
     rows = conn.execute("SELECT count(*) FROM raw_rows").fetchone()[0]
     return rows, plan, unnamed
+
+
+def release(conn: duckdb.DuckDBPyConnection) -> None:
+    """Drop what `read_csv_into_duckdb` made (the view raw_rows and its table)."""
+    conn.execute("DROP VIEW IF EXISTS raw_rows")
+    conn.execute("DROP TABLE IF EXISTS csv_rows")

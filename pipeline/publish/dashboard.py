@@ -43,14 +43,12 @@ def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 class Row(dict):
-    """A record whose fields the template reads as attributes (`row.cases`) without the
-    failed attribute lookup Jinja tries first on a plain dict."""
+    """A record whose fields are also its attributes (`row.cases`): Jinja reads attributes
+    first, and on a plain dict every such read would fail before falling back to the key."""
 
-    def __getattr__(self, name: str) -> object:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def __init__(self, *args: object, **fields: object) -> None:
+        super().__init__(*args, **fields)
+        self.__dict__ = self
 
 
 def records(frame: pd.DataFrame) -> list[Row]:

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.ingest.duckdb_csv import read_csv_into_duckdb
+from pipeline.ingest.duckdb_csv import release as release_csv
 from pipeline.ingest.files import NO_DATA_ROWS, FileReport, said_dropped, stream_case_file
 from pipeline.lazy import pd
 from pipeline.settings import PROJECT_DIR
@@ -150,7 +151,7 @@ class Stager:
                 )
             self.stage_raw_rows(sha256)
         finally:
-            self.conn.execute("DROP TABLE raw_rows")
+            release_csv(self.conn)
         dropped = list(dict.fromkeys([*plan.dropped, *unnamed]))
         return said_dropped(FileReport(name, sha256, "read", rows, dropped_columns=dropped))
 
