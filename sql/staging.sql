@@ -2,15 +2,18 @@
 -- between runs so that unchanged input files
 -- are not read or validated again. Everything is keyed by the file's content hash (sha256):
 -- a renamed file keeps its rows; a changed file gets new ones; a removed file's rows are
--- simply no longer joined (and are deleted). cache_key says under which rules, run date and
--- pseudonym key a file was staged: if any of them changes, the file is staged again.
+-- simply no longer joined (and are deleted). cache_key says under which rules and pseudonym
+-- key a file was staged: if either changes, the file is staged again. So is a file with an
+-- audit date after the earlier of staged_on and the run date (its verdicts may differ).
 CREATE TABLE IF NOT EXISTS staging.staged_files (
     sha256      VARCHAR PRIMARY KEY,
     cache_key   VARCHAR NOT NULL,
     status      VARCHAR NOT NULL,   -- read | refused
     rows_read   BIGINT NOT NULL,
     rule        VARCHAR,
-    message     VARCHAR
+    message     VARCHAR,
+    staged_on   DATE NOT NULL,      -- the run date it was staged under (audit_date_future)
+    latest_audit_date DATE          -- the latest audit date of any of its rows; NULL if none
 );
 -- every valid row, typed and pseudonymised (no case_ref)
 CREATE TABLE IF NOT EXISTS staging.staged_cases (

@@ -188,10 +188,22 @@ def test_a_run_is_skipped_only_when_nothing_it_depends_on_changed(
     assert _skipped(res)
 
 
-def test_a_new_run_date_validates_every_file_again(tmp_path, sample_input):
-    assert files_read(resource(tmp_path, sample_input))[:2] == (2, 0)
+def test_a_new_run_date_reads_again_only_files_with_audit_dates_near_it(tmp_path, sample_input):
+    """audit_date_future depends on the run date: a file whose audit dates all lie before
+    both run dates keeps its verdicts and is reused; one with a date after the first run
+    date is read again, and its row, future then, is valid now."""
+    write_csv(sample_input / "soon.csv", [case(inspection_id="NWC-CP-2026",
+                                              audit_date="2026-12-15")])  # fmt: skip
+    first = resource(tmp_path, sample_input)
+    assert files_read(first)[:2] == (3, 0)
+    assert table(first, "rejected_rows")["rule"].tolist() == ["audit_date_future"]
+    assert _skipped(first)  # the same day again: nothing to do
     later = resource(tmp_path, sample_input, run_date="2027-01-01")
-    assert files_read(later)[:2] == (2, 0)
+    assert files_read(later)[:2] == (1, 2)  # only soon.csv is read again
+    assert table(later, "rejected_rows").empty
+    assert _skipped(later)
+    tomorrow = resource(tmp_path, sample_input, run_date="2027-01-02")
+    assert _skipped(tomorrow)  # no audit date near: a new day alone changes nothing
 
 
 def test_staging_is_never_published(tmp_path, sample_input):

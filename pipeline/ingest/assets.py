@@ -11,11 +11,10 @@ from pipeline.ingest.inventory import hash_files, known_hashes, take_inventory
 from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.resources import CaseAuditResource
-from pipeline.validate.engine import cache_key
+from pipeline.validate.engine import inputs_fingerprint
 from pipeline.warehouse.build_state import (
     COMPLETE,
     INPUTS,
-    input_fingerprint,
     remember,
     remembered,
 )
@@ -42,7 +41,7 @@ def case_files(
     input_dir = Path(case_audit.input_dir)
     with case_audit.connect() as conn:
         hashed = hash_files(input_dir, known_hashes(conn))
-        fingerprint = _fingerprint_or_none(case_audit, hashed)
+        fingerprint = _fingerprint_or_none(conn, case_audit, hashed)
         if fingerprint and _all_current(conn, case_audit, fingerprint):
             history.record_unchanged_run(conn, context, case_audit.published_path)
             context.log.info(
@@ -74,15 +73,19 @@ def case_files(
     )
 
 
-def _fingerprint_or_none(case_audit: CaseAuditResource, hashed: list) -> str | None:
+def _fingerprint_or_none(
+    conn: duckdb.DuckDBPyConnection, case_audit: CaseAuditResource, hashed: list
+) -> str | None:
     """The run's input fingerprint; None without a usable key (validation then says why)."""
     try:
         key = load_key(Path(case_audit.key_file), may_create=False)
     except CaseAuditError:
         return None
-    return input_fingerprint(
+    return inputs_fingerprint(
+        conn,
         [(name, sha) for (name, _, _), sha in hashed],
-        cache_key(case_audit.today, key),
+        key,
+        case_audit.today,
         Path(case_audit.reference_dir),
         case_audit.suppression_threshold,
     )

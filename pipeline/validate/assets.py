@@ -11,8 +11,15 @@ import dagster as dg
 
 from pipeline.metadata import OWNERS, table_metadata
 from pipeline.resources import CaseAuditResource
-from pipeline.validate.engine import assemble, stage_inputs
-from pipeline.warehouse.build_state import RUN, is_built, mark_built, remember, run_fingerprint
+from pipeline.validate.engine import assemble, inputs_fingerprint, stage_inputs
+from pipeline.warehouse.build_state import (
+    INPUTS,
+    RUN,
+    is_built,
+    mark_built,
+    remember,
+    run_fingerprint,
+)
 from pipeline.warehouse.pseudonym import load_key
 
 TABLES = {
@@ -50,6 +57,13 @@ def validated_cases(
             case_audit.suppression_threshold,
         )
         remember(conn, RUN, fingerprint)
+        # the input fingerprint again, now that every file is staged (whether the run date
+        # matters to any of them is known only now): what the dashboard step will remember
+        # as the last complete run's, for the next run's case_files to compare with
+        found = conn.execute("SELECT source_file, sha256 FROM input_files").fetchall()
+        remember(conn, INPUTS, inputs_fingerprint(
+            conn, found, key, case_audit.today, Path(case_audit.reference_dir),
+            case_audit.suppression_threshold))  # fmt: skip
         if not is_built(conn, "validated_cases", *TABLES):
             assemble(conn)
             mark_built(conn, "validated_cases")

@@ -29,6 +29,7 @@ from pipeline.settings import PROJECT_DIR
 from pipeline.validate.cross_row import build_cross_row_reasons, register_rule_messages
 from pipeline.validate.row_rules import check_raw_rows
 from pipeline.validate.row_rules import prepare as prepare_row_rules
+from pipeline.warehouse.build_state import input_fingerprint
 from pipeline.warehouse.pseudonym import hmac_pads, key_fingerprint
 from pipeline.warehouse.sql import build_table
 
@@ -53,9 +54,48 @@ def rules_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(run_date: dt.date, key: bytes) -> str:
-    """Under what a file was staged: rules, run date (audit_date_future) and key."""
-    return f"{rules_version()}:{run_date.isoformat()}:{key_fingerprint(key)}"
+def cache_key(key: bytes) -> str:
+    """Under what a file was staged: the rules and the pseudonym key. The run date matters
+    too, but only to files with audit dates near it: see REUSABLE."""
+    return f"{rules_version()}:{key_fingerprint(key)}"
+
+
+# A staged file's verdicts hold on run date `r` when no row's audit date lies after the
+# earlier of the day it was staged and `r`: audit_date_future then judges every row as it did.
+# So a nightly run does not re-read unchanged files just because the date moved on.
+REUSABLE = "(latest_audit_date IS NULL OR latest_audit_date <= least(staged_on, ?::DATE))"
+
+
+def date_token(conn: duckdb.DuckDBPyConnection, run_date: dt.date, sha256s: list[str]) -> str:
+    """What the run date adds to a fingerprint: nothing when every file (by content) is staged
+    and reusable on `run_date`, else the date itself."""
+    if not sha256s:
+        return ""
+    if not conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'staging' "
+        "AND table_name = 'staged_files'"
+    ).fetchone()[0]:
+        return run_date.isoformat()
+    reusable = conn.execute(
+        f"SELECT count(DISTINCT sha256) FROM staging.staged_files WHERE {REUSABLE} "
+        "AND list_contains(?, sha256)",
+        [run_date, sha256s],
+    ).fetchone()[0]
+    return "" if reusable == len(set(sha256s)) else run_date.isoformat()
+
+
+def inputs_fingerprint(
+    conn: duckdb.DuckDBPyConnection,
+    files: list[tuple[str, str]],
+    key: bytes,
+    run_date: dt.date,
+    reference_dir: Path,
+    threshold: int,
+) -> str:
+    """The fingerprint of everything a run's outcome depends on, for the input files found
+    ((name, sha256) pairs): what `case_files` compares with the last complete run's."""
+    token = date_token(conn, run_date, [sha for _, sha in files])
+    return input_fingerprint(files, f"{cache_key(key)}:{token}", reference_dir, threshold)
 
 
 @dataclass
@@ -77,15 +117,31 @@ def attach_staging(conn: duckdb.DuckDBPyConnection, path: Path | None = None) ->
     conn.execute("SET search_path = 'main,staging'")
 
 
+STAGING_TABLES = ("staged_files", "staged_cases", "staged_keys", "staged_reasons")
+
+
+def _drop_outdated_staging(conn: duckdb.DuckDBPyConnection) -> None:
+    """Staging is a cache: when its tables were made by an older version (another
+    staged_files layout), drop them so sql/staging.sql makes them afresh."""
+    columns = [name for (name,) in conn.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'staging' "
+        "AND table_name = 'staged_files' ORDER BY column_index").fetchall()]  # fmt: skip
+    if columns and "latest_audit_date" not in columns:
+        for table in STAGING_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS staging.{table}")
+
+
 class Stager:
     """Stages files into `conn` for one run: `run_date` bounds audit dates, `key` pseudonymises."""
 
     def __init__(self, conn: duckdb.DuckDBPyConnection, run_date: dt.date, key: bytes) -> None:
         self.conn = conn
         self.run_date = run_date
-        self.cache = cache_key(run_date, key)
+        self.cache = cache_key(key)
+        self.latest_audit_date: dt.date | None = None  # of the file being staged
         inner, outer = hmac_pads(key)
         attach_staging(conn)
+        _drop_outdated_staging(conn)
         build_table(conn, "staging")
         prepare_row_rules(conn, run_date)
         register_rule_messages(conn)
@@ -98,7 +154,7 @@ class Stager:
             return
         doomed = pd.DataFrame({"sha256": sha256s})
         self.conn.register("doomed", doomed)
-        for table in ("staged_cases", "staged_keys", "staged_reasons", "staged_files"):
+        for table in STAGING_TABLES:
             self.conn.execute(
                 f"DELETE FROM staging.{table} WHERE sha256 IN (SELECT sha256 FROM doomed)"
             )
@@ -115,6 +171,9 @@ class Stager:
     def stage_raw_rows(self, sha256: str) -> None:
         """Check the relation `raw_rows` (sql/row_rules.sql) and stage it under `sha256`."""
         check_raw_rows(self.conn)
+        (latest,) = self.conn.execute("SELECT max(audit_day) FROM checked_rows").fetchone()
+        if latest is not None:
+            self.latest_audit_date = max(latest, self.latest_audit_date or latest)
         self.conn.execute("SET VARIABLE file_sha256 = ?", [sha256])
         build_table(self.conn, "stage_rows")
         self.conn.execute("DROP TABLE checked_rows")
@@ -123,6 +182,7 @@ class Stager:
         """Stage one file: a well-formed CSV through DuckDB's reader, anything else (or a CSV
         that DuckDB declines) through the chunked pandas readers."""
         self.forget([sha256])
+        self.latest_audit_date = None
         report = self.stage_plain_csv(path, name, sha256) if path.suffix.lower() == ".csv" else None
         if report is None:
             report = stream_case_file(
@@ -133,9 +193,10 @@ class Stager:
                 reset=lambda: self.forget([sha256]),
             )
         self.conn.execute(
-            "INSERT INTO staging.staged_files VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO staging.staged_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [sha256, self.cache, report.status, report.rows_read, report.rule,
-             report.message or None],
+             report.message or None, self.run_date,
+             self.latest_audit_date if report.status == "read" else None],
         )  # fmt: skip
         return report
 
@@ -167,7 +228,8 @@ def stage_inputs(
         "ORDER BY source_file"
     ).fetchall()
     fresh_rows = conn.execute(
-        "SELECT sha256 FROM staged_files WHERE cache_key = ?", [stager.cache]
+        f"SELECT sha256 FROM staged_files WHERE cache_key = ? AND {REUSABLE}",
+        [stager.cache, run_date],
     ).fetchall()
     fresh = {sha for (sha,) in fresh_rows}
     present = {sha for _, sha in files}
@@ -187,11 +249,12 @@ def stage_inputs(
         "JOIN staged_files AS s USING (sha256) "
         "WHERE i.refusal_rule IS NULL AND s.status = 'read'"
     )
+    token = date_token(conn, run_date, [sha for _, sha in files])
     return StagingSummary(
         files_staged=staged,
         files_reused=len(files) - staged,
         rows_staged=rows,
-        cache_key=stager.cache,
+        cache_key=f"{stager.cache}:{token}",
     )
 
 
