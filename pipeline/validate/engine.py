@@ -76,12 +76,11 @@ def date_token(conn: duckdb.DuckDBPyConnection, run_date: dt.date, sha256s: list
         "AND table_name = 'staged_files'"
     ).fetchone()[0]:
         return run_date.isoformat()
-    reusable = conn.execute(
-        f"SELECT count(DISTINCT sha256) FROM staging.staged_files WHERE {REUSABLE} "
-        "AND list_contains(?, sha256)",
-        [run_date, sha256s],
-    ).fetchone()[0]
-    return "" if reusable == len(set(sha256s)) else run_date.isoformat()
+    reusable = {sha for (sha,) in conn.execute(
+        f"SELECT sha256 FROM staging.staged_files WHERE {REUSABLE}",
+        [run_date.isoformat()],  # text: a date (or list) parameter makes DuckDB load pandas
+    ).fetchall()}  # fmt: skip
+    return "" if set(sha256s) <= reusable else run_date.isoformat()
 
 
 def inputs_fingerprint(
@@ -229,7 +228,7 @@ def stage_inputs(
     ).fetchall()
     fresh_rows = conn.execute(
         f"SELECT sha256 FROM staged_files WHERE cache_key = ? AND {REUSABLE}",
-        [stager.cache, run_date],
+        [stager.cache, run_date.isoformat()],
     ).fetchall()
     fresh = {sha for (sha,) in fresh_rows}
     present = {sha for _, sha in files}
