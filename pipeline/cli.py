@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from pipeline.errors import CaseAuditError
 from pipeline.settings import Settings
@@ -207,5 +209,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def entry() -> NoReturn:
+    """The `case-audit` command: `main`, then a prompt exit.
+
+    Once the command's work is done (files closed, output flushed), the interpreter's final
+    garbage collection would still walk every object Dagster, pandas and DuckDB created,
+    about 0.6 s, before the process ends. Freezing the heap skips that walk: nothing it would
+    free matters to a process that is ending, and exit handlers (temporary folders, logging)
+    still run.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -80,56 +80,62 @@ def _highspy() -> ModuleType:
     return highspy
 
 
-def _bound(
-    values: np.ndarray,
-    hidden: np.ndarray,
-    cell: int,
-    sign: int,
-    rows_matrix: tuple[np.ndarray, np.ndarray],
-) -> float:
-    """The smallest (sign 1) or largest (sign -1) value hidden cell `cell` can take given
-    what is published; inf when unbounded."""
-    highspy = _highspy()
-    a_rows, b_rows = rows_matrix
-    rows, width = values.shape
-    columns = np.zeros((width, rows * width))
-    for m in range(width):
-        columns[m, m::width] = 1
-    matrix = np.vstack([a_rows, columns])
-    targets = np.concatenate([b_rows, values.sum(axis=0)])
-    flat, shown = values.ravel(), ~hidden.ravel()
-    lower = np.where(shown, flat, 1.0)
-    upper = np.where(shown, flat, highspy.kHighsInf)
-    solver = highspy.Highs()
-    solver.setOptionValue("output_flag", False)
-    solver.addVars(flat.size, lower, upper)
-    solver.changeColsCost(1, np.array([cell], dtype=np.int32), np.array([float(sign)]))
-    row_of, column_of = np.nonzero(matrix)
-    starts = np.searchsorted(row_of, np.arange(matrix.shape[0])).astype(np.int32)
-    solver.addRows(matrix.shape[0], targets, targets, row_of.size, starts,
-                   column_of.astype(np.int32), matrix[row_of, column_of])  # fmt: skip
-    solver.run()
-    status = solver.getModelStatus()
-    if status in (highspy.HighsModelStatus.kUnbounded,
-                  highspy.HighsModelStatus.kUnboundedOrInfeasible):  # fmt: skip
-        return sign * math.inf  # cannot be pinned down
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise RuntimeError(
-            f"disclosure check could not be solved: {solver.modelStatusToString(status)}"
-        )
-    return sign * solver.getInfo().objective_function_value
+class Bounds:
+    """The smallest and largest value a hidden cell of one table can take given what is
+    published, by linear programming. One HiGHS model per table: only the cost and the
+    cells' bounds change between questions, so each solve starts from the last basis
+    (thousands of small LPs for a national programme's area tables)."""
+
+    def __init__(self, values: np.ndarray, rows_matrix: tuple[np.ndarray, np.ndarray]) -> None:
+        self.highspy = _highspy()
+        a_rows, b_rows = rows_matrix
+        rows, width = values.shape
+        columns = np.zeros((width, rows * width))
+        for m in range(width):
+            columns[m, m::width] = 1
+        matrix = np.vstack([a_rows, columns])
+        targets = np.concatenate([b_rows, values.sum(axis=0)])
+        self.values = values.ravel()
+        self.all = np.arange(self.values.size, dtype=np.int32)
+        self.solver = self.highspy.Highs()
+        self.solver.setOptionValue("output_flag", False)
+        self.solver.setOptionValue("presolve", "off")  # tiny models: presolve only costs
+        self.solver.addVars(self.values.size, self.values, self.values)
+        row_of, column_of = np.nonzero(matrix)
+        starts = np.searchsorted(row_of, np.arange(matrix.shape[0])).astype(np.int32)
+        self.solver.addRows(matrix.shape[0], targets, targets, row_of.size, starts,
+                            column_of.astype(np.int32), matrix[row_of, column_of])  # fmt: skip
+
+    def bound(self, hidden: np.ndarray, cell: int, sign: int) -> float:
+        """The smallest (sign 1) or largest (sign -1) value of hidden cell `cell`, with the
+        cells in `hidden` unknown (at least 1) and every other cell as published; inf when
+        unbounded."""
+        highspy, shown = self.highspy, ~hidden.ravel()
+        lower = np.where(shown, self.values, 1.0)
+        upper = np.where(shown, self.values, highspy.kHighsInf)
+        self.solver.changeColsBounds(self.all.size, self.all, lower, upper)
+        cost = np.zeros(self.values.size)
+        cost[cell] = sign
+        self.solver.changeColsCost(self.all.size, self.all, cost)
+        self.solver.run()
+        status = self.solver.getModelStatus()
+        if status in (highspy.HighsModelStatus.kUnbounded,
+                      highspy.HighsModelStatus.kUnboundedOrInfeasible):  # fmt: skip
+            return sign * math.inf  # cannot be pinned down
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError("disclosure check could not be solved: "
+                               f"{self.solver.modelStatusToString(status)}")  # fmt: skip
+        return sign * self.solver.getInfo().objective_function_value
 
 
-def is_exposed(
-    values: np.ndarray, hidden: np.ndarray, cell: int, rows_matrix: tuple[np.ndarray, np.ndarray]
-) -> bool:
+def is_exposed(bounds: Bounds, hidden: np.ndarray, cell: int) -> bool:
     """Only one whole number (the true value) fits the published constraints. The lower
     bound is solved first: when it already allows a smaller whole number, the upper bound
     is not needed."""
-    true = values.flat[cell]
-    if _bound(values, hidden, cell, 1, rows_matrix) <= true - 1 + 1e-9:
+    true = bounds.values[cell]
+    if bounds.bound(hidden, cell, 1) <= true - 1 + 1e-9:
         return False
-    return _bound(values, hidden, cell, -1, rows_matrix) < true + 1 - 1e-9
+    return bounds.bound(hidden, cell, -1) < true + 1 - 1e-9
 
 
 def protect(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> Protected:
@@ -137,12 +143,12 @@ def protect(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> Protect
     values = counts[list(MEASURES)].to_numpy(dtype=float)
     primary = (values >= 1) & (values <= threshold)
     hidden = primary.copy()
-    rows_matrix = _constraints(values.shape[0])
+    bounds = Bounds(values, _constraints(values.shape[0]))
     width = len(MEASURES)
     queue = deque(int(i) for i in np.flatnonzero(hidden.ravel()))
     while queue:
         cell = queue[0]
-        if not is_exposed(values, hidden, cell, rows_matrix):
+        if not is_exposed(bounds, hidden, cell):
             queue.popleft()
             continue
         row, measure = divmod(cell, width)
