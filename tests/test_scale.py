@@ -276,3 +276,52 @@ def test_multiprocess_executor_by_configuration(tmp_path, sample_input, monkeypa
         assert conn.execute(
             "SELECT numerator FROM headline_figures WHERE metric = 'cases_not_good'"
         ).fetchall() == [(278,)]
+
+
+def _assembly(res: CaseAuditResource) -> str:
+    result = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res})
+    assert result.success
+    loads = next(m for m in result.asset_materializations_for_node("validated_cases")
+                 if m.asset_key.to_user_string() == "file_loads").metadata  # fmt: skip
+    return loads["case_audits"].value
+
+
+def _sorted_table(res: CaseAuditResource, name: str) -> list[tuple]:
+    with duckdb.connect(res.warehouse, read_only=True) as conn:
+        return sorted(conn.execute(f"SELECT * FROM {name}").fetchall(), key=repr)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("new inspection", "appended"),
+        ("new rows for an old inspection", "appended"),
+        ("duplicates an old case_ref", "rebuilt"),
+        ("outvotes an old force", "rebuilt"),
+        ("file removed", "rebuilt"),
+    ],
+)
+def test_adding_files_appends_and_equals_a_build_from_scratch(
+    tmp_path, sample_input, change, expected
+):
+    write_csv(sample_input / "nwc_1.csv", [case(case_ref=f"A-{n}") for n in range(6)])
+    res = resource(tmp_path, sample_input)
+    assert _assembly(res) == "rebuilt"
+    if change == "new inspection":
+        rows = [case(case_ref=f"N-{n}", inspection_id="NWC-CP-2026") for n in range(5)]
+    elif change == "new rows for an old inspection":
+        rows = [case(case_ref=f"N-{n}") for n in range(5)]
+    elif change == "duplicates an old case_ref":
+        rows = [case(case_ref="A-3")]  # both copies are held back now
+    elif change == "outvotes an old force":  # the old rows' force is no longer the majority
+        rows = [case(case_ref=f"N-{n}", force="Another Force") for n in range(9)]
+    else:
+        rows = []
+        (sample_input / "nwc_1.csv").unlink()
+    if rows:
+        write_csv(sample_input / "nwc_2.csv", rows)
+    assert _assembly(res) == expected
+    scratch = resource(tmp_path / "scratch", sample_input)
+    assert _assembly(scratch) == "rebuilt"
+    for table in ("case_audits", "rejected_rows", "file_loads"):
+        assert _sorted_table(res, table) == _sorted_table(scratch, table), table

@@ -71,8 +71,10 @@ def conn() -> duckdb.DuckDBPyConnection:
     con.execute("CREATE TEMP TABLE current_files AS SELECT 'test.csv' AS source_file, "
                 "'sha-of-test' AS sha256")  # fmt: skip
     build_cross_row_reasons(con)
+    con.execute("CREATE TEMP TABLE assembling_files AS FROM current_files")
     for name in (
         "macros",
+        "case_audit_rows",
         "case_audits",
         "rating_counts",
         "ratings_by_category",

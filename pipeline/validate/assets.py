@@ -64,16 +64,19 @@ def validated_cases(
         remember(conn, INPUTS, inputs_fingerprint(
             conn, found, key, case_audit.today, Path(case_audit.reference_dir),
             case_audit.suppression_threshold))  # fmt: skip
+        assembly = "kept"
         if not is_built(conn, "validated_cases", *TABLES):
-            assemble(conn)
+            assembly = assemble(conn)
             mark_built(conn, "validated_cases")
         context.log.info(
             f"{summary.files_staged} file(s) read and validated ({summary.rows_staged} rows), "
-            f"{summary.files_reused} unchanged file(s) reused from staging"
+            f"{summary.files_reused} unchanged file(s) reused from staging; case_audits "
+            f"{assembly}"
         )
         for table in TABLES:
             metadata = table_metadata(conn, table)
             if table == "file_loads":
                 metadata |= {"files_read_this_run": summary.files_staged,
-                             "files_reused": summary.files_reused}  # fmt: skip
+                             "files_reused": summary.files_reused,
+                             "case_audits": assembly}  # fmt: skip
             yield dg.MaterializeResult(asset_key=table, metadata=metadata)

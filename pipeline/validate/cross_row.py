@@ -10,8 +10,9 @@ import duckdb
 
 from pipeline.lazy import pd
 from pipeline.warehouse.sql import build_table
-from schemas.case_audit import RULES
+from schemas.case_audit import CROSS_ROW, RULES
 
+CROSS_ROW_RULES = tuple(rule.code for rule in RULES if rule.checked_by == CROSS_ROW)
 REASON_ORDER = ["source_file", "source_row", "inspection_id", "case_ref", "column_name", "rule",
                 "message", "value"]  # fmt: skip
 

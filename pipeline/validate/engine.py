@@ -26,10 +26,14 @@ from pipeline.ingest.duckdb_csv import release as release_csv
 from pipeline.ingest.files import NO_DATA_ROWS, FileReport, said_dropped, stream_case_file
 from pipeline.lazy import pd
 from pipeline.settings import PROJECT_DIR
-from pipeline.validate.cross_row import build_cross_row_reasons, register_rule_messages
+from pipeline.validate.cross_row import (
+    CROSS_ROW_RULES,
+    build_cross_row_reasons,
+    register_rule_messages,
+)
 from pipeline.validate.row_rules import check_raw_rows
 from pipeline.validate.row_rules import prepare as prepare_row_rules
-from pipeline.warehouse.build_state import input_fingerprint
+from pipeline.warehouse.build_state import code_version, input_fingerprint, remember, remembered
 from pipeline.warehouse.pseudonym import hmac_pads, key_fingerprint
 from pipeline.warehouse.sql import build_table
 
@@ -236,10 +240,12 @@ def stage_inputs(
              if sha not in present or sha not in fresh]  # fmt: skip
     stager.forget(stale)
     staged = rows = 0
+    conn.execute("CREATE OR REPLACE TEMP TABLE staged_this_run (sha256 VARCHAR)")
     for name, sha in files:
         if sha in fresh:
             continue
         report = stager.stage_file(input_dir / name, name, sha)
+        conn.execute("INSERT INTO staged_this_run VALUES (?)", [sha])
         staged += 1
         rows += report.rows_read
     conn.execute(
@@ -258,10 +264,46 @@ def stage_inputs(
 
 
 ASSEMBLED = ("case_audits", "rejected_rows", "file_loads")
+ASSEMBLED_CODE = "assembled_code"  # build_state: the code version of the last assembly
 
 
-def assemble(conn: duckdb.DuckDBPyConnection) -> None:
-    """The cross-row rules, then case_audits, rejected_rows and file_loads, all in SQL."""
+def _previous_build(conn: duckdb.DuckDBPyConnection) -> bool:
+    """The build database holds a complete earlier assembly made by this very code."""
+    present = {name for (name,) in conn.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()}  # fmt: skip
+    return set(ASSEMBLED) <= present and remembered(conn, ASSEMBLED_CODE) == code_version()
+
+
+def assemble(conn: duckdb.DuckDBPyConnection) -> str:
+    """The cross-row rules, then case_audits, rejected_rows and file_loads, all in SQL, in one
+    transaction. A run that only added files (appendable_files.sql) appends their rows to
+    case_audits instead of copying every row again; returns "appended" or "rebuilt"."""
     build_cross_row_reasons(conn)
-    for table in ASSEMBLED:
-        build_table(conn, table)
+    mode = "rebuilt"
+    if _previous_build(conn):
+        conn.execute("SET VARIABLE cross_row_rules = ?", [list(CROSS_ROW_RULES)])
+        build_table(conn, "appendable_files")
+        (possible,) = conn.execute(
+            "SELECT bool_and(append_possible) FROM appendable_files"
+        ).fetchone()
+        mode = "appended" if possible else "rebuilt"
+    source = "appendable_files WHERE sha256 IS NOT NULL" if mode == "appended" else "current_files"
+    conn.execute(
+        f"CREATE OR REPLACE TEMP TABLE assembling_files AS SELECT source_file, sha256 FROM {source}"
+    )
+    build_table(conn, "case_audit_rows")
+    conn.execute("BEGIN TRANSACTION")  # the three tables change together or not at all
+    try:
+        if mode == "appended":
+            conn.execute("INSERT INTO case_audits SELECT * FROM case_audit_rows")
+        else:
+            build_table(conn, "case_audits")
+        for table in ASSEMBLED[1:]:
+            build_table(conn, table)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    remember(conn, ASSEMBLED_CODE, code_version())
+    return mode

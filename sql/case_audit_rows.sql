@@ -1,0 +1,26 @@
+-- case_audit_rows: the valid rows of the files in relation assembling_files (sha256,
+-- source_file), typed and pseudonymised, minus the rows held back by the rules that compare
+-- rows (cross_row_reasons). case_audits.sql builds the table from every current file; a run
+-- that only added files appends the new files' rows (pipeline/validate/engine.py: assemble).
+CREATE OR REPLACE TEMP VIEW case_audit_rows AS
+SELECT
+    c.inspection_id,
+    c.force,
+    c.case_key,
+    c.area,
+    c.category,
+    c.audit_date,
+    c.rating,
+    c.referred_back,
+    c.force_rating,
+    c.charged,
+    c.bail_refused,
+    c.detained_until_court,
+    c.la_accommodation_requested,
+    c.missing_episodes,
+    c.cse_risk_assessed,
+    f.source_file,
+    c.source_row
+FROM staged_cases AS c
+JOIN assembling_files AS f USING (sha256)
+ANTI JOIN cross_row_reasons AS x USING (sha256, source_row);
