@@ -7,6 +7,10 @@ below is built from it, so a rule cannot exist without its check or the other wa
 The schema validates *normalised text* (see `pipeline.validate.normalise`): enums lower-cased
 with aliases resolved, booleans spelled `true`/`false`, dates as ISO text. Typing happens when
 valid rows are loaded into DuckDB.
+
+Two engines run the row rules: this pandera schema (`case-audit check`, files in memory) and
+`sql/row_rules.sql` (the warehouse build, millions of rows in DuckDB, its constants handed over
+from here). Tests run every rule test on both and compare them row by row on random input.
 """
 
 from __future__ import annotations
@@ -134,9 +138,10 @@ ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 class Rule:
     """One validation rule: `level` is `row` (row quarantined) or `file` (file refused).
 
-    `checked_by` says where the rule is implemented: the pandera schema below (rules that
-    look at one row), `sql/cross_row_reasons.sql` (rules that compare rows, run in DuckDB
-    over every row of every input file) or the readers (`pipeline/ingest`, whole files).
+    `checked_by` says where the rule is implemented: `pandera` for the rules that look at one
+    row (the pandera schema below and its SQL twin `sql/row_rules.sql`),
+    `sql/cross_row_reasons.sql` (rules that compare rows, run in DuckDB over every row of
+    every input file) or the readers (`pipeline/ingest`, whole files).
     """
 
     code: str
@@ -144,9 +149,6 @@ class Rule:
     message: str
     level: str = "row"
     checked_by: str = "pandera"
-
-
-CROSS_ROW = "sql/cross_row_reasons.sql"
 
 
 CROSS_ROW = "sql/cross_row_reasons.sql"

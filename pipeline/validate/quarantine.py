@@ -1,6 +1,8 @@
 """Apply the pandera schema lazily and turn every failure into a quarantine reason.
 
 Nothing is dropped: each row ends up either valid or with one reason per (column, rule).
+This is the engine of `case-audit check` (files held in memory); the warehouse build runs
+the same rules in DuckDB (`pipeline/validate/row_rules.py`), and tests keep the two equal.
 """
 
 from __future__ import annotations

@@ -86,7 +86,7 @@ def key_fingerprint(key: bytes) -> str:
 
 def case_keys(key: bytes, inspection_ids: pd.Series, case_refs: pd.Series) -> pd.Series:
     """HMAC-SHA256 hex of `inspection_id` + U+001F + `case_ref`, one per row (reference
-    implementation; the warehouse computes the same in SQL, see sql/stage_chunk.sql)."""
+    implementation; the warehouse computes the same in SQL, see sql/stage_rows.sql)."""
     messages = (inspection_ids.astype(str) + "\x1f" + case_refs.astype(str)).str.encode("utf-8")
     digests = [hmac.new(key, m, hashlib.sha256).hexdigest() for m in messages]
     return pd.Series(digests, index=inspection_ids.index, dtype=str)
