@@ -7,12 +7,17 @@
 CREATE OR REPLACE TEMP TABLE cross_row_reasons AS
 WITH keys AS (
     SELECT k.* FROM staged_keys AS k SEMI JOIN current_files AS f USING (sha256)
+), duplicated AS (  -- grouped first: the rows are then found by a semi join, not a window
+    SELECT inspection_id, case_ref
+    FROM keys
+    WHERE inspection_id IS NOT NULL AND case_ref IS NOT NULL
+    GROUP BY inspection_id, case_ref
+    HAVING count(*) > 1
 ), duplicates AS (
     SELECT sha256, source_row, inspection_id, case_ref,
            'case_ref' AS column_name, 'duplicate_case_ref' AS rule, case_ref AS value
     FROM keys
-    WHERE inspection_id IS NOT NULL AND case_ref IS NOT NULL
-    QUALIFY count(*) OVER (PARTITION BY inspection_id, case_ref) > 1
+    SEMI JOIN duplicated USING (inspection_id, case_ref)
 ), force_counts AS (
     SELECT inspection_id, force, count(*) AS n
     FROM keys
@@ -27,10 +32,13 @@ WITH keys AS (
     WHERE place = 1
     GROUP BY inspection_id
     HAVING count(*) = 1
+), mixed AS (  -- only inspections naming more than one force can have a mismatch
+    SELECT inspection_id FROM force_counts GROUP BY inspection_id HAVING count(*) > 1
 ), mismatches AS (
     SELECT k.sha256, k.source_row, k.inspection_id, k.case_ref,
            'force' AS column_name, 'force_mismatch' AS rule, k.force AS value
     FROM keys AS k
+    SEMI JOIN mixed USING (inspection_id)
     LEFT JOIN leaders AS l USING (inspection_id)
     WHERE k.inspection_id IS NOT NULL AND k.force IS NOT NULL
       AND k.force IS DISTINCT FROM l.force
