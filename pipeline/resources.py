@@ -74,6 +74,12 @@ class CaseAuditResource(dg.ConfigurableResource):
         return dt.date.fromisoformat(self.run_date) if self.run_date else dt.date.today()
 
     @property
+    def output_settings(self) -> str:
+        """The settings that shape what a run publishes (beyond its inputs and code): a run
+        fingerprint includes them, so changing one makes the next run publish again."""
+        return f"threshold={self.suppression_threshold}|publish_to={self.publish_to}"
+
+    @property
     def published_path(self) -> Path:
         return Path(self.warehouse)
 

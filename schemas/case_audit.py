@@ -296,7 +296,8 @@ def _is_iso_date(values: pd.Series) -> pd.Series:
 
 def _not_after(run_date: dt.date) -> Callable[[pd.Series], pd.Series]:
     def check(values: pd.Series) -> pd.Series:
-        parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+        iso = values.where(values.str.fullmatch(ISO_DATE_PATTERN).fillna(False).astype(bool))
+        parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
         return ~(parsed > pd.Timestamp(run_date)).fillna(False)
 
     return check

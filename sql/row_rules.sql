@@ -21,7 +21,9 @@ WITH normalised AS (
         canon_bool(detained_until_court) AS n_detained_until_court,
         canon_bool(la_accommodation_requested) AS n_la_accommodation_requested,
         canon_bool(cse_risk_assessed) AS n_cse_risk_assessed,
-        try_strptime(audit_date, '%Y-%m-%d')::DATE AS audit_day
+        -- the day, for ISO text only (strptime alone also reads e.g. 'infinity')
+        CASE WHEN regexp_full_match(audit_date, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+             THEN try_strptime(audit_date, '%Y-%m-%d')::DATE END AS audit_day
     FROM raw_rows
 ), judged AS (
     SELECT

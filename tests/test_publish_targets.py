@@ -54,3 +54,19 @@ def test_a_second_duckdb_target_receives_the_published_warehouse(
             conn.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall() == tables
         )
     assert not list(share.parent.glob(".*.tmp"))  # replaced atomically, nothing left over
+
+
+def test_a_target_added_later_gets_its_copy_even_when_nothing_else_changed(
+    tmp_path, sample_input, monkeypatch
+):
+    def settings() -> Settings:
+        return Settings.resolve(input_dir=sample_input, warehouse=tmp_path / "wh" / "w.duckdb",
+                                reference_dir=REFERENCE_DIR, key_file=tmp_path / "key",
+                                feeds_dir=tmp_path / "feeds")  # fmt: skip
+
+    assert run_pipeline(settings(), run_date=RUN_DATE.isoformat(), quiet=True).success
+    share = tmp_path / "share" / "later.duckdb"
+    monkeypatch.setenv("CASE_AUDIT_PUBLISH_TO", str(share))
+    assert run_pipeline(settings(), run_date=RUN_DATE.isoformat(), quiet=True).success
+    with duckdb.connect(str(share), read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM case_audits").fetchone() == (374,)

@@ -57,6 +57,8 @@ VALUES: dict[str, st.SearchStrategy[str | None]] = {
             "٢٠٢٥-٠١-٠١",
             "2025-03-04T00:00",
             "9999-12-31",
+            "INFINITY",  # DuckDB's strptime reads it as a date
+            "2999-1-01",  # pandas' to_datetime reads it as a date
         ]
     ),
     "rating": spellings([*RATINGS, "ri", "excellent"]),

@@ -87,7 +87,7 @@ def _fingerprint_or_none(
         key,
         case_audit.today,
         Path(case_audit.reference_dir),
-        case_audit.suppression_threshold,
+        case_audit.output_settings,
     )
 
 

@@ -54,7 +54,7 @@ def validated_cases(
             conn,
             summary.cache_key,
             Path(case_audit.reference_dir),
-            case_audit.suppression_threshold,
+            case_audit.output_settings,
         )
         remember(conn, RUN, fingerprint)
         # the input fingerprint again, now that every file is staged (whether the run date
@@ -63,7 +63,7 @@ def validated_cases(
         found = conn.execute("SELECT source_file, sha256 FROM input_files").fetchall()
         remember(conn, INPUTS, inputs_fingerprint(
             conn, found, key, case_audit.today, Path(case_audit.reference_dir),
-            case_audit.suppression_threshold))  # fmt: skip
+            case_audit.output_settings))  # fmt: skip
         assembly = "kept"
         if not is_built(conn, "validated_cases", *TABLES):
             assembly = assemble(conn)

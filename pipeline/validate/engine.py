@@ -93,12 +93,12 @@ def inputs_fingerprint(
     key: bytes,
     run_date: dt.date,
     reference_dir: Path,
-    threshold: int,
+    settings: str,
 ) -> str:
     """The fingerprint of everything a run's outcome depends on, for the input files found
     ((name, sha256) pairs): what `case_files` compares with the last complete run's."""
     token = date_token(conn, run_date, [sha for _, sha in files])
-    return input_fingerprint(files, f"{cache_key(key)}:{token}", reference_dir, threshold)
+    return input_fingerprint(files, f"{cache_key(key)}:{token}", reference_dir, settings)
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 The run's fingerprint covers everything a step's output depends on: the code (pipeline/,
 schemas/, sql/), the current input files (by content), the staging cache key (rules, run
-date, pseudonym key), the reference figures and the disclosure threshold. A step whose
+date, pseudonym key), the reference figures and the output settings (disclosure threshold,
+publish targets: `CaseAuditResource.output_settings`). A step whose
 remembered fingerprint equals the run's has nothing to do, so a re-run over unchanged
 inputs costs little more than Dagster itself. Kept in the staging database, never published.
 """
@@ -53,11 +54,11 @@ def remember(conn: duckdb.DuckDBPyConnection, step: str, fingerprint: str) -> No
 
 
 def input_fingerprint(
-    files: list[tuple[str, str]], cache_key: str, reference_dir: Path, threshold: int
+    files: list[tuple[str, str]], cache_key: str, reference_dir: Path, settings: str
 ) -> str:
     """The fingerprint of code, settings and input files ((name, sha256) pairs): the first
     step compares it with the last complete run's to know whether there is anything to do."""
-    digest = hashlib.sha256(f"{code_version()}|{cache_key}|{threshold}".encode())
+    digest = hashlib.sha256(f"{code_version()}|{cache_key}|{settings}".encode())
     for name, sha in sorted(files):
         digest.update(f"{name}\x1f{sha}\n".encode())
     for path in sorted(reference_dir.glob("*.csv")):
@@ -66,12 +67,12 @@ def input_fingerprint(
 
 
 def run_fingerprint(
-    conn: duckdb.DuckDBPyConnection, cache_key: str, reference_dir: Path, threshold: int
+    conn: duckdb.DuckDBPyConnection, cache_key: str, reference_dir: Path, settings: str
 ) -> str:
     """The same over the files this run loads (TEMP table current_files): what each step's
     output was built from."""
     files = conn.execute("SELECT source_file, sha256 FROM current_files").fetchall()
-    return input_fingerprint(files, cache_key, reference_dir, threshold)
+    return input_fingerprint(files, cache_key, reference_dir, settings)
 
 
 def is_built(conn: duckdb.DuckDBPyConnection, step: str, *tables: str) -> bool:
