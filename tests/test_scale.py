@@ -188,6 +188,23 @@ def test_a_run_is_skipped_only_when_nothing_it_depends_on_changed(
     assert _skipped(res)
 
 
+def test_a_touched_but_unchanged_file_is_hashed_once(tmp_path, sample_input, monkeypatch):
+    import os
+
+    from pipeline.ingest import inventory
+
+    res = resource(tmp_path, sample_input)
+    assert not _skipped(res)
+    part = sample_input / "mps_ncpi_2016_part1.csv"
+    os.utime(part, ns=(part.stat().st_atime_ns, part.stat().st_mtime_ns + 10**9))
+    hashed: list[str] = []
+    real = inventory.sha256_of
+    monkeypatch.setattr(inventory, "sha256_of", lambda p: hashed.append(p.name) or real(p))
+    assert _skipped(res)  # same content: nothing to do
+    assert _skipped(res)
+    assert hashed == ["mps_ncpi_2016_part1.csv"]  # read once, not on every run
+
+
 def test_a_new_run_date_reads_again_only_files_with_audit_dates_near_it(tmp_path, sample_input):
     """audit_date_future depends on the run date: a file whose audit dates all lie before
     both run dates keeps its verdicts and is reused; one with a date after the first run
