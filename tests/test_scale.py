@@ -188,6 +188,20 @@ def test_a_run_is_skipped_only_when_nothing_it_depends_on_changed(
     assert _skipped(res)
 
 
+def test_a_copy_added_later_is_reported_as_refused(tmp_path, sample_input):
+    """Nothing new is loaded from a copy, but file_loads must still list it (refused): the
+    steps' fingerprint covers every file found, not only those loaded."""
+    import shutil
+
+    res = resource(tmp_path, sample_input)
+    assert not _skipped(res)
+    shutil.copy(sample_input / "mps_ncpi_2016_part1.csv", sample_input / "zz_copy.csv")
+    assert not _skipped(res)
+    loads = table(res, "file_loads").set_index("source_file")
+    assert loads.loc["zz_copy.csv", ["status", "rule"]].tolist() == [
+        "refused", "file_duplicate_content"]  # fmt: skip
+
+
 def test_a_touched_but_unchanged_file_is_hashed_once(tmp_path, sample_input, monkeypatch):
     import os
 

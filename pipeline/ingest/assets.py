@@ -14,8 +14,6 @@ from pipeline.resources import CaseAuditResource
 from pipeline.validate.engine import inputs_fingerprint
 from pipeline.warehouse.build_state import (
     COMPLETE,
-    INPUTS,
-    remember,
     remembered,
 )
 from pipeline.warehouse.pseudonym import load_key
@@ -66,7 +64,6 @@ def case_files(
                 )
             )
             return
-        remember(conn, INPUTS, fingerprint or "")
         inventory = take_inventory(conn, input_dir, hashed)
     duplicates = inventory[inventory["refusal_rule"].notna()]
     for row in duplicates.itertuples():

@@ -21,7 +21,7 @@ from pipeline.publish.targets import parse_targets, publish_copies
 from pipeline.resources import CaseAuditResource
 from pipeline.warehouse.build_state import (
     COMPLETE,
-    INPUTS,
+    RUN,
     is_built,
     mark_built,
     remember,
@@ -156,7 +156,7 @@ def dashboard(case_audit: CaseAuditResource) -> dg.MaterializeResult:
         mark_built(state, "dashboard")
         # everything is published from this run's inputs: the next run over the very same
         # inputs, code and settings has nothing to do (see case_files)
-        remember(state, COMPLETE, remembered(state, INPUTS) or "")
+        remember(state, COMPLETE, remembered(state, RUN) or "")
     sections = pd.DataFrame(
         {"file": list(manifest["files"]), "rows": [f["rows"] for f in manifest["files"].values()]}
     )

@@ -12,14 +12,7 @@ import dagster as dg
 from pipeline.metadata import OWNERS, table_metadata
 from pipeline.resources import CaseAuditResource
 from pipeline.validate.engine import assemble, inputs_fingerprint, stage_inputs
-from pipeline.warehouse.build_state import (
-    INPUTS,
-    RUN,
-    is_built,
-    mark_built,
-    remember,
-    run_fingerprint,
-)
+from pipeline.warehouse.build_state import RUN, is_built, mark_built, remember
 from pipeline.warehouse.pseudonym import load_key
 
 TABLES = {
@@ -50,18 +43,11 @@ def validated_cases(
     key = load_key(Path(case_audit.key_file), may_create=not case_audit.published_path.exists())
     with case_audit.connect() as conn:
         summary = stage_inputs(conn, Path(case_audit.input_dir), case_audit.today, key)
-        fingerprint = run_fingerprint(
-            conn,
-            summary.cache_key,
-            Path(case_audit.reference_dir),
-            case_audit.output_settings,
-        )
-        remember(conn, RUN, fingerprint)
-        # the input fingerprint again, now that every file is staged (whether the run date
-        # matters to any of them is known only now): what the dashboard step will remember
-        # as the last complete run's, for the next run's case_files to compare with
+        # over every file found, now that each is staged (whether the run date matters to
+        # any of them is known only now): each step compares it with the one it was built
+        # from, and the next run's case_files with the last complete run's
         found = conn.execute("SELECT source_file, sha256 FROM input_files").fetchall()
-        remember(conn, INPUTS, inputs_fingerprint(
+        remember(conn, RUN, inputs_fingerprint(
             conn, found, key, case_audit.today, Path(case_audit.reference_dir),
             case_audit.output_settings))  # fmt: skip
         assembly = "kept"

@@ -106,7 +106,6 @@ class StagingSummary:
     files_staged: int
     files_reused: int
     rows_staged: int
-    cache_key: str
 
 
 def attach_staging(conn: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
@@ -254,12 +253,10 @@ def stage_inputs(
         "JOIN staged_files AS s USING (sha256) "
         "WHERE i.refusal_rule IS NULL AND s.status = 'read'"
     )
-    token = date_token(conn, run_date, [sha for _, sha in files])
     return StagingSummary(
         files_staged=staged,
         files_reused=len(files) - staged,
         rows_staged=rows,
-        cache_key=f"{stager.cache}:{token}",
     )
 
 

@@ -1,9 +1,10 @@
 """Skip what is already built: every step remembers the fingerprint it last built from.
 
 The run's fingerprint covers everything a step's output depends on: the code (pipeline/,
-schemas/, sql/), the current input files (by content), the staging cache key (rules, run
-date, pseudonym key), the reference figures and the output settings (disclosure threshold,
-publish targets: `CaseAuditResource.output_settings`). A step whose
+schemas/, sql/), every input file found (by name and content, refused ones included: they
+are listed in file_loads), the staging cache key (rules, pseudonym key, and the run date when
+it can change a verdict), the reference figures and the output settings (disclosure
+threshold, publish targets: `CaseAuditResource.output_settings`). A step whose
 remembered fingerprint equals the run's has nothing to do, so a re-run over unchanged
 inputs costs little more than Dagster itself. Kept in the staging database, never published.
 """
@@ -19,8 +20,7 @@ from pipeline.settings import PROJECT_DIR
 
 CODE_FOLDERS = ("pipeline", "schemas", "sql")
 RUN = "run"
-INPUTS = "inputs"  # this run's input fingerprint, remembered by its first step
-COMPLETE = "complete"  # the input fingerprint of the last run that published everything
+COMPLETE = "complete"  # the run fingerprint of the last run that published everything
 
 
 def code_version() -> str:
@@ -64,15 +64,6 @@ def input_fingerprint(
     for path in sorted(reference_dir.glob("*.csv")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
-
-
-def run_fingerprint(
-    conn: duckdb.DuckDBPyConnection, cache_key: str, reference_dir: Path, settings: str
-) -> str:
-    """The same over the files this run loads (TEMP table current_files): what each step's
-    output was built from."""
-    files = conn.execute("SELECT source_file, sha256 FROM current_files").fetchall()
-    return input_fingerprint(files, cache_key, reference_dir, settings)
 
 
 def is_built(conn: duckdb.DuckDBPyConnection, step: str, *tables: str) -> bool:
