@@ -129,6 +129,7 @@ INPUT_DOCS = {
 INSPECTION_ID_PATTERN = r"[A-Za-z0-9_.\-]{3,64}"
 CASE_REF_PATTERN = r"[A-Za-z0-9_\-]{3,64}"
 ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+WHOLE_NUMBER_PATTERN = r"[0-9]{1,9}"  # missing_episodes: at most 9 digits fit an INTEGER
 
 
 # ---------------------------------------------------------------- the rule catalogue
@@ -304,7 +305,7 @@ def _not_after(run_date: dt.date) -> Callable[[pd.Series], pd.Series]:
 
 
 def _positive_whole_number(values: pd.Series) -> pd.Series:
-    digits = values.str.fullmatch(r"[0-9]{1,9}")
+    digits = values.str.fullmatch(WHOLE_NUMBER_PATTERN)
     return digits & (pd.to_numeric(values.where(digits), errors="coerce") >= 1)
 
 

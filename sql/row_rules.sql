@@ -22,7 +22,7 @@ WITH normalised AS (
         canon_bool(la_accommodation_requested) AS n_la_accommodation_requested,
         canon_bool(cse_risk_assessed) AS n_cse_risk_assessed,
         -- the day, for ISO text only (strptime alone also reads e.g. 'infinity')
-        CASE WHEN regexp_full_match(audit_date, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+        CASE WHEN regexp_full_match(audit_date, getvariable('iso_date_pattern'))
              THEN try_strptime(audit_date, '%Y-%m-%d')::DATE END AS audit_day
     FROM raw_rows
 ), judged AS (
@@ -81,14 +81,12 @@ SELECT
         if(n_cse_risk_assessed NOT IN ('true', 'false'),
            failure('cse_risk_assessed', 'bool_invalid', cse_risk_assessed), NULL),
         -- dates: ISO text of a real day (year 1 or later), not after the run date
-        if(audit_date IS NOT NULL
-           AND NOT (regexp_full_match(audit_date, '[0-9]{4}-[0-9]{2}-[0-9]{2}')
-                    AND coalesce(year(audit_day) >= 1, false)),
+        if(audit_date IS NOT NULL AND NOT coalesce(year(audit_day) >= 1, false),
            failure('audit_date', 'audit_date_invalid', audit_date), NULL),
         if(audit_day > getvariable('run_date'),
            failure('audit_date', 'audit_date_future', audit_date), NULL),
         -- a whole number of 1 or more (at most 9 digits)
-        if(NOT coalesce(regexp_full_match(missing_episodes, '[0-9]{1,9}')
+        if(NOT coalesce(regexp_full_match(missing_episodes, getvariable('whole_number_pattern'))
                         AND try_cast(missing_episodes AS INTEGER) >= 1, missing_episodes IS NULL),
            failure('missing_episodes', 'missing_episodes_invalid', missing_episodes), NULL),
         -- fields that depend on the category

@@ -22,8 +22,10 @@ from schemas.case_audit import (
     ENUM_ALIASES,
     FORCE_RATINGS,
     INSPECTION_ID_PATTERN,
+    ISO_DATE_PATTERN,
     RATINGS,
     TEXT_LIMITS,
+    WHOLE_NUMBER_PATTERN,
 )
 
 
@@ -45,6 +47,8 @@ def prepare(conn: duckdb.DuckDBPyConnection, run_date: dt.date) -> None:
         "text_limit": next(iter(TEXT_LIMITS.values())),
         "inspection_id_pattern": INSPECTION_ID_PATTERN,
         "case_ref_pattern": CASE_REF_PATTERN,
+        "iso_date_pattern": ISO_DATE_PATTERN,
+        "whole_number_pattern": WHOLE_NUMBER_PATTERN,
         "separators": separators(),
         "true_spellings": [k for k, v in BOOL_SPELLINGS.items() if v == "true"],
         "false_spellings": [k for k, v in BOOL_SPELLINGS.items() if v == "false"],
