@@ -1,12 +1,16 @@
 -- case_audit_rows: the valid rows of the files in relation assembling_files (sha256,
 -- source_file), typed and pseudonymised, minus the rows held back by the rules that compare
--- rows (cross_row_reasons). case_audits.sql builds the table from every current file; a run
+-- rows (cross_row_reasons). case_key = HMAC-SHA256(key, inspection_id || U+001F || case_ref)
+-- with the pseudonym key's pads in variables hmac_ipad and hmac_opad (BLOBs), computed here,
+-- once per row assembled. case_audits.sql builds the table from every current file; a run
 -- that only added files appends the new files' rows (pipeline/validate/engine.py: assemble).
 CREATE OR REPLACE TEMP VIEW case_audit_rows AS
 SELECT
     c.inspection_id,
     c.force,
-    c.case_key,
+    sha256(getvariable('hmac_opad') || unhex(sha256(
+        getvariable('hmac_ipad') || encode(c.inspection_id || chr(31) || c.case_ref))))
+        AS case_key,
     c.area,
     c.category,
     c.audit_date,
@@ -21,6 +25,7 @@ SELECT
     c.cse_risk_assessed,
     f.source_file,
     c.source_row
-FROM staged_cases AS c
+FROM staged_rows AS c
 JOIN assembling_files AS f USING (sha256)
-ANTI JOIN cross_row_reasons AS x USING (sha256, source_row);
+ANTI JOIN cross_row_reasons AS x USING (sha256, source_row)
+WHERE c.failures IS NULL;

@@ -1,12 +1,13 @@
 -- cross_row_reasons: the rules that compare rows with each other, over every row of the
--- current input files (valid or not). Inputs: staged_keys, current_files (sha256 of each
+-- current input files (valid or not). Inputs: staged_rows, current_files (sha256 of each
 -- file loaded this run), rule_messages (rule, message) from the rule catalogue.
 --   duplicate_case_ref: every row whose (inspection_id, case_ref) appears more than once.
 --   force_mismatch: rows whose force is not the single most common force of their
 --     inspection_id; when two forces tie for most common, every row of that inspection.
 CREATE OR REPLACE TEMP TABLE cross_row_reasons AS
 WITH keys AS (
-    SELECT k.* FROM staged_keys AS k SEMI JOIN current_files AS f USING (sha256)
+    SELECT k.sha256, k.source_row, k.inspection_id, k.case_ref, k.force
+    FROM staged_rows AS k SEMI JOIN current_files AS f USING (sha256)
 ), duplicated AS (  -- grouped first: the rows are then found by a semi join, not a window
     SELECT inspection_id, case_ref
     FROM keys

@@ -1,10 +1,10 @@
--- rejected_rows: one row per (rejected row, reason): the row rules' reasons (staged_reasons)
+-- rejected_rows: one row per (rejected row, reason): the row rules' reasons (row_reasons)
 -- and the cross-row rules' (cross_row_reasons), for this run's files.
 -- The provider's case_ref is kept here, and only here, so the provider can fix the row.
 CREATE OR REPLACE TABLE rejected_rows AS
 WITH reasons AS (
     SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, message, value
-    FROM staged_reasons
+    FROM row_reasons
     UNION ALL BY NAME
     SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, message, value
     FROM cross_row_reasons

@@ -2,13 +2,13 @@
 -- Input: relation raw_rows (source_row, the contract columns as trimmed text or NULL,
 -- extra_cells). Variables and the TEMP macros canon_enum, canon_rating and canon_bool come
 -- from sql/row_rule_macros.sql, filled from schemas/case_audit.py.
--- Output: TEMP table checked_rows: per input row what staging needs (its keys, area, date,
--- missing_episodes), the normalised spelling of its enum and boolean columns (n_*, as
+-- Output: TEMP view checked_rows (a view: sql/stage_rows.sql reads it once): per input
+-- row what staging needs (its keys, area, date, missing_episodes), the normalised spelling of its enum and boolean columns (n_*, as
 -- pipeline/validate/normalise.py makes them), and `failures`: a list of (column_name, rule,
 -- value) with the value as the provider wrote it.
 -- The pandera schema (schemas/case_audit.py) states the same rules for `case-audit check`;
 -- tests hold both to the same verdicts, row by row.
-CREATE OR REPLACE TEMP TABLE checked_rows AS
+CREATE OR REPLACE TEMP VIEW checked_rows AS
 WITH normalised AS (
     SELECT
         *,

@@ -15,13 +15,18 @@ CREATE TABLE IF NOT EXISTS staging.staged_files (
     staged_on   DATE NOT NULL,      -- the run date it was staged under (audit_date_future)
     latest_audit_date DATE          -- the latest audit date of any of its rows; NULL if none
 );
--- every valid row, typed and pseudonymised (no case_ref)
-CREATE TABLE IF NOT EXISTS staging.staged_cases (
+-- every row read, valid or not, as sql/stage_rows.sql stages it in one pass: its keys (for
+-- the rules that compare rows), the reasons the row rules found (`failures`, NULL when none)
+-- and its typed values (used only when failures IS NULL; audit_date also gives
+-- staged_files.latest_audit_date). case_key is computed when case_audits is assembled
+-- (sql/case_audit_rows.sql), so a row's HMAC is computed once, not also kept here.
+CREATE TABLE IF NOT EXISTS staging.staged_rows (
     sha256                      VARCHAR NOT NULL,
     source_row                  INTEGER NOT NULL,
     inspection_id               VARCHAR,
     force                       VARCHAR,
-    case_key                    VARCHAR,
+    case_ref                    VARCHAR,
+    failures                    STRUCT(column_name VARCHAR, rule VARCHAR, value VARCHAR)[],
     area                        VARCHAR,
     category                    VARCHAR,
     audit_date                  DATE,
@@ -34,23 +39,4 @@ CREATE TABLE IF NOT EXISTS staging.staged_cases (
     la_accommodation_requested  BOOLEAN,
     missing_episodes            INTEGER,
     cse_risk_assessed           BOOLEAN
-);
--- the keys of every row read, valid or not, for the rules that compare rows
-CREATE TABLE IF NOT EXISTS staging.staged_keys (
-    sha256         VARCHAR NOT NULL,
-    source_row     INTEGER NOT NULL,
-    inspection_id  VARCHAR,
-    case_ref       VARCHAR,
-    force          VARCHAR
-);
--- the reasons found by the rules that look at one row at a time
-CREATE TABLE IF NOT EXISTS staging.staged_reasons (
-    sha256         VARCHAR NOT NULL,
-    source_row     INTEGER NOT NULL,
-    inspection_id  VARCHAR,
-    case_ref       VARCHAR,
-    column_name    VARCHAR,
-    rule           VARCHAR,
-    message        VARCHAR,
-    value          VARCHAR
 );

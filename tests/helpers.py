@@ -66,28 +66,30 @@ def write_csv(path: Path, rows: list[dict[str, object]], columns: list[str] | No
 
 def validate_in_duckdb(rows: pd.DataFrame, run_date: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The warehouse engine over rows held in memory: sql/row_rules.sql per file, then the
-    cross-row SQL. Returns (valid rows as staged, typed; reasons as in rejected_rows)."""
+    cross-row SQL and the views case_audits and rejected_rows are built from. Returns (valid
+    rows, typed and pseudonymised; reasons as in rejected_rows)."""
     import duckdb
 
     from pipeline.validate.cross_row import build_cross_row_reasons
-    from pipeline.validate.engine import Stager
+    from pipeline.validate.engine import Stager, set_pseudonym_key
+    from pipeline.warehouse.sql import build_table
 
     with duckdb.connect() as conn:
         stager = Stager(conn, run_date, b"differential-test-key")
+        set_pseudonym_key(conn, b"differential-test-key")
         for name, frame in rows.groupby("source_file", sort=False):
             stager.stage_chunk(str(name), frame)
         conn.execute("CREATE TEMP TABLE current_files AS "
-                     "SELECT DISTINCT sha256 AS source_file, sha256 FROM staged_keys")  # fmt: skip
+                     "SELECT DISTINCT sha256 AS source_file, sha256 FROM staged_rows")  # fmt: skip
+        conn.execute("CREATE TEMP VIEW assembling_files AS FROM current_files")
         build_cross_row_reasons(conn)
+        build_table(conn, "row_reasons")
+        build_table(conn, "case_audit_rows")
         reasons = conn.execute(
             "SELECT sha256 AS source_file, source_row::BIGINT AS source_row, inspection_id, "
             "case_ref, column_name, rule, message, value "
-            "FROM (FROM staged_reasons UNION ALL BY NAME FROM cross_row_reasons) "
+            "FROM (FROM row_reasons UNION ALL BY NAME FROM cross_row_reasons) "
             "ORDER BY source_file, source_row, column_name, rule"
         ).df()
-        valid = conn.execute(
-            "SELECT * EXCLUDE (sha256) FROM staged_cases AS c WHERE NOT EXISTS ("
-            "FROM cross_row_reasons AS x WHERE x.sha256 = c.sha256 "
-            "AND x.source_row = c.source_row) ORDER BY source_row"
-        ).df()
+        valid = conn.execute("FROM case_audit_rows ORDER BY source_file, source_row").df()
     return valid, reasons

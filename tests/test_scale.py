@@ -20,9 +20,10 @@ from pipeline.ingest.readers import iter_csv, iter_xlsx
 from pipeline.resources import CaseAuditResource
 from pipeline.settings import SQL_DIR, Settings
 from pipeline.synth import BREAKAGES, write
-from pipeline.validate.engine import Stager
+from pipeline.validate.engine import Stager, set_pseudonym_key
 from pipeline.validate.quarantine import validate_rows
 from pipeline.warehouse.pseudonym import case_keys
+from pipeline.warehouse.sql import build_table
 from schemas.case_audit import RULES, build_schema, parse_check_label
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import RUN_DATE, case, rows_frame, write_csv
@@ -80,7 +81,13 @@ def test_sql_pseudonymisation_equals_the_reference_hmac():
     rows = rows_frame([case(case_ref=f"K-{n}") for n in range(5)])
     with duckdb.connect() as conn:
         Stager(conn, RUN_DATE, key).stage_chunk("sha", rows)
-        staged = conn.execute("SELECT case_key FROM staged_cases ORDER BY source_row").fetchall()
+        conn.execute(
+            "CREATE TEMP TABLE assembling_files AS SELECT 'f.csv' AS source_file, 'sha' AS sha256"
+        )
+        conn.execute("CREATE TEMP TABLE cross_row_reasons (sha256 VARCHAR, source_row INTEGER)")
+        set_pseudonym_key(conn, key)
+        build_table(conn, "case_audit_rows")
+        staged = conn.execute("SELECT case_key FROM case_audit_rows ORDER BY source_row").fetchall()
     expected = case_keys(key, rows["inspection_id"], rows["case_ref"]).tolist()
     assert [k for (k,) in staged] == expected
 

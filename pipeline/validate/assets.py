@@ -52,7 +52,7 @@ def validated_cases(
             case_audit.output_settings))  # fmt: skip
         assembly = "kept"
         if not is_built(conn, "validated_cases", *TABLES):
-            assembly = assemble(conn)
+            assembly = assemble(conn, key)
             mark_built(conn, "validated_cases")
         context.log.info(
             f"{summary.files_staged} file(s) read and validated ({summary.rows_staged} rows), "

@@ -18,14 +18,16 @@ REASON_ORDER = ["source_file", "source_row", "inspection_id", "case_ref", "colum
 
 
 def register_rule_messages(conn: duckdb.DuckDBPyConnection) -> None:
-    messages = pd.DataFrame(
-        {"rule": [r.code for r in RULES], "message": [r.message for r in RULES]}
+    """TEMP table rule_messages (rule, message): the catalogue's message of every rule."""
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE rule_messages AS "
+        "SELECT unnest(?::VARCHAR[]) AS rule, unnest(?::VARCHAR[]) AS message",
+        [[r.code for r in RULES], [r.message for r in RULES]],
     )
-    conn.register("rule_messages", messages)
 
 
 def build_cross_row_reasons(conn: duckdb.DuckDBPyConnection) -> None:
-    """TEMP table cross_row_reasons over `staged_keys` x `current_files` (see the SQL)."""
+    """TEMP table cross_row_reasons over `staged_rows` x `current_files` (see the SQL)."""
     register_rule_messages(conn)
     build_table(conn, "cross_row_reasons")
 
@@ -34,7 +36,7 @@ def cross_row_reasons_in_memory(keys: pd.DataFrame) -> pd.DataFrame:
     """Cross-row reasons for rows held in memory (`source_file` stands for the file hash)."""
     with duckdb.connect() as conn:
         staged = keys.rename(columns={"source_file": "sha256"})
-        conn.register("staged_keys", staged)
+        conn.register("staged_rows", staged)
         conn.register("current_files", staged[["sha256"]].drop_duplicates())
         build_cross_row_reasons(conn)
         found = conn.execute("SELECT * FROM cross_row_reasons").df()

@@ -5,11 +5,12 @@ tables of the build database, once per content; the whole warehouse is then asse
   run date and pseudonym key is reused as it is, so a re-run over unchanged inputs reads
   nothing and a new small file costs only itself.
 - The rules that look at one row run in DuckDB (`sql/row_rules.sql`, the pandera schema's
-  rules as SQL); valid rows are typed and pseudonymised there too. A pandas reader hands
+  rules as SQL), and every row is staged in the same pass with its keys, reasons and typed
+  values (`sql/stage_rows.sql`); pseudonymisation happens on assembly. A pandas reader hands
   over bounded chunks; a well-formed UTF-8 CSV is read by DuckDB itself.
 - The rules that compare rows (duplicate case_ref, force mismatch) run in SQL over the keys
-  of every current row, and `case_audits`, `rejected_rows` and `file_loads` are built from
-  the staging tables by their files in sql/.
+  of every current row, and `case_audits` (pseudonymised there), `rejected_rows` and
+  `file_loads` are built from the staging tables by their files in sql/.
 """
 
 from __future__ import annotations
@@ -26,11 +27,7 @@ from pipeline.ingest.duckdb_csv import release as release_csv
 from pipeline.ingest.files import NO_DATA_ROWS, FileReport, said_dropped, stream_case_file
 from pipeline.lazy import pd
 from pipeline.settings import PROJECT_DIR
-from pipeline.validate.cross_row import (
-    CROSS_ROW_RULES,
-    build_cross_row_reasons,
-    register_rule_messages,
-)
+from pipeline.validate.cross_row import CROSS_ROW_RULES, build_cross_row_reasons
 from pipeline.validate.row_rules import check_raw_rows
 from pipeline.validate.row_rules import prepare as prepare_row_rules
 from pipeline.warehouse.build_state import code_version, input_fingerprint, remember, remembered
@@ -119,48 +116,55 @@ def attach_staging(conn: duckdb.DuckDBPyConnection, path: Path | None = None) ->
     conn.execute("SET search_path = 'main,staging'")
 
 
-STAGING_TABLES = ("staged_files", "staged_cases", "staged_keys", "staged_reasons")
+STAGING_TABLES = ("staged_files", "staged_rows")
+# tables of older staging layouts, dropped when found
+FORMER_STAGING_TABLES = ("staged_cases", "staged_keys", "staged_reasons")
 
 
 def _drop_outdated_staging(conn: duckdb.DuckDBPyConnection) -> None:
     """Staging is a cache: when its tables were made by an older version (another
-    staged_files layout), drop them so sql/staging.sql makes them afresh."""
+    staged_files layout, or the former tables per kind of row), drop them so sql/staging.sql
+    makes them afresh."""
     columns = [name for (name,) in conn.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = 'staging' "
         "AND table_name = 'staged_files' ORDER BY column_index").fetchall()]  # fmt: skip
-    if columns and "latest_audit_date" not in columns:
-        for table in STAGING_TABLES:
+    tables = {name for (name,) in conn.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'staging'"
+    ).fetchall()}  # fmt: skip
+    if (columns and "latest_audit_date" not in columns) or tables & set(FORMER_STAGING_TABLES):
+        for table in (*STAGING_TABLES, *FORMER_STAGING_TABLES):
             conn.execute(f"DROP TABLE IF EXISTS staging.{table}")
 
 
+def set_pseudonym_key(conn: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """The variables sql/case_audit_rows.sql computes case_key with (the key's HMAC pads)."""
+    inner, outer = hmac_pads(key)
+    conn.execute("SET VARIABLE hmac_ipad = ?::BLOB", [inner])
+    conn.execute("SET VARIABLE hmac_opad = ?::BLOB", [outer])
+
+
 class Stager:
-    """Stages files into `conn` for one run: `run_date` bounds audit dates, `key` pseudonymises."""
+    """Stages files into `conn` for one run: `run_date` bounds audit dates; `key` is part of
+    the cache key (a new pseudonym key re-stages every file)."""
 
     def __init__(self, conn: duckdb.DuckDBPyConnection, run_date: dt.date, key: bytes) -> None:
         self.conn = conn
         self.run_date = run_date
         self.cache = cache_key(key)
-        self.latest_audit_date: dt.date | None = None  # of the file being staged
-        inner, outer = hmac_pads(key)
         attach_staging(conn)
         _drop_outdated_staging(conn)
         build_table(conn, "staging")
         prepare_row_rules(conn, run_date)
-        register_rule_messages(conn)
-        conn.execute("SET VARIABLE hmac_ipad = ?::BLOB", [inner])
-        conn.execute("SET VARIABLE hmac_opad = ?::BLOB", [outer])
 
     def forget(self, sha256s: list[str]) -> None:
         """Delete everything staged for these file contents."""
         if not sha256s:
             return
-        doomed = pd.DataFrame({"sha256": sha256s})
-        self.conn.register("doomed", doomed)
         for table in STAGING_TABLES:
             self.conn.execute(
-                f"DELETE FROM staging.{table} WHERE sha256 IN (SELECT sha256 FROM doomed)"
+                f"DELETE FROM staging.{table} WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))",
+                [sha256s],
             )
-        self.conn.unregister("doomed")
 
     def stage_chunk(self, sha256: str, frame: pd.DataFrame) -> None:
         """Check and stage rows read by a pandas reader (`frame`: shaped text cells)."""
@@ -173,18 +177,14 @@ class Stager:
     def stage_raw_rows(self, sha256: str) -> None:
         """Check the relation `raw_rows` (sql/row_rules.sql) and stage it under `sha256`."""
         check_raw_rows(self.conn)
-        (latest,) = self.conn.execute("SELECT max(audit_day) FROM checked_rows").fetchone()
-        if latest is not None:
-            self.latest_audit_date = max(latest, self.latest_audit_date or latest)
         self.conn.execute("SET VARIABLE file_sha256 = ?", [sha256])
         build_table(self.conn, "stage_rows")
-        self.conn.execute("DROP TABLE checked_rows")
+        self.conn.execute("DROP VIEW checked_rows")
 
     def stage_file(self, path: Path, name: str, sha256: str) -> FileReport:
         """Stage one file: a well-formed CSV through DuckDB's reader, anything else (or a CSV
         that DuckDB declines) through the chunked pandas readers."""
         self.forget([sha256])
-        self.latest_audit_date = None
         report = self.stage_plain_csv(path, name, sha256) if path.suffix.lower() == ".csv" else None
         if report is None:
             report = stream_case_file(
@@ -195,10 +195,10 @@ class Stager:
                 reset=lambda: self.forget([sha256]),
             )
         self.conn.execute(
-            "INSERT INTO staging.staged_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO staging.staged_files SELECT ?, ?, ?, ?, ?, ?, ?, "
+            "(SELECT max(audit_date) FROM staging.staged_rows WHERE sha256 = ? AND ?)",
             [sha256, self.cache, report.status, report.rows_read, report.rule,
-             report.message or None, self.run_date,
-             self.latest_audit_date if report.status == "read" else None],
+             report.message or None, self.run_date, sha256, report.status == "read"],
         )  # fmt: skip
         return report
 
@@ -272,10 +272,12 @@ def _previous_build(conn: duckdb.DuckDBPyConnection) -> bool:
     return set(ASSEMBLED) <= present and remembered(conn, ASSEMBLED_CODE) == code_version()
 
 
-def assemble(conn: duckdb.DuckDBPyConnection) -> str:
+def assemble(conn: duckdb.DuckDBPyConnection, key: bytes) -> str:
     """The cross-row rules, then case_audits, rejected_rows and file_loads, all in SQL, in one
     transaction. A run that only added files (appendable_files.sql) appends their rows to
-    case_audits instead of copying every row again; returns "appended" or "rebuilt"."""
+    case_audits instead of copying every row again; returns "appended" or "rebuilt".
+    `key` pseudonymises the rows assembled."""
+    set_pseudonym_key(conn, key)
     build_cross_row_reasons(conn)
     mode = "rebuilt"
     if _previous_build(conn):
@@ -290,6 +292,7 @@ def assemble(conn: duckdb.DuckDBPyConnection) -> str:
         f"CREATE OR REPLACE TEMP TABLE assembling_files AS SELECT source_file, sha256 FROM {source}"
     )
     build_table(conn, "case_audit_rows")
+    build_table(conn, "row_reasons")
     conn.execute("BEGIN TRANSACTION")  # the three tables change together or not at all
     try:
         if mode == "appended":
