@@ -118,6 +118,23 @@ def table(res: CaseAuditResource, name: str) -> pd.DataFrame:
         return conn.execute(f"SELECT * FROM {name}").df()
 
 
+def test_staging_of_a_former_layout_is_dropped_and_made_afresh(tmp_path, sample_input):
+    res = resource(tmp_path, sample_input)
+    files_read(res)
+    expected = table(res, "case_audits").sort_values(["source_file", "source_row"])
+    with duckdb.connect(str(res.staging_path)) as conn:  # as an older version left it
+        conn.execute("DROP TABLE staged_rows")
+        conn.execute("CREATE TABLE staged_cases AS SELECT 1 AS stale")
+    write_csv(sample_input / "new.csv", [case()])  # (a new version's run is never a no-op)
+    assert files_read(res)[:2] == (3, 0)  # every file staged again
+    with duckdb.connect(str(res.staging_path), read_only=True) as conn:
+        tables = {name for (name,) in conn.execute("SHOW TABLES").fetchall()}
+    assert "staged_rows" in tables and "staged_cases" not in tables
+    again = table(res, "case_audits").query("source_file != 'new.csv'")
+    again = again.sort_values(["source_file", "source_row"])
+    pd.testing.assert_frame_equal(again.reset_index(drop=True), expected.reset_index(drop=True))
+
+
 def test_unchanged_files_are_not_read_again(tmp_path, sample_input):
     res = resource(tmp_path, sample_input)
     assert files_read(res)[:2] == (2, 0)
