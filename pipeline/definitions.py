@@ -12,6 +12,8 @@ import dagster as dg
 
 from pipeline.ingest.assets import case_files
 from pipeline.operations.automation import AutomationSettings, build_automation
+from pipeline.partitions import assets as partition_assets
+from pipeline.partitions.automation import build_partition_automation
 from pipeline.publish.assets import dashboard, dashboard_feeds, published_warehouse
 from pipeline.reconcile import assets as reconcile_assets
 from pipeline.reconcile.checks import CHECKS as RECONCILE_CHECKS
@@ -34,9 +36,10 @@ CHECKS = [*VALIDATE_CHECKS, *RECONCILE_CHECKS]
 
 case_audit_job = dg.define_asset_job(
     "case_audit_job",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(partition_assets.GROUP),
     description="Ingest, validate, build, reconcile and publish the whole warehouse.",
 )
+JOBS = [case_audit_job, partition_assets.inspection_job, partition_assets.merge_job]
 
 
 EXECUTOR_VARIABLE = "CASE_AUDIT_EXECUTOR"
@@ -58,16 +61,21 @@ def build_definitions(
     resource: CaseAuditResource, automation: AutomationSettings | None = None
 ) -> dg.Definitions:
     """Definitions bound to one set of paths and automation settings (tests pass their own)."""
-    schedules, sensors, freshness_checks = build_automation(
-        case_audit_job, published_warehouse, automation or AutomationSettings.from_environment()
+    automation = automation or AutomationSettings.from_environment()
+    publishing = (
+        partition_assets.partitioned_warehouse
+        if automation.run_mode == "partitioned"
+        else published_warehouse
     )
+    schedules, sensors, freshness_checks = build_automation(case_audit_job, publishing, automation)
+    partition_schedules, partition_sensors = build_partition_automation(automation)
     return dg.Definitions(
-        assets=ASSETS,
+        assets=[*ASSETS, *partition_assets.ASSETS],
         asset_checks=[*CHECKS, *freshness_checks],
-        jobs=[case_audit_job],
-        schedules=schedules,
-        sensors=sensors,
-        resources={"case_audit": resource},
+        jobs=JOBS,
+        schedules=[*schedules, *partition_schedules],
+        sensors=[*sensors, *partition_sensors],
+        resources={"case_audit": resource, "case_audit_paths": resource.paths()},
         executor=executor_from_environment(),
     )
 

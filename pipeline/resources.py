@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Self
 
 import dagster as dg
 import duckdb
@@ -19,9 +20,13 @@ from pipeline.errors import CaseAuditError
 from pipeline.settings import Settings
 from pipeline.warehouse.lock import RunLock
 
+PATH_SETTINGS = ("input_dir", "warehouse", "reference_dir", "key_file", "feeds_dir")
 
-class CaseAuditResource(dg.ConfigurableResource):
-    """Paths for one run. `run_date` (ISO) pins "today" for reproducible tests; empty = today."""
+
+class CaseAuditPaths(dg.ConfigurableResource):
+    """Where the pipeline reads and publishes, without the run lock: what a step needs that
+    only starts runs of its own (the partitioned runs, pipeline/partitions/). `run_date`
+    (ISO) pins "today" for reproducible tests; empty = today."""
 
     input_dir: str
     warehouse: str
@@ -31,6 +36,28 @@ class CaseAuditResource(dg.ConfigurableResource):
     suppression_threshold: int = 5
     publish_to: str = ""  # comma-separated further targets (pipeline/publish/targets.py)
     run_date: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, run_date: str = "") -> Self:
+        return cls(
+            **{name: str(getattr(settings, name)) for name in PATH_SETTINGS},
+            suppression_threshold=settings.suppression_threshold,
+            publish_to=",".join(settings.publish_to),
+            run_date=run_date,
+        )
+
+    def settings(self) -> Settings:
+        """These paths as the Settings a run is started with."""
+        return Settings(
+            **{name: Path(getattr(self, name)) for name in PATH_SETTINGS},
+            suppression_threshold=self.suppression_threshold,
+            publish_to=tuple(target for target in self.publish_to.split(",") if target),
+        )
+
+
+class CaseAuditResource(CaseAuditPaths):
+    """The paths of one run, its run lock and its build database connection."""
+
     lock_timeout_seconds: float = 0.0
 
     _run_lock: RunLock | None = PrivateAttr(default=None)
@@ -56,18 +83,8 @@ class CaseAuditResource(dg.ConfigurableResource):
             self._run_lock.release()
             self._run_lock = None
 
-    @classmethod
-    def from_settings(cls, settings: Settings, run_date: str = "") -> "CaseAuditResource":
-        return cls(
-            input_dir=str(settings.input_dir),
-            warehouse=str(settings.warehouse),
-            reference_dir=str(settings.reference_dir),
-            key_file=str(settings.key_file),
-            feeds_dir=str(settings.feeds_dir),
-            suppression_threshold=settings.suppression_threshold,
-            publish_to=",".join(settings.publish_to),
-            run_date=run_date,
-        )
+    def paths(self) -> CaseAuditPaths:
+        return CaseAuditPaths.from_settings(self.settings(), run_date=self.run_date)
 
     @property
     def today(self) -> dt.date:

@@ -28,12 +28,18 @@ EXPECTED_GROUPS = {
     "published_warehouse": "publish",
     "dashboard_feeds": "publish",
     "dashboard": "publish",
+    "inspection_warehouse": "partitions",
+    "partitioned_warehouse": "partitions",
 }
 
 
 def workspace_module() -> str:
     workspace = yaml.safe_load((PROJECT_DIR / "workspace.yaml").read_text())
     return workspace["load_from"][0]["python_module"]["module_name"]
+
+
+def parents_of(graph: dg.AssetGraph, name: str) -> set[str]:
+    return {p.to_user_string() for p in graph.get(dg.AssetKey(name)).parent_keys}
 
 
 def test_definitions_load_from_the_workspace_module() -> None:
@@ -49,13 +55,17 @@ def test_definitions_load_from_the_workspace_module() -> None:
         assert node.kinds, key
     checks = {key.name for key in graph.asset_check_keys}
     assert checks == {"file_loads_rows_conserved", "published_figures_reconcile", "freshness_check"}
-    assert {s.name for s in defs.schedules} == {"nightly_case_audit"}
+    assert {s.name for s in defs.schedules} == {"nightly_case_audit", "nightly_inspections"}
     assert {s.name for s in defs.sensors} == {
         "input_folder_sensor",
         "failure_alerts",
         "warehouse_freshness_sensor",
+        "inspection_folders_sensor",
+        "merge_after_inspection_runs",
     }
-    assert defs.resolve_job_def("case_audit_job") is not None
+    for job in ("case_audit_job", "inspection_job", "partitioned_merge_job"):
+        assert defs.resolve_job_def(job) is not None
+    assert parents_of(graph, "partitioned_warehouse") == {"inspection_warehouse"}
     # the graph reads ingest -> validate -> warehouse -> reconcile -> publish
     parents = {
         k.to_user_string(): {p.to_user_string() for p in graph.get(k).parent_keys}

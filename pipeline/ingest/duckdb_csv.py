@@ -10,6 +10,7 @@ random files both ways.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 from pathlib import Path
@@ -18,7 +19,7 @@ import duckdb
 
 from pipeline.errors import FileRefused
 from pipeline.ingest.headers import HeaderPlan, plan_headers
-from pipeline.ingest.readers import detect_encoding, file_blocks
+from pipeline.ingest.readers import file_blocks
 from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS
 
@@ -31,11 +32,21 @@ _BLANK_LINE = re.compile(rb"\n\r?\n")
 _BARE_CR = re.compile(rb"\r(?!\n)")
 
 
-def _plain_layout(path: Path) -> bool:
-    """No blank line before the last row (DuckDB skips blank lines, pandas counts them, so row
-    numbers would differ) and no bare carriage return as a line end."""
+def _plain_utf8(path: Path) -> bool:
+    """In one pass over the file: valid UTF-8 (a BOM is fine) without NUL bytes, no blank line
+    before the last row (DuckDB skips blank lines, pandas counts them, so row numbers would
+    differ) and no bare carriage return as a line end. Anything else (another encoding, a
+    binary file) is for the pandas reader to explain. ASCII blocks are not decoded."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     tail, only_line_ends_left = b"", False
     for _, block in file_blocks(path):
+        if b"\x00" in block:
+            return False
+        if decoder.getstate()[0] or not block.isascii():  # a character split across blocks
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                return False
         text = tail + block
         if only_line_ends_left:
             if text.strip(b"\r\n"):
@@ -47,7 +58,19 @@ def _plain_layout(path: Path) -> bool:
         if b"\r" in text and any(m.start() < len(text) - 1 for m in _BARE_CR.finditer(text)):
             return False
         tail = block[-2:]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
     return not tail.endswith(b"\r")
+
+
+def trimmed_cell(column: str) -> str:
+    """SQL for a text cell trimmed as str.strip() does, empty as NULL (variable python_spaces
+    holds PYTHON_SPACES); the guard skips trim() for most cells, which need none."""
+    spaces = "getvariable('python_spaces')"
+    guard = f"contains({spaces}, left({column}, 1)) OR contains({spaces}, right({column}, 1))"
+    return f"nullif(CASE WHEN {guard} THEN trim({column}, {spaces}) ELSE {column} END, '')"
 
 
 def _header(path: Path) -> list[str] | None:
@@ -68,7 +91,7 @@ def read_csv_into_duckdb(
     well-formed CSV, shaped as `files.shape_table` shapes a chunk. Returns (rows kept, header
     plan, unnamed columns holding data), or None when the file needs the pandas reader."""
     try:
-        if detect_encoding(path) != "utf-8-sig" or not _plain_layout(path):
+        if not _plain_utf8(path):
             return None
         headers = _header(path)
         if not headers or len(headers) < 2:
@@ -79,10 +102,8 @@ def read_csv_into_duckdb(
     width = len(headers)
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
 
-    def cell(i: int) -> str:  # trimmed as str.strip() does; the guard skips trim() mostly
-        spaces = "getvariable('python_spaces')"
-        return (f"nullif(CASE WHEN contains({spaces}, left(c{i}, 1)) OR contains({spaces}, "
-                f"right(c{i}, 1)) THEN trim(c{i}, {spaces}) ELSE c{i} END, '')")  # fmt: skip
+    def cell(i: int) -> str:
+        return trimmed_cell(f"c{i}")
 
     shaped = [f"{cell(plan.positions[name])} AS {name}" if name in plan.positions
               else f"NULL::VARCHAR AS {name}" for name in COLUMNS]  # fmt: skip

@@ -10,6 +10,7 @@ settings come from the environment, read when the code location loads (no I/O):
 | CASE_AUDIT_SENSOR_INTERVAL_SECONDS | `30` | how often the input folder is looked at |
 | CASE_AUDIT_MAX_AGE_HOURS | `26` | the published warehouse is stale after this long |
 | CASE_AUDIT_ALERT_WEBHOOK | (none) | where failure alerts are posted, read at failure time |
+| CASE_AUDIT_RUN_MODE | `whole` | `whole` or `partitioned`: which mode's schedule and sensors run |
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from pipeline.ingest.inventory import hash_files
 from pipeline.operations.alerts import handle_failure
 from pipeline.resources import CaseAuditResource
 
+RUN_MODE_VARIABLE = "CASE_AUDIT_RUN_MODE"
+RUN_MODES = ("whole", "partitioned")
+
 
 @dataclass(frozen=True)
 class AutomationSettings:
@@ -36,6 +40,7 @@ class AutomationSettings:
     timezone: str
     sensor_interval_seconds: int
     max_age: dt.timedelta
+    run_mode: str = "whole"  # or "partitioned"
 
     @classmethod
     def from_environment(cls) -> AutomationSettings:
@@ -44,7 +49,19 @@ class AutomationSettings:
             timezone=os.environ.get("CASE_AUDIT_SCHEDULE_TIMEZONE", "Europe/London"),
             sensor_interval_seconds=int(os.environ.get("CASE_AUDIT_SENSOR_INTERVAL_SECONDS", "30")),
             max_age=dt.timedelta(hours=float(os.environ.get("CASE_AUDIT_MAX_AGE_HOURS", "26"))),
+            run_mode=os.environ.get(RUN_MODE_VARIABLE, "whole"),
         )
+
+    def __post_init__(self) -> None:
+        if self.run_mode not in RUN_MODES:
+            raise ValueError(f"{RUN_MODE_VARIABLE} must be whole or partitioned, not "
+                             f"{self.run_mode!r}")  # fmt: skip
+
+    def status(self, mode: str) -> tuple[dg.DefaultScheduleStatus, dg.DefaultSensorStatus]:
+        """How a schedule and sensors of `mode` start: running in the chosen mode only."""
+        if mode == self.run_mode:
+            return dg.DefaultScheduleStatus.RUNNING, dg.DefaultSensorStatus.RUNNING
+        return dg.DefaultScheduleStatus.STOPPED, dg.DefaultSensorStatus.STOPPED
 
 
 # ---------------------------------------------------------------- input folder fingerprint
@@ -67,13 +84,15 @@ def folder_fingerprint(input_dir: Path, known: dict[str, list]) -> tuple[str, di
 def build_automation(
     job: dg.UnresolvedAssetJobDefinition, watched: dg.AssetsDefinition, settings: AutomationSettings
 ) -> tuple[list[dg.ScheduleDefinition], list[dg.SensorDefinition], list[dg.AssetChecksDefinition]]:
-    """The nightly schedule, the input-folder and failure sensors, the freshness check."""
+    """The nightly schedule, the input-folder and failure sensors, the freshness check (of
+    `watched`, the asset that publishes the warehouse in the chosen run mode)."""
+    schedule_status, sensor_status = settings.status("whole")
     nightly = dg.ScheduleDefinition(
         name="nightly_case_audit",
         job=job,
         cron_schedule=settings.cron,
         execution_timezone=settings.timezone,
-        default_status=dg.DefaultScheduleStatus.RUNNING,
+        default_status=schedule_status,
         description=f"Rebuilds the whole warehouse at `{settings.cron}` ({settings.timezone}).",
     )
 
@@ -81,7 +100,7 @@ def build_automation(
         name="input_folder_sensor",
         job=job,
         minimum_interval_seconds=settings.sensor_interval_seconds,
-        default_status=dg.DefaultSensorStatus.RUNNING,
+        default_status=sensor_status,
         description="Requests a run when the content of the input folder changes. The run key "
         "is the folder's content fingerprint, so unchanged data never runs twice, even after "
         "a daemon restart.",

@@ -5,7 +5,6 @@ hold the old file keep reading the old file; new connections see the new one. A 
 fails or is killed before this point leaves the published warehouse as it was.
 """
 
-import json
 from pathlib import Path
 
 import dagster as dg
@@ -15,8 +14,8 @@ from pipeline.lazy import pd
 from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.publish.atomic import atomic_replace
-from pipeline.publish.dashboard import build_page, write_dashboard
-from pipeline.publish.feeds import FEEDS, build_feeds, write_feeds
+from pipeline.publish.dashboard import dashboard_from_feeds, read_manifest
+from pipeline.publish.feeds import build_feeds, write_feeds
 from pipeline.publish.targets import parse_targets, publish_copies
 from pipeline.resources import CaseAuditResource
 from pipeline.warehouse.build_state import (
@@ -44,6 +43,16 @@ PUBLISHED_TABLES = [
     "self_assessment_kappa",
     "quarantine_summary",
 ]
+
+
+PUBLISH_STEPS = ("published_warehouse", "dashboard_feeds", "dashboard")
+
+
+def publish_again(conn: duckdb.DuckDBPyConnection) -> None:
+    """Forget that this build was published (the published files were replaced another way,
+    by the partitioned merge): the next whole-folder run publishes again."""
+    for step in (COMPLETE, *PUBLISH_STEPS):
+        remember(conn, step, "")
 
 
 @dg.asset(
@@ -110,7 +119,7 @@ def dashboard_feeds(
     folder = Path(case_audit.feeds_dir)
     with case_audit.connect() as state:
         if (folder / "manifest.json").exists() and is_built(state, "dashboard_feeds"):
-            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            manifest = read_manifest(folder)
             return dg.MaterializeResult(metadata=_feed_metadata(manifest, folder, rebuilt=False))
     with duckdb.connect(str(case_audit.published_path), read_only=True) as conn:
         feeds = build_feeds(conn, case_audit.suppression_threshold)
@@ -146,12 +155,9 @@ def _feed_metadata(manifest: dict, folder: Path, rebuilt: bool) -> dict[str, obj
 def dashboard(case_audit: CaseAuditResource) -> dg.MaterializeResult:
     folder = Path(case_audit.feeds_dir)
     path = folder / "dashboard.html"
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     with case_audit.connect() as state:
         rebuild = not (path.exists() and is_built(state, "dashboard"))
-    if rebuild:
-        feeds = {spec.name: pd.read_parquet(folder / f"{spec.name}.parquet") for spec in FEEDS}
-        write_dashboard(build_page(feeds, manifest), path)
+    manifest = dashboard_from_feeds(folder) if rebuild else read_manifest(folder)
     with case_audit.connect() as state:
         mark_built(state, "dashboard")
         # everything is published from this run's inputs: the next run over the very same

@@ -8,6 +8,7 @@ counts stay `c`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -289,3 +290,17 @@ def write_dashboard(html: str, path: Path) -> Path:
     from pipeline.publish.atomic import atomic_write
 
     return atomic_write(path, lambda temporary: temporary.write_text(html, encoding="utf-8"))
+
+
+def read_manifest(folder: Path) -> dict[str, object]:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def dashboard_from_feeds(folder: Path) -> dict[str, object]:
+    """Write `folder`/dashboard.html from the feeds written there; returns their manifest."""
+    from pipeline.publish.feeds import FEEDS
+
+    manifest = read_manifest(folder)
+    feeds = {spec.name: pd.read_parquet(folder / f"{spec.name}.parquet") for spec in FEEDS}
+    write_dashboard(build_page(feeds, manifest), folder / "dashboard.html")
+    return manifest

@@ -5,14 +5,26 @@ connection per table; each table is still an asset of its own in the graph and t
 `sql_table_asset` makes a single-table asset (the reconcile tables use it).
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from pipeline.metadata import OWNERS, table_metadata
 from pipeline.resources import CaseAuditResource
 from pipeline.warehouse.build_state import is_built, mark_built
 from pipeline.warehouse.sql import build_table
+
+
+def set_reference_variables(
+    conn: duckdb.DuckDBPyConnection,
+    variables: dict[str, str],
+    reference_path: Callable[[str], Path],
+) -> None:
+    """Point each DuckDB variable an SQL file reads at its file below the reference folder."""
+    for variable, file_name in variables.items():
+        conn.execute(f"SET VARIABLE {variable} = ?", [str(reference_path(file_name))])
 
 
 def sql_table_asset(
@@ -39,9 +51,7 @@ def sql_table_asset(
     def _asset(case_audit: CaseAuditResource) -> dg.MaterializeResult:
         with case_audit.connect() as conn:
             if not is_built(conn, name, name):
-                for variable, file_name in (variables or {}).items():
-                    path = case_audit.reference_path(file_name)
-                    conn.execute(f"SET VARIABLE {variable} = ?", [str(path)])
+                set_reference_variables(conn, variables or {}, case_audit.reference_path)
                 build_table(conn, name)
                 mark_built(conn, name)
             return dg.MaterializeResult(metadata=table_metadata(conn, name))

@@ -1,0 +1,96 @@
+"""Merge the partitions' published warehouses into one warehouse, with the same tables.
+
+Every table that holds rows (case_audits, rejected_rows, file_loads, pipeline_runs) is the
+union of the partitions' tables, with `source_file` made relative to the whole input folder
+again (`<partition>/<file>`). Everything derived from them (ratings, headline figures,
+trends across a force's inspections, reconciliation) is computed again over the union by the
+same SQL files as a whole-folder run, and the same blocking checks must pass before the
+merged file replaces the published one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipeline.errors import CaseAuditError
+from pipeline.operations.history import TABLE as HISTORY
+from pipeline.reconcile.assets import RECONCILE_TABLES
+from pipeline.reconcile.checks import figures_reconcile
+from pipeline.validate.checks import rows_conserved
+from pipeline.warehouse.assets import TABLES as DERIVED_TABLES
+from pipeline.warehouse.assets import set_reference_variables
+from pipeline.warehouse.catalogue import apply_comments
+from pipeline.warehouse.sql import build_table, build_views
+
+# the tables whose rows come from the partitions; the ones with source_file get the prefix
+ROW_TABLES = ("case_audits", "rejected_rows", "file_loads")
+
+
+@dataclass
+class MergeSummary:
+    partitions: int
+    cases: int
+    rejected_rows: int
+    files: int
+
+
+def _union(conn: duckdb.DuckDBPyConnection, table: str, keys: list[str], prefix: bool) -> None:
+    rename = "REPLACE ('{key}/' || source_file AS source_file) " if prefix else ""
+    parts = [f"SELECT * {rename.format(key=key)}FROM p{i}.{table}" for i, key in enumerate(keys)]
+    conn.execute(f"CREATE TABLE {table} AS {' UNION ALL BY NAME '.join(parts)}")
+
+
+def _refuse_overlaps(conn: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
+    found = [f"SELECT '{key}' AS partition_key, inspection_id FROM p{i}.{table}"
+             for i, key in enumerate(keys) for table in ROW_TABLES[:2]]  # fmt: skip
+    conn.execute(f"CREATE TEMP TABLE partition_inspections AS {' UNION '.join(found)}")
+    build_table(conn, "partition_overlaps")
+    overlaps = conn.execute("SELECT inspection_id, partitions FROM partition_overlaps").fetchall()
+    if overlaps:
+        where = "; ".join(f"{inspection} in {', '.join(keys)}" for inspection, keys in overlaps)
+        raise CaseAuditError(
+            f"inspections found in more than one partition ({where}): the rules that compare "
+            "rows need all of an inspection's files in one folder; move them, then run again."
+        )
+
+
+def merge_partitions(
+    build: Path, warehouses: dict[str, Path], reference_path: Callable[[str], Path]
+) -> MergeSummary:
+    """Build the merged warehouse at `build` (replaced) from each partition's published
+    warehouse (`warehouses`: key -> file). Raises CaseAuditError when the partitions overlap
+    or a blocking check fails; `build` is then not fit to publish."""
+    if not warehouses:
+        raise CaseAuditError("no partition has been built yet: nothing to merge.")
+    keys = sorted(warehouses)
+    build.unlink(missing_ok=True)
+    with duckdb.connect(str(build)) as conn:
+        for i, key in enumerate(keys):
+            conn.execute(f"ATTACH ? AS p{i} (READ_ONLY)", [str(warehouses[key])])
+        _refuse_overlaps(conn, keys)
+        for table in ROW_TABLES:
+            _union(conn, table, keys, prefix=True)
+        _union(conn, HISTORY, keys, prefix=False)
+        for i in range(len(keys)):
+            conn.execute(f"DETACH p{i}")
+        for name, _, _, views in DERIVED_TABLES:
+            for view in views:
+                build_table(conn, view)
+            build_table(conn, name)
+        for name, (_, variables) in RECONCILE_TABLES.items():
+            set_reference_variables(conn, variables, reference_path)
+            build_table(conn, name)
+        for check in (rows_conserved(conn), figures_reconcile(conn)):
+            if not check.passed:
+                raise CaseAuditError(f"the merged warehouse fails a check: {check.description}")
+        build_views(conn)
+        apply_comments(conn)
+        cases, rejected, files = conn.execute(
+            "SELECT (SELECT count(*) FROM case_audits), (SELECT count(*) FROM rejected_rows), "
+            "(SELECT count(*) FROM file_loads)"
+        ).fetchone()
+    return MergeSummary(partitions=len(keys), cases=cases, rejected_rows=rejected, files=files)
