@@ -15,6 +15,7 @@ import pytest
 
 from pipeline.definitions import build_definitions
 from pipeline.operations.automation import AutomationSettings
+from pipeline.operations.history import RunRecord, record_failure
 from pipeline.partitions.layout import files_outside_partitions, partition_keys
 from pipeline.publish.assets import PUBLISHED_TABLES
 from pipeline.resources import CaseAuditResource
@@ -83,6 +84,11 @@ def tables(path: str | Path) -> dict[str, pd.DataFrame]:
         }  # fmt: skip
 
 
+def run_ids(path: str | Path) -> set[str]:
+    with duckdb.connect(str(path), read_only=True) as conn:
+        return {run_id for (run_id,) in conn.execute("SELECT run_id FROM pipeline_runs").fetchall()}
+
+
 def test_partitioned_runs_publish_what_a_whole_folder_run_publishes(tmp_path, by_inspection):
     whole = resource(tmp_path, by_inspection, "whole")
     assert definitions(whole, "whole").resolve_job_def("case_audit_job").execute_in_process(
@@ -116,6 +122,15 @@ def test_partitioned_runs_publish_what_a_whole_folder_run_publishes(tmp_path, by
         assert conn.execute("SELECT count(*) FROM v_headline").fetchone()[0] > 0
     feeds = Path(res.feeds_dir)
     assert (feeds / "manifest.json").exists() and (feeds / "dashboard.html").exists()
+
+    # a failure recorded for the merged warehouse (as failure_alerts does) keeps the
+    # partitions' runs, and the next merge keeps the failure
+    partition_runs = run_ids(res.warehouse)
+    assert len(partition_runs) == 2
+    assert record_failure(res, RunRecord(run_id="merge-failed", status="failure"))
+    assert run_ids(res.warehouse) == partition_runs | {"merge-failed"}
+    assert merge(defs, instance).success
+    assert run_ids(res.warehouse) == partition_runs | {"merge-failed"}
 
 
 def test_a_partition_fails_alone_and_nothing_half_built_is_merged(tmp_path, by_inspection):

@@ -15,6 +15,7 @@ import duckdb
 
 from pipeline.errors import CaseAuditError
 from pipeline.metadata import OWNERS
+from pipeline.operations import history
 from pipeline.partitions.layout import (
     files_outside_partitions,
     partition_keys,
@@ -98,11 +99,21 @@ def partitioned_warehouse(
             "warehouse is unchanged)."
         )
     build = case_audit.ensure_build_dir() / "merged.duckdb"
+    own_history = case_audit.build_dir / "merged_history.duckdb"
+    with case_audit.connect() as state:  # failures recorded for the merged warehouse itself
+        history.ensure_history(state, case_audit.published_path)
+        history.absorb_inbox(state, case_audit)
+        state.execute("ATTACH ? AS own", [str(own_history)])
+        state.execute(f"CREATE OR REPLACE TABLE own.{history.TABLE} AS "
+                      f"SELECT * FROM {history.TABLE}")  # fmt: skip
+        state.execute("DETACH own")
     try:
-        summary = merge_partitions(build, warehouses, case_audit.reference_path)
+        summary = merge_partitions(build, warehouses, case_audit.reference_path, own_history)
     except CaseAuditError as exc:
         build.unlink(missing_ok=True)
         raise dg.Failure(f"{exc} The published warehouse is unchanged.") from None
+    finally:
+        own_history.unlink(missing_ok=True)
     published = atomic_replace(build, case_audit.published_path)
     build.unlink()
     copies = publish_copies(published, parse_targets(case_audit.publish_to))
@@ -113,6 +124,12 @@ def partitioned_warehouse(
     dashboard_from_feeds(folder)
     with case_audit.connect() as state:
         publish_again(state)  # a whole-folder run after this one publishes again
+        # the build's history becomes the merged one, so a failure recorded later (and
+        # republished from the build) keeps every partition's runs
+        state.execute("ATTACH ? AS merged (READ_ONLY)", [str(published)])
+        state.execute(f"CREATE OR REPLACE TABLE {history.TABLE} AS "
+                      f"SELECT * FROM merged.{history.TABLE}")  # fmt: skip
+        state.execute("DETACH merged")
     outside = files_outside_partitions(case_audit.settings().input_dir)
     if outside:
         context.log.warning(f"{len(outside)} file(s) outside any partition, not loaded: "

@@ -59,11 +59,16 @@ def _refuse_overlaps(conn: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
 
 
 def merge_partitions(
-    build: Path, warehouses: dict[str, Path], reference_path: Callable[[str], Path]
+    build: Path,
+    warehouses: dict[str, Path],
+    reference_path: Callable[[str], Path],
+    own_history: Path | None = None,
 ) -> MergeSummary:
     """Build the merged warehouse at `build` (replaced) from each partition's published
-    warehouse (`warehouses`: key -> file). Raises CaseAuditError when the partitions overlap
-    or a blocking check fails; `build` is then not fit to publish."""
+    warehouse (`warehouses`: key -> file). `own_history`: a DuckDB file whose pipeline_runs
+    holds runs recorded for the merged warehouse itself (merge failures), kept beside the
+    partitions' runs. Raises CaseAuditError when the partitions overlap or a blocking check
+    fails; `build` is then not fit to publish."""
     if not warehouses:
         raise CaseAuditError("no partition has been built yet: nothing to merge.")
     keys = sorted(warehouses)
@@ -77,6 +82,11 @@ def merge_partitions(
         _union(conn, HISTORY, keys, prefix=False)
         for i in range(len(keys)):
             conn.execute(f"DETACH p{i}")
+        if own_history is not None:
+            conn.execute("ATTACH ? AS own (READ_ONLY)", [str(own_history)])
+            conn.execute(f"INSERT INTO {HISTORY} SELECT * FROM own.{HISTORY} "
+                         f"WHERE run_id NOT IN (SELECT run_id FROM {HISTORY})")  # fmt: skip
+            conn.execute("DETACH own")
         for name, _, _, views in DERIVED_TABLES:
             for view in views:
                 build_table(conn, view)
