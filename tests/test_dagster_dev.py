@@ -17,6 +17,7 @@ import pytest
 
 from pipeline.settings import PROJECT_DIR
 from tests.conftest import REFERENCE_DIR
+from tests.helpers import case, write_csv
 
 DAGSTER = PROJECT_DIR / ".venv" / "bin" / "dagster"
 STARTUP_SECONDS = 180
@@ -135,3 +136,57 @@ def test_dagster_dev_serves_the_graph_and_runs_it(tmp_path: Path, sample_input: 
     # everything Dagster keeps went to DAGSTER_HOME, nothing into the working directory
     assert not (PROJECT_DIR / "logs").exists()
     assert (home / "storage").is_dir() or (home / "history").is_dir()
+
+
+@pytest.mark.skipif(not DAGSTER.exists(), reason="needs the project's .venv (make test)")
+def test_the_daemon_runs_partitions_and_merges_them(tmp_path: Path, sample_input: Path) -> None:
+    """CASE_AUDIT_RUN_MODE=partitioned under the real daemon: the folder sensor adds a
+    partition per inspection folder and runs each, the run-status sensor then merges them."""
+    incoming = tmp_path / "by_inspection"
+    shutil.copytree(sample_input, incoming / "MPS-NCPI-2016")
+    write_csv(incoming / "NWC-CP-2025" / "nwc.csv",
+              [case(case_ref=f"NW-{n:04}") for n in range(1, 6)])  # fmt: skip
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_DIR / "dagster.yaml", home / "dagster.yaml")
+    warehouse = tmp_path / "warehouse" / "case_audit.duckdb"
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "CASE_AUDIT_RUN_MODE": "partitioned",
+        "CASE_AUDIT_SENSOR_INTERVAL_SECONDS": "5",
+        "CASE_AUDIT_INPUT_DIR": str(incoming),
+        "CASE_AUDIT_WAREHOUSE": str(warehouse),
+        "CASE_AUDIT_REFERENCE_DIR": str(REFERENCE_DIR),
+        "CASE_AUDIT_KEY_FILE": str(tmp_path / "key"),
+        "CASE_AUDIT_FEEDS_DIR": str(tmp_path / "feeds"),
+    }
+    port = free_port()
+    log = (tmp_path / "dagster_dev.log").open("w")
+    process = subprocess.Popen(
+        [str(DAGSTER), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+    def merged() -> list[tuple] | None:
+        if not warehouse.exists():
+            return None
+        with duckdb.connect(str(warehouse), read_only=True) as conn:
+            return conn.execute(
+                "SELECT inspection_id, count(*) FROM case_audits GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+
+    try:
+        found = wait_until(merged, STARTUP_SECONDS + 2 * RUN_SECONDS, "the merge", process)
+        assert found == [("MPS-NCPI-2016", 374), ("NWC-CP-2025", 5)]
+        for key in ("MPS-NCPI-2016", "NWC-CP-2025"):
+            assert (warehouse.parent / "partitions" / key / "case_audit.duckdb").exists()
+        assert (tmp_path / "feeds" / "dashboard.html").exists()
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+        log.close()
