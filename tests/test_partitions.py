@@ -108,7 +108,11 @@ def test_partitioned_runs_publish_what_a_whole_folder_run_publishes(tmp_path, by
             assert conn.execute("SELECT DISTINCT inspection_id FROM case_audits").fetchall() == [
                 (key,)]  # fmt: skip
 
-    assert merge(defs, instance).success
+    result = merge(defs, instance)
+    assert result.success
+    [done] = result.asset_materializations_for_node("partitioned_warehouse")
+    assert done.metadata["dagster/row_count"].value == 2  # a row per partition
+    assert f"| {MPS} | 2 |" in done.metadata["preview"].value  # its two files
     merged, expected = tables(res.warehouse), tables(whole.warehouse)
     for name in PUBLISHED_TABLES:  # source_file is relative to the whole input folder again
         pd.testing.assert_frame_equal(merged[name], expected[name], obj=name)

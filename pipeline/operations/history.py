@@ -217,6 +217,26 @@ def absorb_inbox(conn: duckdb.DuckDBPyConnection, resource: CaseAuditResource) -
     return len(records)
 
 
+def export_history(conn: duckdb.DuckDBPyConnection, path: Path) -> Path:
+    """Write the history table of `conn` to its own DuckDB file at `path` (replaced)."""
+    path.unlink(missing_ok=True)
+    conn.execute("ATTACH ? AS exported", [str(path)])
+    try:
+        conn.execute(f"CREATE TABLE exported.{TABLE} AS SELECT * FROM {TABLE}")
+    finally:
+        conn.execute("DETACH exported")
+    return path
+
+
+def adopt_history(conn: duckdb.DuckDBPyConnection, published: Path) -> None:
+    """Make the history table of `conn` the one in the `published` warehouse."""
+    conn.execute("ATTACH ? AS adopted (READ_ONLY)", [str(published)])
+    try:
+        conn.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * FROM adopted.{TABLE}")
+    finally:
+        conn.execute("DETACH adopted")
+
+
 def republish_history(resource: CaseAuditResource) -> None:
     """Replace the published warehouse by a copy whose `pipeline_runs` is the build's."""
     with resource.connect() as conn:

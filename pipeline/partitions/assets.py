@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 
 from pipeline.errors import CaseAuditError
-from pipeline.metadata import OWNERS
+from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.partitions.layout import (
     files_outside_partitions,
@@ -99,52 +99,46 @@ def partitioned_warehouse(
             "warehouse is unchanged)."
         )
     build = case_audit.ensure_build_dir() / "merged.duckdb"
-    own_history = case_audit.build_dir / "merged_history.duckdb"
-    with case_audit.connect() as state:  # failures recorded for the merged warehouse itself
+    with case_audit.connect() as state:  # runs recorded for the merged warehouse itself
         history.ensure_history(state, case_audit.published_path)
         history.absorb_inbox(state, case_audit)
-        state.execute("ATTACH ? AS own", [str(own_history)])
-        state.execute(f"CREATE OR REPLACE TABLE own.{history.TABLE} AS "
-                      f"SELECT * FROM {history.TABLE}")  # fmt: skip
-        state.execute("DETACH own")
+        own = history.export_history(state, case_audit.build_dir / "merged_history.duckdb")
     try:
-        summary = merge_partitions(build, warehouses, case_audit.reference_path, own_history)
+        by_partition = merge_partitions(build, warehouses, case_audit.reference_path, own)
     except CaseAuditError as exc:
         build.unlink(missing_ok=True)
         raise dg.Failure(f"{exc} The published warehouse is unchanged.") from None
     finally:
-        own_history.unlink(missing_ok=True)
+        own.unlink(missing_ok=True)
     published = atomic_replace(build, case_audit.published_path)
     build.unlink()
     copies = publish_copies(published, parse_targets(case_audit.publish_to))
-    with duckdb.connect(str(published), read_only=True) as conn:
-        feeds = build_feeds(conn, case_audit.suppression_threshold)
-    folder = case_audit.settings().feeds_dir
-    write_feeds(feeds, folder, context.run.run_id, case_audit.suppression_threshold)
-    dashboard_from_feeds(folder)
+    _publish_feeds(case_audit, published, context.run.run_id)
     with case_audit.connect() as state:
         publish_again(state)  # a whole-folder run after this one publishes again
-        # the build's history becomes the merged one, so a failure recorded later (and
-        # republished from the build) keeps every partition's runs
-        state.execute("ATTACH ? AS merged (READ_ONLY)", [str(published)])
-        state.execute(f"CREATE OR REPLACE TABLE {history.TABLE} AS "
-                      f"SELECT * FROM merged.{history.TABLE}")  # fmt: skip
-        state.execute("DETACH merged")
+        # a failure recorded later is republished from the build: it must keep these runs
+        history.adopt_history(state, published)
     outside = files_outside_partitions(case_audit.settings().input_dir)
     if outside:
         context.log.warning(f"{len(outside)} file(s) outside any partition, not loaded: "
                             + ", ".join(outside[:10]))  # fmt: skip
     return dg.MaterializeResult(
         metadata={
+            **frame_metadata(by_partition),
             "path": dg.MetadataValue.path(str(published)),
-            "partitions": summary.partitions,
-            "cases": summary.cases,
-            "rejected_rows": summary.rejected_rows,
-            "files": summary.files,
             "files_outside_partitions": len(outside),
             "copied_to": ", ".join(copies),
         }
     )
+
+
+def _publish_feeds(case_audit: CaseAuditResource, published: Path, run_id: str) -> None:
+    """The feeds and dashboard of the merged warehouse, as a whole-folder run writes them."""
+    with duckdb.connect(str(published), read_only=True) as conn:
+        feeds = build_feeds(conn, case_audit.suppression_threshold)
+    folder = case_audit.settings().feeds_dir
+    write_feeds(feeds, folder, run_id, case_audit.suppression_threshold)
+    dashboard_from_feeds(folder)
 
 
 ASSETS = [inspection_warehouse, partitioned_warehouse]

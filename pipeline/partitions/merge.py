@@ -11,12 +11,12 @@ merged file replaces the published one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from pipeline.errors import CaseAuditError
+from pipeline.lazy import pd
 from pipeline.operations.history import TABLE as HISTORY
 from pipeline.reconcile.assets import RECONCILE_TABLES
 from pipeline.reconcile.checks import figures_reconcile
@@ -28,14 +28,6 @@ from pipeline.warehouse.sql import build_table, build_views
 
 # the tables whose rows come from the partitions; the ones with source_file get the prefix
 ROW_TABLES = ("case_audits", "rejected_rows", "file_loads")
-
-
-@dataclass
-class MergeSummary:
-    partitions: int
-    cases: int
-    rejected_rows: int
-    files: int
 
 
 def _union(conn: duckdb.DuckDBPyConnection, table: str, keys: list[str], prefix: bool) -> None:
@@ -63,12 +55,12 @@ def merge_partitions(
     warehouses: dict[str, Path],
     reference_path: Callable[[str], Path],
     own_history: Path | None = None,
-) -> MergeSummary:
+) -> pd.DataFrame:
     """Build the merged warehouse at `build` (replaced) from each partition's published
     warehouse (`warehouses`: key -> file). `own_history`: a DuckDB file whose pipeline_runs
     holds runs recorded for the merged warehouse itself (merge failures), kept beside the
     partitions' runs. Raises CaseAuditError when the partitions overlap or a blocking check
-    fails; `build` is then not fit to publish."""
+    fails; `build` is then not fit to publish. Returns what each partition contributed."""
     if not warehouses:
         raise CaseAuditError("no partition has been built yet: nothing to merge.")
     keys = sorted(warehouses)
@@ -99,8 +91,5 @@ def merge_partitions(
                 raise CaseAuditError(f"the merged warehouse fails a check: {check.description}")
         build_views(conn)
         apply_comments(conn)
-        cases, rejected, files = conn.execute(
-            "SELECT (SELECT count(*) FROM case_audits), (SELECT count(*) FROM rejected_rows), "
-            "(SELECT count(*) FROM file_loads)"
-        ).fetchone()
-    return MergeSummary(partitions=len(keys), cases=cases, rejected_rows=rejected, files=files)
+        build_table(conn, "partition_summary")
+        return conn.execute("SELECT * FROM partition_summary").df()
