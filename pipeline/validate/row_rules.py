@@ -64,5 +64,5 @@ def prepare(conn: duckdb.DuckDBPyConnection, run_date: dt.date) -> None:
 
 
 def check_raw_rows(conn: duckdb.DuckDBPyConnection) -> None:
-    """TEMP table `checked_rows` from the relation `raw_rows` (see sql/row_rules.sql)."""
+    """TEMP view `checked_rows` over the relation `raw_rows` (see sql/row_rules.sql)."""
     build_table(conn, "row_rules")
