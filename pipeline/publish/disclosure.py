@@ -140,7 +140,19 @@ def is_exposed(bounds: Bounds, hidden: np.ndarray, cell: int) -> bool:
 
 def protect(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> Protected:
     """Suppress the area counts of one inspection (rows: areas, columns: MEASURES)."""
-    values = counts[list(MEASURES)].to_numpy(dtype=float)
+    columns = list(MEASURES)
+    values = counts[columns].to_numpy(dtype=float)
+    hidden, primary = hide(values, threshold)
+    return Protected(
+        values=counts[columns],
+        hidden=pd.DataFrame(hidden, index=counts.index, columns=columns),
+        primary=pd.DataFrame(primary, index=counts.index, columns=columns),
+    )
+
+
+def hide(values: np.ndarray, threshold: int = DEFAULT_THRESHOLD) -> tuple[np.ndarray, np.ndarray]:
+    """(hidden, primary) for one inspection's area counts (rows: areas, columns: MEASURES):
+    the cells withheld, and those withheld for being small (the rest protect them)."""
     primary = (values >= 1) & (values <= threshold)
     hidden = primary.copy()
     bounds = Bounds(values, _constraints(values.shape[0]))
@@ -160,12 +172,7 @@ def protect(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> Protect
             break
         hidden.flat[partner] = True
         queue.append(partner)
-    columns = list(MEASURES)
-    return Protected(
-        values=counts[columns],
-        hidden=pd.DataFrame(hidden, index=counts.index, columns=columns),
-        primary=pd.DataFrame(primary, index=counts.index, columns=columns),
-    )
+    return hidden, primary
 
 
 def _partner(values: np.ndarray, hidden: np.ndarray, row: int, measure: int) -> int | None:

@@ -24,7 +24,7 @@ import duckdb
 from pipeline.lazy import np, pd
 from pipeline.publish.atomic import atomic_write
 from pipeline.publish.disclosure import MEASURES as AREA_COUNTS
-from pipeline.publish.disclosure import protect
+from pipeline.publish.disclosure import hide
 from pipeline.safe_csv import write_csv
 
 SCHEMA_VERSION = "1.0"
@@ -98,9 +98,9 @@ def _area_mask(frame: pd.DataFrame, threshold: int) -> np.ndarray:
     control, then percentages whose numerator (not_good) or denominator (cases) is hidden."""
     hidden = np.zeros((len(frame), len(RATING_MEASURES)), dtype=bool)
     counts = [RATING_MEASURES.index(m) for m in AREA_COUNTS]
+    values = frame[list(AREA_COUNTS)].to_numpy(dtype=float)
     for positions in frame.groupby("inspection_id", sort=False).indices.values():
-        protected = protect(frame.iloc[positions][list(AREA_COUNTS)], threshold)
-        hidden[np.ix_(positions, counts)] = protected.hidden.to_numpy()
+        hidden[np.ix_(positions, counts)] = hide(values[positions], threshold)[0]
     derived = (
         hidden[:, RATING_MEASURES.index("not_good")] | hidden[:, RATING_MEASURES.index("cases")]
     )
