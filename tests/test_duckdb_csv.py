@@ -68,6 +68,8 @@ def test_a_plain_file_is_read_by_duckdb_exactly_as_by_pandas(tmp_path):
         lambda text: text.replace("\n", "\r", 2),  # a bare carriage return
         lambda text: text + "a,b,c\n",  # a short row
         lambda text: text.replace("\n", ",extra\n", 4)[::-1][::-1],  # ragged rows
+        lambda text: text.replace(",R-1,", ', "R-1",'),  # a space before a quoted cell
+        lambda text: text.replace(",R-2,", ',"R-2"  ,'),  # spaces after a quoted cell
     ],
 )
 def test_unusual_files_are_left_to_the_pandas_reader(tmp_path, tweak):

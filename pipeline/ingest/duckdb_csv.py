@@ -30,16 +30,23 @@ PYTHON_SPACES = (
 )
 _BLANK_LINE = re.compile(rb"\n\r?\n")
 _BARE_CR = re.compile(rb"\r(?!\n)")
+# spaces between a field's edge and its quote: DuckDB skips them, pandas keeps them as text
+_SPACE_BY_QUOTE = re.compile(rb'(?:^|[,\r\n]) +"|" +(?:[,\r\n]|$)')
 
 
 def _plain_utf8(path: Path) -> bool:
     """In one pass over the file: valid UTF-8 (a BOM is fine) without NUL bytes, no blank line
     before the last row (DuckDB skips blank lines, pandas counts them, so row numbers would
-    differ) and no bare carriage return as a line end. Anything else (another encoding, a
-    binary file) is for the pandas reader to explain. ASCII blocks are not decoded."""
+    differ), no bare carriage return as a line end, and no spaces between a quote and the
+    edge of its field (DuckDB drops them, pandas keeps them: `1, "a,b"` is two cells to one
+    and three to the other). Anything else (another encoding, a binary file) is for the
+    pandas reader to explain. ASCII blocks are not decoded."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    tail, only_line_ends_left = b"", False
+    tail, only_line_ends_left, before = b"", False, b""
     for _, block in file_blocks(path):
+        if _space_by_quote(before, block):
+            return False
+        before = _from_last_non_space(block)
         if b"\x00" in block:
             return False
         if decoder.getstate()[0] or not block.isascii():  # a character split across blocks
@@ -71,6 +78,27 @@ def trimmed_cell(column: str) -> str:
     spaces = "getvariable('python_spaces')"
     guard = f"contains({spaces}, left({column}, 1)) OR contains({spaces}, right({column}, 1))"
     return f"nullif(CASE WHEN {guard} THEN trim({column}, {spaces}) ELSE {column} END, '')"
+
+
+def _space_by_quote(before: bytes, block: bytes) -> bool:
+    """A space between a quote and a field's edge in `block` (`before`: the previous block's
+    end, for a space run across the seam). Most files quote only their header, so the rest
+    of a block is searched in place and only when it holds a quote at all."""
+    first_end = block.find(b"\n") + 1 or len(block)
+    seam = before + block[:first_end]
+    if b'"' in seam and _SPACE_BY_QUOTE.search(seam):
+        return True
+    rest = max(first_end - 1, 0)  # from the newline, which is a field's edge
+    return block.find(b'"', rest) >= 0 and _SPACE_BY_QUOTE.search(block, rest) is not None
+
+
+def _from_last_non_space(block: bytes) -> bytes:
+    """The end of `block` from its last character that is not a space (the context the next
+    block's check needs), without copying the block."""
+    end = len(block) - 1
+    while end > 0 and block[end] == 0x20:
+        end -= 1
+    return block[end:]
 
 
 def _header(path: Path) -> list[str] | None:
