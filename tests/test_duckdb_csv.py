@@ -15,7 +15,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingest.duckdb_csv import PYTHON_SPACES, read_csv_into_duckdb
+from pipeline.ingest.duckdb_csv import (
+    PYTHON_SPACES,
+    PlainCsv,
+    _plain_utf8,
+    read_csv_into_duckdb,
+)
 from pipeline.ingest.files import read_case_file
 from schemas.case_audit import COLUMNS, EXTRA_CELLS
 from tests.bad_input_corpus import CORPUS
@@ -76,6 +81,20 @@ def test_unusual_files_are_left_to_the_pandas_reader(tmp_path, tweak):
     path = write_csv(tmp_path / "f.csv", [case(case_ref=f"R-{n}") for n in range(5)])
     path.write_text(tweak(path.read_text()))
     assert both_ways(path)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("area", "spaces_only"),
+    [("  Harbour side ", True), ("\tHarbour\t", False), ("Harbour\u00a0", False),
+     ('"Harbour, side "', False)],
+)  # fmt: skip
+def test_plain_space_trimming_is_used_only_when_it_is_exact(tmp_path, area, spaces_only):
+    rows = [case(case_ref=f"R-{n}", area=area, force=" Northwold ") for n in range(5)]
+    path = write_csv(tmp_path / "f.csv", rows)
+    assert _plain_utf8(path) == PlainCsv(spaces_only=spaces_only)
+    by_duckdb, by_pandas, *_ = both_ways(path)
+    assert by_duckdb is not None and by_duckdb == by_pandas
+    assert {row[2] for row in by_duckdb} == {"Northwold"}  # force, trimmed
 
 
 def test_trailing_blank_lines_keep_the_fast_path(tmp_path):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -34,47 +35,72 @@ _BARE_CR = re.compile(rb"\r(?!\n)")
 _SPACE_BY_QUOTE = re.compile(rb'(?:^|[,\r\n]) +"|" +(?:[,\r\n]|$)')
 
 
-def _plain_utf8(path: Path) -> bool:
+# what str.strip() removes from an ASCII cell besides the space (line ends cannot be in an
+# unquoted cell)
+_ASCII_ODD_SPACES = b"\t\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+@dataclass(frozen=True)
+class PlainCsv:
+    """What the scan found out about a plain file: `spaces_only` when the only character
+    str.strip() could remove from a cell is the space (ASCII, no tab or other control
+    space, no quoted cell that could hold a line end), so DuckDB's own trim() is exact."""
+
+    spaces_only: bool
+
+
+def _plain_utf8(path: Path) -> PlainCsv | None:
     """In one pass over the file: valid UTF-8 (a BOM is fine) without NUL bytes, no blank line
     before the last row (DuckDB skips blank lines, pandas counts them, so row numbers would
     differ), no bare carriage return as a line end, and no spaces between a quote and the
     edge of its field (DuckDB drops them, pandas keeps them: `1, "a,b"` is two cells to one
-    and three to the other). Anything else (another encoding, a binary file) is for the
-    pandas reader to explain. ASCII blocks are not decoded."""
+    and three to the other); else None. Anything else (another encoding, a binary file) is
+    for the pandas reader to explain. ASCII blocks are not decoded."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    tail, only_line_ends_left, before = b"", False, b""
-    for _, block in file_blocks(path):
+    tail, only_line_ends_left, before, spaces_only = b"", False, b"", True
+    for offset, block in file_blocks(path):
         if _space_by_quote(before, block):
-            return False
+            return None
         before = _from_last_non_space(block)
         if b"\x00" in block:
-            return False
-        if decoder.getstate()[0] or not block.isascii():  # a character split across blocks
+            return None
+        ascii_block = block.isascii()
+        if decoder.getstate()[0] or not ascii_block:  # a character split across blocks
             try:
                 decoder.decode(block)
             except UnicodeDecodeError:
-                return False
+                return None
+        if spaces_only:
+            data = block.find(b"\n") + 1 if offset == 0 else 0  # the header is read apart
+            spaces_only = (
+                ascii_block
+                and block.find(b'"', data) < 0
+                and len(block.translate(None, _ASCII_ODD_SPACES)) == len(block)
+            )
         text = tail + block
         if only_line_ends_left:
             if text.strip(b"\r\n"):
-                return False
+                return None
         elif blank := _BLANK_LINE.search(text):
             if text[blank.start() :].strip(b"\r\n"):
-                return False
+                return None
             only_line_ends_left = True
         if b"\r" in text and any(m.start() < len(text) - 1 for m in _BARE_CR.finditer(text)):
-            return False
+            return None
         tail = block[-2:]
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return False
-    return not tail.endswith(b"\r")
+        return None
+    return None if tail.endswith(b"\r") else PlainCsv(spaces_only=spaces_only)
 
 
-def trimmed_cell(column: str) -> str:
+def trimmed_cell(column: str, spaces_only: bool = False) -> str:
     """SQL for a text cell trimmed as str.strip() does, empty as NULL (variable python_spaces
-    holds PYTHON_SPACES); the guard skips trim() for most cells, which need none."""
+    holds PYTHON_SPACES); the guard skips trim() for most cells, which need none. With
+    `spaces_only` (PlainCsv) DuckDB's trim() of spaces is the same and cheaper."""
+    if spaces_only:
+        return f"nullif(trim({column}), '')"
     spaces = "getvariable('python_spaces')"
     guard = f"contains({spaces}, left({column}, 1)) OR contains({spaces}, right({column}, 1))"
     return f"nullif(CASE WHEN {guard} THEN trim({column}, {spaces}) ELSE {column} END, '')"
@@ -119,7 +145,8 @@ def read_csv_into_duckdb(
     well-formed CSV, shaped as `files.shape_table` shapes a chunk. Returns (rows kept, header
     plan, unnamed columns holding data), or None when the file needs the pandas reader."""
     try:
-        if not _plain_utf8(path):
+        plain = _plain_utf8(path)
+        if plain is None:
             return None
         headers = _header(path)
         if not headers or len(headers) < 2:
@@ -131,7 +158,7 @@ def read_csv_into_duckdb(
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
 
     def cell(i: int) -> str:
-        return trimmed_cell(f"c{i}")
+        return trimmed_cell(f"c{i}", plain.spaces_only)
 
     shaped = [f"{cell(plan.positions[name])} AS {name}" if name in plan.positions
               else f"NULL::VARCHAR AS {name}" for name in COLUMNS]  # fmt: skip
