@@ -64,7 +64,7 @@ def case_files(
                 )
             )
             return
-        inventory = take_inventory(conn, input_dir, hashed)
+        inventory = take_inventory(conn, hashed)
     duplicates = inventory[inventory["refusal_rule"].notna()]
     for row in duplicates.itertuples():
         context.log.warning(

@@ -44,15 +44,11 @@ def hash_files(input_dir: Path, known: Mapping[FileKey, str]) -> list[tuple[File
 
 
 def take_inventory(
-    conn: duckdb.DuckDBPyConnection,
-    input_dir: Path,
-    hashed: list[tuple[FileKey, str]] | None = None,
+    conn: duckdb.DuckDBPyConnection, hashed: list[tuple[FileKey, str]]
 ) -> pd.DataFrame:
-    """Replace `staging.input_files` with the folder's current files (`hashed`, when the
-    caller has just hashed them); return it."""
+    """Replace `staging.input_files` with the folder's current files, as `hash_files` found
+    them; return it."""
     records, first_with_content = [], {}
-    if hashed is None:
-        hashed = hash_files(input_dir, known_hashes(conn))
     for (name, size, mtime_ns), sha in hashed:
         rule = message = None
         if sha in first_with_content:
