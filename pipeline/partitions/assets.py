@@ -25,7 +25,7 @@ from pipeline.partitions.merge import merge_partitions
 from pipeline.publish.assets import publish_again
 from pipeline.publish.atomic import atomic_replace
 from pipeline.publish.dashboard import dashboard_from_feeds
-from pipeline.publish.feeds import build_feeds, write_feeds
+from pipeline.publish.feeds import publish_feeds
 from pipeline.publish.targets import parse_targets, publish_copies
 from pipeline.resources import CaseAuditPaths, CaseAuditResource
 
@@ -113,12 +113,14 @@ def partitioned_warehouse(
     published = atomic_replace(build, case_audit.published_path)
     build.unlink()
     copies = publish_copies(published, parse_targets(case_audit.publish_to))
-    _publish_feeds(case_audit, published, context.run.run_id)
+    feeds = Path(case_audit.feeds_dir)
+    publish_feeds(published, feeds, context.run.run_id, case_audit.suppression_threshold)
+    dashboard_from_feeds(feeds)
     with case_audit.connect() as state:
         publish_again(state)  # a whole-folder run after this one publishes again
         # a failure recorded later is republished from the build: it must keep these runs
         history.adopt_history(state, published)
-    outside = files_outside_partitions(case_audit.settings().input_dir)
+    outside = files_outside_partitions(Path(case_audit.input_dir))
     if outside:
         context.log.warning(f"{len(outside)} file(s) outside any partition, not loaded: "
                             + ", ".join(outside[:10]))  # fmt: skip
@@ -130,15 +132,6 @@ def partitioned_warehouse(
             "copied_to": ", ".join(copies),
         }
     )
-
-
-def _publish_feeds(case_audit: CaseAuditResource, published: Path, run_id: str) -> None:
-    """The feeds and dashboard of the merged warehouse, as a whole-folder run writes them."""
-    with duckdb.connect(str(published), read_only=True) as conn:
-        feeds = build_feeds(conn, case_audit.suppression_threshold)
-    folder = case_audit.settings().feeds_dir
-    write_feeds(feeds, folder, run_id, case_audit.suppression_threshold)
-    dashboard_from_feeds(folder)
 
 
 ASSETS = [inspection_warehouse, partitioned_warehouse]

@@ -15,7 +15,7 @@ from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.publish.atomic import atomic_replace
 from pipeline.publish.dashboard import dashboard_from_feeds, read_manifest
-from pipeline.publish.feeds import build_feeds, write_feeds
+from pipeline.publish.feeds import publish_feeds
 from pipeline.publish.targets import parse_targets, publish_copies
 from pipeline.resources import CaseAuditResource
 from pipeline.warehouse.build_state import (
@@ -121,9 +121,8 @@ def dashboard_feeds(
         if (folder / "manifest.json").exists() and is_built(state, "dashboard_feeds"):
             manifest = read_manifest(folder)
             return dg.MaterializeResult(metadata=_feed_metadata(manifest, folder, rebuilt=False))
-    with duckdb.connect(str(case_audit.published_path), read_only=True) as conn:
-        feeds = build_feeds(conn, case_audit.suppression_threshold)
-    manifest = write_feeds(feeds, folder, context.run.run_id, case_audit.suppression_threshold)
+    manifest = publish_feeds(case_audit.published_path, folder, context.run.run_id,
+                             case_audit.suppression_threshold)  # fmt: skip
     with case_audit.connect() as state:
         mark_built(state, "dashboard_feeds")
     return dg.MaterializeResult(metadata=_feed_metadata(manifest, folder, rebuilt=True))

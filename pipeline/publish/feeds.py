@@ -176,3 +176,11 @@ def write_feeds(
     text = json.dumps(manifest, indent=2)
     atomic_write(folder / "manifest.json", lambda temporary: temporary.write_text(text))
     return manifest
+
+
+def publish_feeds(published: Path, folder: Path, run_id: str, threshold: int) -> dict[str, object]:
+    """Build every feed from the `published` warehouse (read-only) and write them to
+    `folder`; returns the manifest."""
+    with duckdb.connect(str(published), read_only=True) as conn:
+        feeds = build_feeds(conn, threshold)
+    return write_feeds(feeds, folder, run_id, threshold)
