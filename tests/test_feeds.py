@@ -14,13 +14,14 @@ import json
 import math
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from pipeline.publish.disclosure import protect
+from pipeline.publish.disclosure import MEASURES, hide
 from pipeline.publish.feeds import FEED_COLUMNS, FEEDS, write_feeds
 from pipeline.runner import run_pipeline
 from pipeline.settings import Settings
@@ -213,6 +214,14 @@ def test_small_counts_suppressed_zeros_kept_and_percentages_withheld(published) 
     visible = pd.to_numeric(nwc[nwc.ne("c")], errors="coerce")
     counts = visible[visible.index.get_level_values("measure").isin(COUNTS)]
     assert not counts.between(1, 5).any()
+
+
+def protect(counts: pd.DataFrame, threshold: int = 5) -> SimpleNamespace:
+    """`hide` over a labelled table: hidden and primary cells as frames of the same labels."""
+    hidden, primary = hide(counts[list(MEASURES)].to_numpy(dtype=float), threshold)
+    labelled = {"index": counts.index, "columns": list(MEASURES)}
+    return SimpleNamespace(hidden=pd.DataFrame(hidden, **labelled),
+                           primary=pd.DataFrame(primary, **labelled))  # fmt: skip
 
 
 def test_threshold_is_configurable() -> None:

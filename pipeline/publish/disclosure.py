@@ -24,23 +24,13 @@ import math
 import os
 import sys
 from collections import deque
-from dataclasses import dataclass
 from types import ModuleType
 
-from pipeline.lazy import np, pd
+from pipeline.lazy import np
 
 BASE = ("good", "requires_improvement", "inadequate")
 MEASURES = ("cases", *BASE, "not_good")
 DEFAULT_THRESHOLD = 5
-
-
-@dataclass
-class Protected:
-    """`values`: the counts; `hidden`: same shape, True where the published cell is withheld."""
-
-    values: pd.DataFrame
-    hidden: pd.DataFrame
-    primary: pd.DataFrame
 
 
 def _constraints(rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -136,18 +126,6 @@ def is_exposed(bounds: Bounds, hidden: np.ndarray, cell: int) -> bool:
     if bounds.bound(hidden, cell, 1) <= true - 1 + 1e-9:
         return False
     return bounds.bound(hidden, cell, -1) < true + 1 - 1e-9
-
-
-def protect(counts: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> Protected:
-    """Suppress the area counts of one inspection (rows: areas, columns: MEASURES)."""
-    columns = list(MEASURES)
-    values = counts[columns].to_numpy(dtype=float)
-    hidden, primary = hide(values, threshold)
-    return Protected(
-        values=counts[columns],
-        hidden=pd.DataFrame(hidden, index=counts.index, columns=columns),
-        primary=pd.DataFrame(primary, index=counts.index, columns=columns),
-    )
 
 
 def hide(values: np.ndarray, threshold: int = DEFAULT_THRESHOLD) -> tuple[np.ndarray, np.ndarray]:
