@@ -195,12 +195,12 @@ class Inspection:
     areas: list[dict[str, object]]
 
 
-def by_inspection(table: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
-    """Rows as records (see `records`), grouped by inspection_id in one pass."""
-    grouped: dict[str, list[dict[str, object]]] = {}
-    for row in records(table):
-        grouped.setdefault(str(row["inspection_id"]), []).append(row)
-    return grouped
+def grouped(rows: list[Row], *keys: str) -> dict[tuple, list[Row]]:
+    """`rows` grouped by the values of `keys`, in one pass, keeping their order."""
+    groups: dict[tuple, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row[key] for key in keys), []).append(row)
+    return groups
 
 
 def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> str:
@@ -210,27 +210,27 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     headline = wide(feeds["headline"], ["inspection_id", "force", "metric", "metric_order"])
     categories = wide(feeds["ratings_by_category"], ["inspection_id", "force", "category"])
     areas = wide(feeds["ratings_by_area"], ["inspection_id", "force", "area"])
-    categories_of, areas_of = by_inspection(categories), by_inspection(areas)
-    cards_of: dict[tuple[str, str], list[dict[str, object]]] = {}
+    categories_of = grouped(records(categories), "inspection_id")
+    areas_of = grouped(records(areas), "inspection_id")
+    cards = []
     for row in records(headline.sort_values(["inspection_id", "force", "metric_order"])):
         numerator_text, denominator_text = METRIC_TEXT.get(row["metric"], ("", ""))
-        cards_of.setdefault((row["inspection_id"], row["force"]), []).append(Row(
+        cards.append(Row(
             **row, label=_label(row["metric"]),
             definition=f"{numerator_text} / {denominator_text}".replace("`", ""),
             chart=interval_bar(row["pct"], row["ci_low"], row["ci_high"]),
         ))  # fmt: skip
     inspections = [
-        Inspection(inspection, force, cards, categories_of.get(inspection, []),
-                   areas_of.get(inspection, []))
-        for (inspection, force), cards in cards_of.items()
+        Inspection(inspection, force, own, categories_of.get((inspection,), []),
+                   areas_of.get((inspection,), []))
+        for (inspection, force), own in grouped(cards, "inspection_id", "force").items()
     ]  # fmt: skip
     trends = wide(feeds["trends"], ["force", "metric", "inspection_id", "inspection_date",
                                     "previous_inspection_id", "intervals_overlap"])  # fmt: skip
     shown = trends[trends["metric"].isin(["cases_not_good", "cases_inadequate",
                                           "cases_referred_back"])]  # fmt: skip
-    points_of: dict[tuple[str, str], list[dict[str, object]]] = {}
-    for row in records(shown.sort_values("inspection_date", kind="stable")):
-        points_of.setdefault((row["force"], row["metric"]), []).append(row)
+    points_of = grouped(records(shown.sort_values("inspection_date", kind="stable")),
+                        "force", "metric")  # fmt: skip
     order = shown[["force", "metric"]].drop_duplicates().itertuples(index=False, name=None)
     trend_panels = []
     for force, metric in order:
