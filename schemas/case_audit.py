@@ -130,6 +130,9 @@ INSPECTION_ID_PATTERN = r"[A-Za-z0-9_.\-]{3,64}"
 CASE_REF_PATTERN = r"[A-Za-z0-9_\-]{3,64}"
 ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 WHOLE_NUMBER_PATTERN = r"[0-9]{1,9}"  # missing_episodes: at most 9 digits fit an INTEGER
+# a free-text cell holding a line break or four commas: a stray double quote has probably
+# made several cells or lines (other cases among them) one cell
+STRAY_QUOTE_PATTERN = r"[\r\n]|(?:,[^,]*){4}"
 
 
 # ---------------------------------------------------------------- the rule catalogue
@@ -200,6 +203,29 @@ RULES: tuple[Rule, ...] = (
         "ingest",
     ),
     Rule(
+        "file_column_type",
+        (),
+        "A column of the contract holds nested or binary values (a struct, list, map or "
+        "bytes); store one plain value per cell and send the file again.",
+        "file",
+        "ingest",
+    ),
+    Rule(
+        "file_too_large",
+        (),
+        "A row, cell or workbook part is far larger than any case file needs (a stray quote, "
+        "or a workbook that expands enormously); correct it and send the file again.",
+        "file",
+        "ingest",
+    ),
+    Rule(
+        "file_too_wide",
+        (),
+        "The file has more than 1,000 columns; keep the contract's columns and send it again.",
+        "file",
+        "ingest",
+    ),
+    Rule(
         "file_identifier_column",
         (),
         "The file has a column that looks like a direct "
@@ -225,6 +251,13 @@ RULES: tuple[Rule, ...] = (
         ("case_ref",),
         "Use the pseudonymous reference: 3-64 characters of letters, digits, '_' or '-' (a "
         "reference like 1234.0 was saved from a number column: format the column as text).",
+    ),
+    Rule(
+        "text_stray_quote",
+        tuple(TEXT_LIMITS),
+        'This cell holds a line break or several commas: a stray double quote (") earlier '
+        "in the row probably made the cells or lines after it (other cases among them) one "
+        "cell. Remove the stray quote and send the file again.",
     ),
     Rule(
         "text_too_long",
@@ -353,6 +386,8 @@ def _column_checks(column: str, run_date: dt.date) -> list[pa.Check]:
     if column == "case_ref":
         checks.append(pa.Check.str_matches(CASE_REF_PATTERN + r"\Z", error="case_ref_format"))
     if column in TEXT_LIMITS:
+        checks.append(pa.Check(lambda v: ~v.str.contains(STRAY_QUOTE_PATTERN, regex=True),
+                               error="text_stray_quote"))  # fmt: skip
         checks.append(pa.Check.str_length(max_value=TEXT_LIMITS[column], error="text_too_long"))
     if column in ENUM_VALUES:
         checks.append(pa.Check.isin(ENUM_VALUES[column], error=f"{column}_unknown"))

@@ -56,6 +56,11 @@ SELECT
            failure('inspection_id', 'inspection_id_format', inspection_id), NULL),
         if(NOT regexp_full_match(case_ref, getvariable('case_ref_pattern')),
            failure('case_ref', 'case_ref_format', case_ref), NULL),
+        -- a stray quote: a free-text cell holding a line break or three commas
+        if(regexp_matches(force, getvariable('stray_quote_pattern')),
+           failure('force', 'text_stray_quote', force), NULL),
+        if(regexp_matches(area, getvariable('stray_quote_pattern')),
+           failure('area', 'text_stray_quote', area), NULL),
         if(length(force) > getvariable('text_limit'),
            failure('force', 'text_too_long', force), NULL),
         if(length(area) > getvariable('text_limit'),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -12,8 +14,11 @@ import pytest
 from pipeline.ingest.files import read_case_files
 from pipeline.validate.quarantine import validate_rows
 from pipeline.validate.report import check_paths, describe_reason
+from pipeline.warehouse.pseudonym import case_keys
 from tests.bad_input_corpus import CORPUS, Bad
 from tests.helpers import RUN_DATE
+
+PSEUDONYM_KEY = "test-pseudonym-key"
 
 
 def inspection_id(entry: Bad) -> str:
@@ -26,8 +31,90 @@ def test_corpus_is_large_and_distinct() -> None:
     assert len(set(names)) == len(names)
 
 
+@dataclass(frozen=True)
+class CorpusRun:
+    """Every corpus file in one folder, run once through `case-audit run`'s own path."""
+
+    incoming: Path
+    paths: dict[str, Path]
+    before: dict[str, bytes]
+    loads: pd.DataFrame
+    reasons: pd.DataFrame
+    cases: pd.DataFrame
+    check_lines: list[str]
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
+    from pipeline.runner import run_pipeline
+    from pipeline.settings import Settings
+    from tests.conftest import REFERENCE_DIR
+
+    root = tmp_path_factory.mktemp("corpus")
+    incoming = root / "incoming"
+    incoming.mkdir()
+    paths = {entry.name: entry.make(incoming, inspection_id(entry)) for entry in CORPUS}
+    before = {name: path.read_bytes() for name, path in paths.items()}
+    warehouse = root / "w.duckdb"
+    with pytest.MonkeyPatch.context() as env:
+        for name in [n for n in os.environ if n.startswith("CASE_AUDIT_")]:
+            env.delenv(name)
+        env.setenv("CASE_AUDIT_PSEUDONYM_KEY", PSEUDONYM_KEY)
+        env.setenv("CASE_AUDIT_FEEDS_DIR", str(root / "feeds"))
+        settings = Settings.resolve(
+            input_dir=incoming, warehouse=warehouse, reference_dir=REFERENCE_DIR
+        )
+        outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
+        env.chdir(incoming)
+        check_lines = check_paths(sorted(Path(".").iterdir()), RUN_DATE).lines
+    assert outcome.success, outcome.problems
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        loads = conn.execute("SELECT * FROM file_loads").df()
+        reasons = conn.execute("SELECT * FROM rejected_rows").df()
+        cases = conn.execute("SELECT * FROM case_audits ORDER BY source_file, source_row").df()
+    return CorpusRun(incoming, paths, before, loads, reasons, cases, check_lines)
+
+
+def _quarantined(reasons: pd.DataFrame) -> dict[int, set[tuple[str, str]]]:
+    found: dict[int, set[tuple[str, str]]] = {}
+    for row, column, rule in reasons[["source_row", "column_name", "rule"]].itertuples(index=False):
+        found.setdefault(int(row), set()).add((column, rule))
+    return found
+
+
 @pytest.mark.parametrize("entry", CORPUS, ids=lambda e: e.name)
-def test_corpus_entry(entry: Bad, tmp_path: Path) -> None:
+def test_corpus_entry_through_the_run(entry: Bad, corpus_run: CorpusRun) -> None:
+    """The production path: staging, both CSV readers, SQL row rules, assembly, publish."""
+    path = corpus_run.paths[entry.name]
+    name = path.relative_to(corpus_run.incoming).as_posix()
+    [load] = corpus_run.loads[corpus_run.loads["source_file"] == name].to_dict("records")
+    reasons = corpus_run.reasons[corpus_run.reasons["source_file"] == name]
+    cases = corpus_run.cases[corpus_run.cases["source_file"] == name]
+    assert path.read_bytes() == corpus_run.before[entry.name]  # input never changed
+    if entry.refused:
+        assert (load["status"], load["rule"]) == ("refused", entry.refused), load["message"]
+        assert entry.says in load["message"]
+        assert reasons.empty and cases.empty
+        return
+    assert load["status"] == "loaded", load["message"]
+    if entry.says:
+        assert entry.says in (load["message"] or "")
+    assert _quarantined(reasons) == entry.quarantined
+    assert load["rows_loaded"] == len(cases) == entry.loaded
+    assert load["rows_read"] == entry.loaded + len(entry.quarantined)
+    for column, values in entry.loaded_values.items():
+        if column == "case_ref":  # the warehouse keeps only its keyed hash
+            expected = case_keys(PSEUDONYM_KEY.encode(), cases["inspection_id"],
+                                 pd.Series(values, index=cases.index))  # fmt: skip
+            assert cases["case_key"].tolist() == expected.tolist()
+            continue
+        loaded = cases[column].map(lambda v: str(v).lower() if isinstance(v, bool) else v)
+        assert loaded.tolist() == values
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=lambda e: e.name)
+def test_corpus_entry_through_check(entry: Bad, tmp_path: Path) -> None:
+    """`case-audit check`'s path gives the same outcome for the same file."""
     path = entry.make(tmp_path, inspection_id(entry))
     before = path.read_bytes()
     rows, reports = read_case_files([path], root=tmp_path)
@@ -41,12 +128,7 @@ def test_corpus_entry(entry: Bad, tmp_path: Path) -> None:
     if entry.says:
         assert entry.says in report.message
     result = validate_rows(rows, RUN_DATE)
-    quarantined: dict[int, set[tuple[str, str]]] = {}
-    for row, column, rule in result.reasons[["source_row", "column_name", "rule"]].itertuples(
-        index=False
-    ):
-        quarantined.setdefault(row, set()).add((column, rule))
-    assert quarantined == entry.quarantined
+    assert _quarantined(result.reasons) == entry.quarantined
     assert len(result.valid) == entry.loaded
     assert report.rows_read == entry.loaded + result.rejected_row_count
     for column, values in entry.loaded_values.items():
@@ -72,36 +154,16 @@ def test_long_values_are_cut_in_the_quarantine(tmp_path: Path) -> None:
     assert value == "F" * 200 + "… (5000 characters)"
 
 
-def test_check_and_quarantine_table_say_the_same(tmp_path: Path, monkeypatch) -> None:
+def test_check_and_quarantine_table_say_the_same(corpus_run: CorpusRun) -> None:
     """All corpus files in one folder: `case-audit check` lines == the warehouse's reasons."""
-    from pipeline.runner import run_pipeline
-    from pipeline.settings import Settings
-    from tests.conftest import REFERENCE_DIR
-
-    incoming = tmp_path / "incoming"
-    incoming.mkdir()
-    for entry in CORPUS:
-        entry.make(incoming, inspection_id(entry))
-    monkeypatch.chdir(incoming)
-    report = check_paths(sorted(Path(".").iterdir()), RUN_DATE)
-
-    warehouse = tmp_path / "w.duckdb"
-    settings = Settings.resolve(
-        input_dir=incoming, warehouse=warehouse, reference_dir=REFERENCE_DIR
-    )
-    outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
-    assert outcome.success, outcome.problems
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        reasons = conn.execute("SELECT * FROM rejected_rows").df()
-        loads = conn.execute("SELECT * FROM file_loads").df()
-    table_lines = {describe_reason(r) for _, r in reasons.iterrows()}
-    check_lines = {line for line in report.lines if re.search(r" row \d+, column ", line)}
+    table_lines = {describe_reason(r) for _, r in corpus_run.reasons.iterrows()}
+    check_lines = {line for line in corpus_run.check_lines if re.search(r" row \d+, column ", line)}
     assert check_lines == table_lines
     assert len(table_lines) > 40
-
+    loads = corpus_run.loads
     refused = loads[loads["status"] == "refused"].set_index("source_file")
-    expected_refusals = {f"{inspection_id(e)}{Path(e.make(tmp_path, 'X').name).suffix}": e.refused
-                         for e in CORPUS if e.refused}  # fmt: skip
+    expected_refusals = {corpus_run.paths[e.name].relative_to(corpus_run.incoming).as_posix():
+                         e.refused for e in CORPUS if e.refused}  # fmt: skip
     assert refused["rule"].to_dict() == expected_refusals
     loaded = loads[loads["status"] == "loaded"]
     assert (loaded["rows_read"] == loaded["rows_loaded"] + loaded["rows_rejected"]).all()

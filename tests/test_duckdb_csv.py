@@ -40,7 +40,7 @@ def both_ways(path: Path) -> tuple[list[tuple] | None, list[tuple] | None, list[
         read = read_csv_into_duckdb(conn, path)
         if read is None:
             return None, by_pandas, [], report.dropped_columns
-        rows, plan, unnamed = read
+        rows, plan, unnamed, _ = read
         by_duckdb = conn.execute(f"SELECT {', '.join(SHAPED)} FROM raw_rows ORDER BY 1").fetchall()
     assert rows == len(by_duckdb)
     return (
@@ -168,7 +168,7 @@ def test_row_numbers_survive_the_parallel_reader_on_the_build_connection(tmp_pat
     settings = Settings.resolve(input_dir=path.parent, warehouse=tmp_path / "w" / "w.duckdb")
     with CaseAuditResource.from_settings(settings).connect() as conn:
         conn.execute("SET threads = 4")
-        rows, _, _ = read_csv_into_duckdb(conn, path)
+        rows, _, _, _ = read_csv_into_duckdb(conn, path)
         shuffled = conn.execute(
             "SELECT count(*) FROM raw_rows "
             "WHERE case_ref <> 'C' || lpad((source_row - 2)::VARCHAR, 9, '0')"

@@ -35,6 +35,15 @@ RULE_CASES: dict[str, tuple[list[dict], set[tuple[int, str]]]] = {
     ),
     "extra_cells": ([case(extra_cells="x | y")], {(0, "extra_cells")}),
     "text_too_long": ([case(area="a" * 201)], {(0, "area")}),
+    "text_stray_quote": (
+        [
+            case(area="Harbour\nNW-2016,C-0002"),
+            case(force="North, Harbour, good, 2016-01-04, no"),
+            case(area="North, East, Ward 3, Ward 4"),
+            case(area="Ward\r3"),
+        ],
+        {(0, "area"), (1, "force"), (3, "area")},
+    ),
     "category_unknown": ([case(category="burglary")], {(0, "category")}),
     "rating_unknown": ([case(rating="excellent")], {(0, "rating")}),
     "force_rating_unknown": ([case(force_rating="outstanding")], {(0, "force_rating")}),

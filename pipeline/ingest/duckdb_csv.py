@@ -20,7 +20,8 @@ import duckdb
 
 from pipeline.errors import FileRefused
 from pipeline.ingest.headers import HeaderPlan, plan_headers
-from pipeline.ingest.readers import file_blocks
+from pipeline.ingest.literal import literal_path
+from pipeline.ingest.readers import MAX_RECORD_BYTES, CsvLayout, file_blocks
 from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS
 
@@ -47,6 +48,7 @@ class PlainCsv:
     space, no quoted cell that could hold a line end), so DuckDB's own trim() is exact."""
 
     spaces_only: bool
+    lines: int  # physical lines of text, header included
 
 
 def _plain_utf8(path: Path) -> PlainCsv | None:
@@ -57,8 +59,9 @@ def _plain_utf8(path: Path) -> PlainCsv | None:
     and three to the other); else None. Anything else (another encoding, a binary file) is
     for the pandas reader to explain. ASCII blocks are not decoded."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    tail, only_line_ends_left, before, spaces_only = b"", False, b"", True
+    tail, only_line_ends_left, before, spaces_only, lines = b"", False, b"", True, 0
     for offset, block in file_blocks(path):
+        lines += block.count(b"\n")
         if _space_by_quote(before, block):
             return None
         before = _from_last_non_space(block)
@@ -92,7 +95,9 @@ def _plain_utf8(path: Path) -> PlainCsv | None:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
-    return None if tail.endswith(b"\r") else PlainCsv(spaces_only=spaces_only)
+    if tail.endswith(b"\r"):
+        return None
+    return PlainCsv(spaces_only=spaces_only, lines=lines + (tail[-1:] not in (b"\n", b"")))
 
 
 def trimmed_cell(column: str, spaces_only: bool = False) -> str:
@@ -140,10 +145,11 @@ def _header(path: Path) -> list[str] | None:
 
 def read_csv_into_duckdb(
     conn: duckdb.DuckDBPyConnection, path: Path
-) -> tuple[int, HeaderPlan, list[str]] | None:
+) -> tuple[int, HeaderPlan, list[str], str] | None:
     """TEMP view `raw_rows` (over TEMP table `csv_rows`; `release` drops both) from a
     well-formed CSV, shaped as `files.shape_table` shapes a chunk. Returns (rows kept, header
-    plan, unnamed columns holding data), or None when the file needs the pandas reader."""
+    plan, unnamed columns holding data, a note when quoted cells span lines), or None when
+    the file needs the pandas reader."""
     try:
         plain = _plain_utf8(path)
         if plain is None:
@@ -172,13 +178,14 @@ def read_csv_into_duckdb(
     previous = conn.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
     conn.execute("SET preserve_insertion_order = true")
     try:
-        conn.execute(
-            f"CREATE OR REPLACE TEMP TABLE csv_rows AS SELECT {', '.join(shaped)} "
-            "FROM read_csv(?, columns = ?, header = false, skip = 1, auto_detect = false, "
-            "strict_mode = true, delim = ',', quote = '\"', escape = '\"', "
-            "null_padding = false, encoding = 'utf-8')",
-            [str(path), columns],
-        )
+        with literal_path(path) as literal:  # DuckDB would read `cases[1].csv` as a pattern
+            conn.execute(
+                f"CREATE OR REPLACE TEMP TABLE csv_rows AS SELECT {', '.join(shaped)} "
+                "FROM read_csv(?, columns = ?, header = false, skip = 1, auto_detect = false, "
+                "strict_mode = true, delim = ',', quote = '\"', escape = '\"', "
+                "null_padding = false, encoding = 'utf-8', max_line_size = ?)",
+                [literal, columns, MAX_RECORD_BYTES],
+            )
     except duckdb.Error:
         conn.execute("DROP TABLE IF EXISTS csv_rows")
         return None
@@ -194,8 +201,10 @@ def read_csv_into_duckdb(
         "CREATE OR REPLACE TEMP VIEW raw_rows AS SELECT rowid + 2 AS source_row, "
         f"{', '.join([*COLUMNS, 'extra_cells'])} FROM csv_rows WHERE NOT ({blank})"
     )  # a view: the rows are not copied again
-    rows = conn.execute("SELECT count(*) FROM raw_rows").fetchone()[0]
-    return rows, plan, unnamed
+    rows, records = conn.execute(
+        "SELECT (SELECT count(*) FROM raw_rows), (SELECT count(*) FROM csv_rows) + 1"
+    ).fetchone()
+    return rows, plan, unnamed, CsvLayout(plain.lines, records, 0, 0).spanning()
 
 
 def release(conn: duckdb.DuckDBPyConnection) -> None:

@@ -30,6 +30,7 @@ class FileReport:
     rule: str | None = None
     message: str = ""
     dropped_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the file's layout, for its provider
 
 
 def find_input_files(input_dir: Path) -> list[Path]:
@@ -113,19 +114,20 @@ def _plan(table: RawTable) -> HeaderPlan:
 
 def _stream_once(
     path: Path, name: str, sink: Callable[[pd.DataFrame], None], width: int | None
-) -> tuple[int, list[str]]:
+) -> tuple[int, list[str], list[str]]:
     reader = READERS[path.suffix.lower()]
     chunks = reader(path, width=width) if width else reader(path)
-    plan, rows, dropped = None, 0, {}
+    plan, rows, dropped, notes = None, 0, {}, {}
     for table in chunks:
         plan = plan or _plan(table)
         frame, unnamed = shape_table(table, plan)
         dropped.update(dict.fromkeys([*plan.dropped, *unnamed]))
+        notes.update(dict.fromkeys(filter(None, [table.note])))
         if len(frame):
             frame.insert(0, "source_file", name)
             sink(frame)
             rows += len(frame)
-    return rows, list(dropped)
+    return rows, list(dropped), list(notes)
 
 
 def stream_case_file(
@@ -148,7 +150,9 @@ def stream_case_file(
         width = None
         while True:
             try:
-                report.rows_read, report.dropped_columns = _stream_once(path, name, sink, width)
+                report.rows_read, report.dropped_columns, report.notes = _stream_once(
+                    path, name, sink, width
+                )
                 break
             except WiderThanHeader as wider:
                 reset()
@@ -162,22 +166,32 @@ def stream_case_file(
         return report
     except MemoryError:
         raise
+    except OSError as exc:  # vanished, no permission, a folder named like a file, I/O error
+        reset()
+        report.status, report.rule = "refused", "file_unreadable"
+        report.message = unreadable_message(exc)
+        report.rows_read, report.dropped_columns = 0, []
+        return report
     except Exception as exc:  # a file that crashes a reader is unreadable, not a crashed run
         reset()
         report.status, report.rule = "refused", "file_unreadable"
-        report.message = (
-            f"the file could not be read ({type(exc).__name__}: {str(exc)[:200]}); save it "
-            "again as UTF-8 CSV, XLSX or Parquet."
+        report.message = (  # the type only: an exception's text may quote a cell
+            f"the file could not be read ({type(exc).__name__}); save it again as UTF-8 CSV, "
+            "XLSX or Parquet."
         )
         report.rows_read, report.dropped_columns = 0, []
         return report
-    return said_dropped(report)
+    return described(report)
 
 
-def said_dropped(report: FileReport) -> FileReport:
-    """The report with its message naming the columns dropped unread, if any."""
+def described(report: FileReport) -> FileReport:
+    """The report with its message naming the columns dropped unread and the notes on the
+    file's layout, if any."""
+    parts = [*report.notes]
     if report.dropped_columns:
-        report.message = f"unknown columns dropped, not stored: {', '.join(report.dropped_columns)}"
+        parts.append(f"unknown columns dropped, not stored: {', '.join(report.dropped_columns)}")
+    if parts:
+        report.message = "; ".join(parts)
     return report
 
 
@@ -213,6 +227,16 @@ def read_case_files(
         return pd.concat(frames, ignore_index=True), reports
     empty = pd.DataFrame({c: pd.Series(dtype=str) for c in ROW_COLUMNS})
     return empty.astype({"source_row": "int64"}), reports
+
+
+def unreadable_message(error: OSError) -> str:
+    """What a provider or operator reads when the file system refuses a file (the reason
+    without the path, which the report names already)."""
+    reason = error.strerror or type(error).__name__
+    return (
+        f"the file could not be opened ({reason}); check that it still exists and that "
+        "case-audit may read it."
+    )
 
 
 def duplicate_content_report(name: str, sha256: str, original: str) -> FileReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -10,73 +11,89 @@ from pipeline.errors import FileRefused
 from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS, REQUIRED
 
-# A column is refused when its compacted name (letters and digits only) is one of these ...
-_IDENTIFIER_NAMES = {
-    "name",
-    "names",
-    "firstname",
-    "forename",
-    "forenames",
-    "surname",
-    "lastname",
-    "familyname",
-    "fullname",
-    "givenname",
-    "middlename",
-    "childname",
-    "dob",
-    "dateofbirth",
-    "birthdate",
-    "birthday",
-    "address",
-    "homeaddress",
-    "postcode",
-    "postalcode",
-    "zipcode",
-    "nhsnumber",
-    "nhsno",
-    "upn",
-    "uniquepupilnumber",
-    "ninumber",
-    "nino",
-    "nationalinsurancenumber",
-    "phone",
-    "phonenumber",
-    "telephone",
-    "mobile",
-    "email",
-    "emailaddress",
-}
-# ... or when any of its words is one of these.
-_IDENTIFIER_WORDS = {
-    "name",
-    "names",
-    "forename",
-    "forenames",
-    "surname",
-    "dob",
-    "address",
-    "postcode",
-    "phone",
-    "telephone",
-    "mobile",
-    "email",
-    "nhs",
-    "upn",
-}
+# Identifier screening reads a header by meaning, not by exact name (docs/data-protection.md):
+# the header is normalised (Unicode NFKC, invisible characters dropped, look-alike letters
+# folded to Latin), split into lower-case tokens at punctuation, spaces and camelCase, and
+# refused when its tokens contain one of these token sequences ...
+_IDENTIFIER_TOKENS: tuple[tuple[str, ...], ...] = (
+    *[(word,) for word in (
+        "name", "names", "forename", "forenames", "firstname", "surname", "lastname",
+        "familyname", "fullname", "givenname", "middlename", "maidenname", "nickname", "alias",
+        "dob", "birthdate", "birthday", "address", "addr", "postcode", "zipcode", "zip",
+        "street", "email", "emailaddress", "mail", "phone", "telephone", "tel", "mobile",
+        "cell", "fax", "nhs", "upn", "uln", "nino", "ni", "nin", "passport", "ssn",
+        "pnc", "cro", "licence", "license", "ip", "gps", "latitude", "longitude", "photo",
+    )],
+    ("date", "of", "birth"), ("birth", "date"), ("place", "of", "birth"),
+    ("national", "insurance"), ("insurance", "number"), ("post", "code"), ("zip", "code"),
+    ("e", "mail"), ("driving", "licence"), ("driver", "license"), ("social", "security"),
+    ("unique", "pupil"), ("pupil", "number"), ("given", "name"), ("first", "name"),
+    ("last", "name"), ("family", "name"), ("full", "name"), ("home", "address"),
+)  # fmt: skip
+# ... or when its letters, run together, contain one of these (catches `CHILDDOB`,
+# `childsdateofbirth`) ...
+_IDENTIFIER_RUNS = (
+    "dateofbirth", "birthdate", "forename", "surname", "firstname", "lastname", "fullname",
+    "postcode", "emailaddress", "email", "telephone", "phonenumber", "mobilenumber",
+    "nationalinsurance", "passport", "nhsnumber", "drivinglicence",
+)  # fmt: skip
+_IDENTIFIER_RUN_ENDS = ("dob", "nino", "upn", "phone")  # at the start or end of the letters
+# ... unless the whole header is one of these safe names (token sequences).
+SAFE_HEADERS = frozenset(
+    {
+        ("area", "name"), ("force", "name"), ("inspection", "name"), ("category", "name"),
+        ("team", "name"), ("unit", "name"), ("borough", "name"), ("district", "name"),
+        ("command", "unit", "name"), ("file", "name"), ("sheet", "name"),
+        ("case", "ref"), ("case", "reference"), ("inspection", "id"),
+    }
+)  # fmt: skip
+# letters from other scripts that look like Latin ones (a header written to slip past)
+_LOOK_ALIKES = str.maketrans(
+    "аеорсухіјѕԁԛԝАВЕКМНОРСТУХІЈЅαβεικνορτυχΑΒΕΗΙΚΜΝΟΡΤΥΧΖ",
+    "aeopcyxijsdqwABEKMHOPCTYXIJSabeiknoptuxABEHIKMNOPTYXZ",
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def visible_text(text: str) -> str:
+    """NFKC form without invisible (format) characters: what a person reading it sees."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
+def header_tokens(header: object) -> tuple[str, ...]:
+    """`ChildDOB` -> (child, dob); `Date of Birth (child)` -> (date, of, birth, child)."""
+    text = visible_text(str(header)).translate(_LOOK_ALIKES)
+    text = _CAMEL.sub(" ", text)
+    return tuple(token for token in re.split(r"[^0-9a-z]+", text.lower()) if token)
 
 
 def normalise_header(header: object) -> str:
-    """Trimmed, lower-cased, runs of spaces and hyphens read as one `_`."""
-    return re.sub(r"[\s\-]+", "_", str(header).strip().lower())
+    """Trimmed, lower-cased, runs of spaces and hyphens read as one `_` (after NFKC, without
+    invisible characters: `case\u200b_ref` is `case_ref`)."""
+    return re.sub(r"[\s\-]+", "_", visible_text(str(header)).strip().lower())
+
+
+def _contains(tokens: tuple[str, ...], sequence: tuple[str, ...]) -> bool:
+    width = len(sequence)
+    return any(tokens[i : i + width] == sequence for i in range(len(tokens) - width + 1))
 
 
 def looks_like_identifier(header: str) -> bool:
-    """True for names like `Child Name`, `D.O.B.`, `post code`, `NHS no`."""
-    lowered = str(header).lower()
-    compact = re.sub(r"[^a-z0-9]", "", lowered)
-    words = set(re.split(r"[^a-z0-9]+", lowered))
-    return compact in _IDENTIFIER_NAMES or bool(words & _IDENTIFIER_WORDS)
+    """True for headers such as `Child Name`, `D.O.B.`, `ChildDOB`, `Date of Birth (child)`,
+    `National Insurance No`, `ContactEmail`, `tel_no`, `Passport No`, written with
+    zero-width or look-alike characters too; False for the contract's columns and
+    `SAFE_HEADERS` such as `area_name`."""
+    tokens = header_tokens(header)
+    if not tokens or tokens in SAFE_HEADERS or "_".join(tokens) in COLUMNS:
+        return False
+    if any(_contains(tokens, sequence) for sequence in _IDENTIFIER_TOKENS):
+        return True
+    joined = "".join(tokens)
+    runs = [joined, *(t for t in tokens if len(t) > 3)]
+    return any(marker in run for run in runs for marker in _IDENTIFIER_RUNS) or any(
+        joined.startswith(end) or joined.endswith(end) for end in _IDENTIFIER_RUN_ENDS
+    )
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import FileRefused
-from pipeline.lazy import pd
+from pipeline.ingest.headers import looks_like_identifier, normalise_header, plan_headers
+from pipeline.lazy import np, pd
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 EXCEL_SHEET = "cases"
 CHUNK_ROWS = 250_000
 BLOCK_BYTES = 16 << 20
+# Bounds on what one file may cost (docs/failure-behaviour.md, "Bounded resources"): a file
+# past one is refused, unread, with a message that says which bound and where.
+MAX_COLUMNS = 1_000  # cells in the header or in any row
+MAX_RECORD_BYTES = 1 << 20  # one CSV row (a quoted cell spanning lines included)
+CHUNK_BYTES = 64 << 20  # text the CSV reader holds at once: chunk rows = this / longest row
+MAX_XLSX_PART_BYTES = 512 << 20  # one part of a workbook, uncompressed
+MAX_XLSX_RATIO = 100  # how much a part over 16 MiB may expand (a "zip bomb" expands 1000x)
 
 
 @dataclass
@@ -31,6 +39,7 @@ class RawTable:
     headers: list[str]
     body: pd.DataFrame
     source_row: pd.Series
+    note: str = ""  # what the file report should say about the file's layout
 
 
 class WiderThanHeader(Exception):  # a signal to read again, not an error
@@ -59,6 +68,66 @@ _EXTRA_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 def _unreadable(why: str) -> FileRefused:
     return FileRefused("file_unreadable", f"{why}; save it as UTF-8 CSV, XLSX or Parquet.")
+
+
+def too_wide(cells: int, where: str = "the header") -> FileRefused:
+    return FileRefused(
+        "file_too_wide",
+        f"{where} has {cells:,} cells, more than the {MAX_COLUMNS:,} a case file may have; "
+        "keep the contract's columns (and few others) and send the file again.",
+    )
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """Physical lines against records (rows as a spreadsheet shows them) and the longest
+    record, found in one pass that follows quotes: a quoted cell may span lines."""
+
+    lines: int
+    records: int
+    longest_record: int
+    longest_at: int  # record number (spreadsheet row) of the longest record
+
+    def spanning(self) -> str:
+        """A sentence when quoted cells made several lines one row, else empty."""
+        if self.lines <= self.records:
+            return ""
+        return (
+            f"{self.lines:,} lines of text became {self.records:,} rows: a quoted cell spans "
+            "lines (a stray double quote makes the lines after it one cell)"
+        )
+
+
+def csv_layout(path: Path) -> CsvLayout:
+    """Count lines and records of a CSV and measure its longest record, in blocks (bounded
+    memory whatever the file's size). A record ends at a line end outside quotes."""
+    with path.open("rb") as handle:
+        head = handle.read(BLOCK_BYTES)
+    end = ord("\n") if b"\n" in head or b"\r" not in head else ord("\r")
+    lines = records = 0
+    inside = 0  # 1 while inside quotes (parity of the quotes so far)
+    record_start, longest, longest_at, size = 0, 0, 1, 0
+    for offset, block in file_blocks(path):
+        data = np.frombuffer(block, dtype=np.uint8)
+        parity = np.bitwise_xor.accumulate((data == ord('"')).astype(np.uint8)) ^ inside
+        inside = int(parity[-1])
+        ends = data == end
+        lines += int(ends.sum())
+        stops = np.flatnonzero(ends & (parity == 0)) + offset
+        if len(stops):
+            starts = np.concatenate(([record_start], stops[:-1] + 1))
+            lengths = stops - starts
+            i = int(lengths.argmax())
+            if lengths[i] > longest:
+                longest, longest_at = int(lengths[i]), records + i + 1
+            records += len(stops)
+            record_start = int(stops[-1]) + 1
+        size = offset + len(block)
+    if size > record_start:  # a last record without a line end
+        lines, records = lines + 1, records + 1
+        if size - record_start > longest:
+            longest, longest_at = size - record_start, records
+    return CsvLayout(lines, records, longest, longest_at)
 
 
 def file_blocks(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -143,6 +212,16 @@ def iter_csv(
     wider than any before it raises WiderThanHeader: the caller reads again with `width`.
     """
     encoding = detect_encoding(path)
+    layout = csv_layout(path)
+    if layout.longest_record > MAX_RECORD_BYTES:
+        raise FileRefused(
+            "file_too_large",
+            f"row {layout.longest_at:,} is {layout.longest_record / 2**20:.1f} MiB long, more "
+            f"than the {MAX_RECORD_BYTES // 2**20} MiB a row may have"
+            + (f" ({layout.spanning()})" if layout.spanning() else "")
+            + "; correct it and send the file again.",
+        )
+    chunk_rows = max(1, min(chunk_rows, CHUNK_BYTES // max(layout.longest_record, 1)))
     first_line = _first_line(path, encoding)
     if ";" in first_line and "," not in first_line:
         raise _unreadable("the file is separated by semicolons, not commas")
@@ -167,8 +246,11 @@ def iter_csv(
             if headers is None:
                 headers = frame.iloc[0].tolist()
                 frame = frame.iloc[1:]
+                if len(headers) > MAX_COLUMNS:
+                    raise too_wide(len(headers))
             body = frame.reset_index(drop=True)
-            yield RawTable(headers, body, pd.Series(range(next_row, next_row + len(body))))
+            yield RawTable(headers, body, pd.Series(range(next_row, next_row + len(body))),
+                           layout.spanning())  # fmt: skip
             next_row += len(body)
     except pd.errors.EmptyDataError:
         raise FileRefused(
@@ -176,6 +258,8 @@ def iter_csv(
         ) from None
     except pd.errors.ParserError as exc:
         wider = _EXTRA_FIELDS.search(str(exc))
+        if wider and int(wider.group(3)) > MAX_COLUMNS:
+            raise too_wide(int(wider.group(3)), f"line {wider.group(2)}") from None
         if wider and int(wider.group(3)) > (width or 0):
             raise WiderThanHeader(int(wider.group(3))) from None
         raise _unreadable(f"it is not a regular comma-separated table ({exc})") from None
@@ -195,10 +279,36 @@ def _excel_cell_text(value: object) -> str:
     return str(value)
 
 
+def _refuse_expanding_workbook(path: Path) -> None:
+    """Refuse a workbook whose parts would expand beyond the bounds, before anything is
+    unpacked: the sizes come from the archive's directory (zipfile never inflates a part
+    past its declared size, so a lying directory only makes the read fail)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a ZIP at all: openpyxl says so in its own words
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > MAX_XLSX_PART_BYTES or (
+            part.file_size > 16 << 20 and ratio > MAX_XLSX_RATIO
+        ):
+            raise FileRefused(
+                "file_too_large",
+                f"the workbook's part {part.filename} would expand to "
+                f"{part.file_size / 2**20:,.0f} MiB ({ratio:,.0f} times its packed size), "
+                f"beyond the {MAX_XLSX_PART_BYTES // 2**20} MiB (or {MAX_XLSX_RATIO}x) a "
+                "case file may take; save the cases alone as a new workbook or as CSV.",
+            )
+
+
 def iter_xlsx(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
     """The sheet named `cases` (any case), else the first sheet, in chunks of rows."""
     from openpyxl import load_workbook
 
+    _refuse_expanding_workbook(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
@@ -211,9 +321,13 @@ def iter_xlsx(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
         if header is None:
             raise FileRefused("file_no_rows", "the sheet is empty; add a header row and cases.")
         headers = [_excel_cell_text(v) for v in header]
+        if sum(1 for h in headers if h) > MAX_COLUMNS:
+            raise too_wide(len(headers))
         number, chunk, numbers = 1, [], []
         for values in rows:
             number += 1
+            if len(values) > MAX_COLUMNS and any(v is not None for v in values[MAX_COLUMNS:]):
+                raise too_wide(len(values), f"row {number}")
             chunk.append([_excel_cell_text(v) for v in values])
             numbers.append(number)
             if len(chunk) == chunk_rows:
@@ -233,47 +347,124 @@ def _xlsx_chunk(headers: list[str], chunk: list[list[str]], numbers: list[int]) 
     )
 
 
-def _holds_dates(column: pd.Series) -> bool:
-    first = column.dropna().head(1)
-    return not first.empty and isinstance(first.iloc[0], dt.date)
+MAX_PARQUET_COLUMNS = 1_000  # as MAX_COLUMNS: a wider file is refused unread
 
 
-def _parquet_column_text(column: pd.Series) -> pd.Series:
-    present = column.notna()
-    if pd.api.types.is_bool_dtype(column):
-        text = column.map({True: "true", False: "false"})
-    elif pd.api.types.is_datetime64_any_dtype(column):
-        text = column.dt.strftime("%Y-%m-%d")
-    elif pd.api.types.is_float_dtype(column):
-        whole = column.where(column.mod(1).eq(0))
-        text = whole.astype("Int64").astype(str).where(whole.notna(), column.astype(str))
-    elif _holds_dates(column):
-        text = pd.to_datetime(column).dt.strftime("%Y-%m-%d")
+def _arrow_kind(arrow_type: object) -> str | None:
+    """How a Parquet column of this type becomes text, or None when it cannot: nested
+    (struct, list, map), binary and other types are never stored as their text rendering."""
+    import pyarrow as pa
+
+    t = pa.types
+    if t.is_dictionary(arrow_type):
+        return _arrow_kind(arrow_type.value_type)
+    checks = (
+        ("text", t.is_string), ("text", t.is_large_string), ("bool", t.is_boolean),
+        ("integer", t.is_integer), ("float", t.is_floating), ("decimal", t.is_decimal),
+        ("date", t.is_date), ("date", t.is_timestamp), ("empty", t.is_null),
+    )  # fmt: skip
+    return next((kind for kind, check in checks if check(arrow_type)), None)
+
+
+def _nested_names(field: object, prefix: str = "") -> Iterator[str]:
+    """`column.field` for every field inside a struct, list or map column, at any depth."""
+    import pyarrow as pa
+
+    arrow_type = field.type
+    if pa.types.is_dictionary(arrow_type):
+        return
+    children = [arrow_type.field(i) for i in range(arrow_type.num_fields)] if isinstance(
+        arrow_type, pa.DataType) and arrow_type.num_fields else []  # fmt: skip
+    for child in children:
+        name = f"{prefix}{field.name}.{child.name}"
+        yield name
+        yield from _nested_names(child, f"{prefix}{field.name}.")
+
+
+def _parquet_text(column: object, kind: str) -> pd.Series:
+    """A Parquet column as the text a CSV would carry: whole numbers without `.0` (decimals
+    `2.00` read `2`), dates as ISO days, booleans `true`/`false`, missing as empty."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(column.type):
+        column = pc.cast(column, column.type.value_type)
+    if kind == "bool":
+        text = pc.if_else(column, "true", "false")
+    elif kind == "date":
+        text = pc.strftime(column, format="%Y-%m-%d")
+    elif kind in ("float", "decimal"):
+        whole = pc.equal(pc.floor(column), column)
+        plain = pc.cast(column, pa.string())
+        if kind == "decimal":  # 2.50 -> 2.5, 2.00 -> 2
+            plain = pc.replace_substring_regex(plain, r"(\.[0-9]*?)0+$", r"\1")
+            plain = pc.replace_substring_regex(plain, r"\.$", "")
+        else:
+            rounded = pc.cast(pc.floor(pc.if_else(whole, column, 0)), pa.float64())
+            small = pc.less_equal(pc.abs(rounded), 2.0**53)
+            as_int = pc.cast(pc.if_else(small, rounded, 0), pa.int64())
+            plain = pc.if_else(pc.and_(whole, small), pc.cast(as_int, pa.string()), plain)
+        text = plain
+    elif kind == "empty":
+        text = pa.nulls(len(column), pa.string())
     else:
-        text = column.astype(str)
-    return text.where(present, "").astype(str)
+        text = pc.cast(column, pa.string())
+    return pd.Series(pc.fill_null(text, "").to_numpy(zero_copy_only=False), dtype=str)
 
 
 def iter_parquet(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
-    """A Parquet file in record batches; typed columns become the text a CSV would carry."""
+    """A Parquet file in record batches; typed columns become the text a CSV would carry.
+
+    Only the contract's columns are read: any other column is dropped unread (its name still
+    goes through the identifier screen, nested field names included). A contract column of
+    a type that is not flat (struct, list, map, binary, time, ...) refuses the file.
+    """
     import pyarrow.parquet as pq
+
+    from schemas.case_audit import COLUMNS
 
     try:
         parquet = pq.ParquetFile(path)
-        headers = [str(name) for name in parquet.schema_arrow.names]
-        batches = parquet.iter_batches(batch_size=chunk_rows)
+        schema = parquet.schema_arrow
+    except Exception as exc:  # pyarrow raises many types for a file that is not Parquet
+        raise _unreadable(f"it is not a readable Parquet file ({type(exc).__name__})") from None
+    if len(schema) > MAX_PARQUET_COLUMNS:
+        raise too_wide(len(schema))
+    nested = [name for field in schema for name in _nested_names(field)]
+    if hidden := [name for name in nested if looks_like_identifier(name.rsplit(".", 1)[-1])]:
+        raise FileRefused(
+            "file_identifier_column",
+            f"nested field {', '.join(map(repr, hidden))} looks like a direct identifier; "
+            "remove it and send the file again. Nothing of this file was stored.",
+        )
+    headers = [str(name) for name in schema.names]
+    plan_headers(headers)  # refusals (identifiers, duplicates, missing) before any read
+    wanted = [i for i, h in enumerate(headers) if normalise_header(h) in COLUMNS]
+    kinds = {i: _arrow_kind(schema.field(i).type) for i in wanted}
+    if odd := [i for i, kind in kinds.items() if kind is None]:
+        described = ", ".join(f"{headers[i]!r} ({schema.field(i).type})" for i in odd)
+        raise FileRefused(
+            "file_column_type",
+            f"column {described} is not a flat column of text, numbers, dates or booleans; "
+            "store one plain value per cell and send the file again.",
+        )
+    try:
+        batches = parquet.iter_batches(batch_size=chunk_rows, columns=[headers[i] for i in wanted],
+                                       use_pandas_metadata=False)  # fmt: skip
         next_row = 2
         for batch in batches:
-            frame = batch.to_pandas()
+            rows = batch.num_rows
+            empty = pd.Series([""] * rows, dtype=str)
             body = pd.DataFrame(
-                {i: _parquet_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])},
-                index=range(len(frame)),
-            )
-            yield RawTable(headers, body, pd.Series(range(next_row, next_row + len(frame))))
-            next_row += len(frame)
+                {i: _parquet_text(batch.column(wanted.index(i)), kinds[i]) if i in kinds
+                 else empty for i in range(len(headers))},
+                index=range(rows),
+            )  # fmt: skip
+            yield RawTable(headers, body, pd.Series(range(next_row, next_row + rows)))
+            next_row += rows
     except FileRefused:
         raise
-    except Exception as exc:  # pyarrow raises many types for a file that is not Parquet
+    except Exception as exc:  # a damaged page or row group
         raise _unreadable(f"it is not a readable Parquet file ({type(exc).__name__})") from None
 
 

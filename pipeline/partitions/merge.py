@@ -22,7 +22,7 @@ from pipeline.reconcile.assets import RECONCILE_TABLES
 from pipeline.reconcile.checks import figures_reconcile
 from pipeline.validate.checks import rows_conserved
 from pipeline.warehouse.assets import TABLES as DERIVED_TABLES
-from pipeline.warehouse.assets import set_reference_variables
+from pipeline.warehouse.assets import reference_variables
 from pipeline.warehouse.catalogue import apply_comments
 from pipeline.warehouse.sql import build_table, build_views
 
@@ -84,8 +84,8 @@ def merge_partitions(
                 build_table(conn, view)
             build_table(conn, name)
         for name, (_, variables) in RECONCILE_TABLES.items():
-            set_reference_variables(conn, variables, reference_path)
-            build_table(conn, name)
+            with reference_variables(conn, variables, reference_path):
+                build_table(conn, name)
         for check in (rows_conserved(conn), figures_reconcile(conn)):
             if not check.passed:
                 raise CaseAuditError(f"the merged warehouse fails a check: {check.description}")

@@ -24,7 +24,7 @@ import duckdb
 
 from pipeline.ingest.duckdb_csv import read_csv_into_duckdb
 from pipeline.ingest.duckdb_csv import release as release_csv
-from pipeline.ingest.files import NO_DATA_ROWS, FileReport, said_dropped, stream_case_file
+from pipeline.ingest.files import NO_DATA_ROWS, FileReport, described, stream_case_file
 from pipeline.lazy import pd
 from pipeline.settings import PROJECT_DIR
 from pipeline.validate.cross_row import CROSS_ROW_RULES, build_cross_row_reasons
@@ -206,7 +206,7 @@ class Stager:
         read = read_csv_into_duckdb(self.conn, path)
         if read is None:
             return None
-        rows, plan, unnamed = read
+        rows, plan, unnamed, note = read
         try:
             if rows == 0:
                 return FileReport(
@@ -216,7 +216,10 @@ class Stager:
         finally:
             release_csv(self.conn)
         dropped = list(dict.fromkeys([*plan.dropped, *unnamed]))
-        return said_dropped(FileReport(name, sha256, "read", rows, dropped_columns=dropped))
+        notes = [note] if note else []
+        return described(
+            FileReport(name, sha256, "read", rows, dropped_columns=dropped, notes=notes)
+        )
 
 
 def stage_inputs(

@@ -47,10 +47,16 @@ class Validation:
 
 
 def shorten(values: pd.Series, limit: int = VALUE_LIMIT) -> pd.Series:
-    """Cells longer than `limit` cut, with their full length said: a quarantine row stays small."""
-    lengths = values.str.len()
-    cut = values.str.slice(0, limit) + "… (" + lengths.astype("Int64").astype(str) + " characters)"
-    return values.where(~(lengths > limit).fillna(False).astype(bool), cut)
+    """Cells longer than `limit` cut, with their full length said: a quarantine row stays
+    small. A cell spanning lines keeps its first line only (a stray quote can make whole
+    cases one cell: what the other lines hold is not kept)."""
+    lengths = values.str.len().astype("Int64").astype(str)
+    cut = values.str.slice(0, limit) + "… (" + lengths + " characters)"
+    spans = values.str.contains(r"[\r\n]", regex=True).fillna(False).astype(bool)
+    first = values.str.extract(r"^([^\r\n]*)", expand=False).str.slice(0, limit)
+    spanning = first + "… (" + lengths + " characters over several lines)"
+    long = (values.str.len() > limit).fillna(False).astype(bool)
+    return values.where(~long, cut).where(~spans, spanning)
 
 
 def _failures(frame: pd.DataFrame, run_date: dt.date) -> pd.DataFrame:

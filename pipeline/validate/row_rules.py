@@ -24,6 +24,7 @@ from schemas.case_audit import (
     INSPECTION_ID_PATTERN,
     ISO_DATE_PATTERN,
     RATINGS,
+    STRAY_QUOTE_PATTERN,
     TEXT_LIMITS,
     WHOLE_NUMBER_PATTERN,
 )
@@ -49,6 +50,7 @@ def prepare(conn: duckdb.DuckDBPyConnection, run_date: dt.date) -> None:
         "case_ref_pattern": CASE_REF_PATTERN,
         "iso_date_pattern": ISO_DATE_PATTERN,
         "whole_number_pattern": WHOLE_NUMBER_PATTERN,
+        "stray_quote_pattern": STRAY_QUOTE_PATTERN,
         "separators": separators(),
         "true_spellings": [k for k, v in BOOL_SPELLINGS.items() if v == "true"],
         "false_spellings": [k for k, v in BOOL_SPELLINGS.items() if v == "false"],

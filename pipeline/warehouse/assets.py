@@ -6,25 +6,32 @@ connection per table; each table is still an asset of its own in the graph and t
 """
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from pipeline.ingest.literal import literal_path
 from pipeline.metadata import OWNERS, table_metadata
 from pipeline.resources import CaseAuditResource
 from pipeline.warehouse.build_state import is_built, mark_built
 from pipeline.warehouse.sql import build_table
 
 
-def set_reference_variables(
+@contextmanager
+def reference_variables(
     conn: duckdb.DuckDBPyConnection,
     variables: dict[str, str],
     reference_path: Callable[[str], Path],
-) -> None:
-    """Point each DuckDB variable an SQL file reads at its file below the reference folder."""
-    for variable, file_name in variables.items():
-        conn.execute(f"SET VARIABLE {variable} = ?", [str(reference_path(file_name))])
+) -> Iterator[None]:
+    """Point each DuckDB variable an SQL file reads at its file below the reference folder,
+    by a literal path (a folder name is never read as a pattern), for the block."""
+    with ExitStack() as stack:
+        for variable, file_name in variables.items():
+            link = stack.enter_context(literal_path(reference_path(file_name)))
+            conn.execute(f"SET VARIABLE {variable} = ?", [link])
+        yield
 
 
 def sql_table_asset(
@@ -51,8 +58,8 @@ def sql_table_asset(
     def _asset(case_audit: CaseAuditResource) -> dg.MaterializeResult:
         with case_audit.connect() as conn:
             if not is_built(conn, name, name):
-                set_reference_variables(conn, variables or {}, case_audit.reference_path)
-                build_table(conn, name)
+                with reference_variables(conn, variables or {}, case_audit.reference_path):
+                    build_table(conn, name)
                 mark_built(conn, name)
             return dg.MaterializeResult(metadata=table_metadata(conn, name))
 
