@@ -22,6 +22,7 @@ from pipeline.errors import FileRefused
 from pipeline.ingest.headers import HeaderPlan, plan_headers
 from pipeline.ingest.literal import literal_path
 from pipeline.ingest.readers import MAX_RECORD_BYTES, CsvLayout, file_blocks
+from pipeline.ingest.text import is_plain_text
 from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS
 
@@ -52,12 +53,13 @@ class PlainCsv:
 
 
 def _plain_utf8(path: Path) -> PlainCsv | None:
-    """In one pass over the file: valid UTF-8 (a BOM is fine) without NUL bytes, no blank line
-    before the last row (DuckDB skips blank lines, pandas counts them, so row numbers would
-    differ), no bare carriage return as a line end, and no spaces between a quote and the
-    edge of its field (DuckDB drops them, pandas keeps them: `1, "a,b"` is two cells to one
-    and three to the other); else None. Anything else (another encoding, a binary file) is
-    for the pandas reader to explain. ASCII blocks are not decoded."""
+    """In one pass over the file: valid UTF-8 (a BOM is fine) without NUL bytes; text in NFC
+    without invisible characters (as cells are read); no blank line before the last row
+    (DuckDB skips blank lines, pandas counts them, so row numbers would differ); no bare
+    carriage return as a line end; and no spaces between a quote and the edge of its field
+    (DuckDB drops them, pandas keeps them: `1, "a,b"` is two cells to one and three to the
+    other); else None. Anything else (another encoding, a binary file) is for the pandas
+    reader to explain. ASCII blocks are not decoded."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     tail, only_line_ends_left, before, spaces_only, lines = b"", False, b"", True, 0
     for offset, block in file_blocks(path):
@@ -70,9 +72,11 @@ def _plain_utf8(path: Path) -> PlainCsv | None:
         ascii_block = block.isascii()
         if decoder.getstate()[0] or not ascii_block:  # a character split across blocks
             try:
-                decoder.decode(block)
+                text = decoder.decode(block)
             except UnicodeDecodeError:
                 return None
+            if not is_plain_text(text.removeprefix("\ufeff") if offset == 0 else text):
+                return None  # the pandas path reads cells in NFC without invisible characters
         if spaces_only:
             data = block.find(b"\n") + 1 if offset == 0 else 0  # the header is read apart
             spaces_only = (

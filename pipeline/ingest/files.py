@@ -11,6 +11,7 @@ from pathlib import Path
 from pipeline.errors import CaseAuditError, FileRefused
 from pipeline.ingest.headers import HeaderPlan, normalise_header, plan_headers
 from pipeline.ingest.readers import ACCEPTED_SUFFIXES, READERS, RawTable, WiderThanHeader
+from pipeline.ingest.text import visible_cells
 from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS, REQUIRED
 
@@ -81,14 +82,15 @@ def _extra_cells(beyond: pd.DataFrame) -> pd.Series:
 
 
 def shape_table(table: RawTable, plan: HeaderPlan) -> tuple[pd.DataFrame, list[str]]:
-    """One chunk as contract columns only: cells trimmed, empty cells missing, blank rows
-    skipped. Returns the frame (every contract column, plus `extra_cells` and `source_row`)
-    and the unnamed columns that hold data. Unknown columns are never copied."""
+    """One chunk as contract columns only: cells in NFC without invisible characters
+    (`pipeline.ingest.text`), trimmed, empty cells missing, blank rows skipped. Returns the
+    frame (every contract column, plus `extra_cells` and `source_row`) and the unnamed
+    columns that hold data. Unknown columns are never copied."""
     body = table.body
     frame = pd.DataFrame(index=body.index)
     for name in COLUMNS:
         if name in plan.positions:
-            cells = body.iloc[:, plan.positions[name]].astype(str).str.strip()
+            cells = visible_cells(body.iloc[:, plan.positions[name]].astype(str)).str.strip()
             frame[name] = cells.where(cells.ne(""))
         else:
             frame[name] = pd.Series(pd.NA, index=body.index, dtype=str)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.errors import FileRefused
+from pipeline.ingest.text import visible_text
 from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS, REQUIRED
 
@@ -53,12 +53,6 @@ _LOOK_ALIKES = str.maketrans(
     "aeopcyxijsdqwABEKMHOPCTYXIJSabeiknoptuxABEHIKMNOPTYXZ",
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-
-
-def visible_text(text: str) -> str:
-    """NFKC form without invisible (format) characters: what a person reading it sees."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
 
 
 def header_tokens(header: object) -> tuple[str, ...]:

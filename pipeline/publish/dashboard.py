@@ -112,6 +112,12 @@ def interval_bar(pct: object, low: object, high: object, width: int = 220) -> Ma
     )
 
 
+# an area, force or other label that was not recorded: in italics and marked as such, where
+# a provider's own text (even "(not recorded)") is always shown as plain text
+NOT_RECORDED_SVG = Markup('<tspan font-style="italic">— not recorded —</tspan>')
+NOT_RECORDED_HTML = Markup('<em class="unrecorded">— not recorded —</em>')
+
+
 def stacked_bars(rows: list[dict[str, object]], label: str, title: str) -> Markup:
     """Horizontal stacked bars (good / requires improvement / inadequate) per row."""
     height, bar_width, left = 24, 420, 210
@@ -123,8 +129,9 @@ def stacked_bars(rows: list[dict[str, object]], label: str, title: str) -> Marku
     ]
     for i, record in enumerate(rows):
         y = 5 + i * height
-        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">'
-                     f"{escape(str(record[label]))}</text>")  # fmt: skip
+        name = record[label]  # None: not recorded, set apart so no provider text can pass for it
+        shown = escape(str(name)) if name is not None else NOT_RECORDED_SVG
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{shown}</text>')
         total = number(record.get("cases"))
         if not total:
             parts.append(f'<text x="{left}" y="{y + 15}">{SUPPRESSED}</text>')
@@ -243,8 +250,8 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     )
     environment.filters["show"] = show
     environment.filters["records"] = records
-    environment.globals.update(stacked_bars=stacked_bars, rating_labels=RATING_LABELS,
-                               colours=COLOURS)  # fmt: skip
+    environment.globals.update(not_recorded=NOT_RECORDED_HTML, stacked_bars=stacked_bars,
+                               rating_labels=RATING_LABELS, colours=COLOURS)  # fmt: skip
     return environment.get_template("dashboard.html.j2").render(
         manifest=manifest,
         inspections=inspections,

@@ -29,7 +29,6 @@ from pipeline.safe_csv import write_csv
 
 SCHEMA_VERSION = "1.0"
 SUPPRESSED = "c"
-NOT_RECORDED = "(not recorded)"
 RATING_MEASURES = (*AREA_COUNTS, "pct_not_good", "ci_low", "ci_high")
 FEED_COLUMNS = ("measure", "value", "status")
 
@@ -119,9 +118,8 @@ def build_feeds(conn: duckdb.DuckDBPyConnection, threshold: int) -> dict[str, pd
             .rename(columns=RENAMES.get(spec.view, {}))
         )
         hidden = None
-        if spec.name == "ratings_by_area":
-            frame["area"] = frame["area"].fillna(NOT_RECORDED)
-            hidden = _area_mask(frame, threshold)
+        if spec.name == "ratings_by_area":  # area NULL (not recorded) stays NULL: a label
+            hidden = _area_mask(frame, threshold)  # could collide with a provider's text
         feeds[spec.name] = _long(frame, spec, hidden)
     return feeds
 
