@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 
 from pipeline.errors import CaseAuditError
-from pipeline.ingest.inventory import hash_files, known_hashes, take_inventory
+from pipeline.ingest.inventory import hash_files, known_hashes, run_files, take_inventory
 from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.resources import CaseAuditResource
@@ -44,11 +44,12 @@ def case_files(
         if fingerprint and _all_current(conn, case_audit, fingerprint):
             # same contents; files merely touched keep their hash under the new size and
             # time, so the next run does not read them again
-            touched = [(size, mtime, name) for (name, size, mtime), _ in hashed
-                       if (name, size, mtime) not in known]  # fmt: skip
+            touched = [(*h.key[1:], h.hashed_at_ns, h.name) for h in hashed
+                       if h.key not in known or known[h.key][1] != h.hashed_at_ns]  # fmt: skip
             if touched:
                 conn.executemany(
-                    "UPDATE staging.input_files SET size = ?, mtime_ns = ? WHERE source_file = ?",
+                    "UPDATE staging.input_files SET size = ?, mtime_ns = ?, ctime_ns = ?, "
+                    "inode = ?, hashed_at_ns = ? WHERE source_file = ?",
                     touched,
                 )
             history.record_unchanged_run(conn, context, case_audit.published_path)
@@ -65,14 +66,14 @@ def case_files(
             )
             return
         inventory = take_inventory(conn, hashed)
-    duplicates = inventory[inventory["refusal_rule"].notna()]
+    duplicates = inventory[inventory["refusal_rule"].notna()]  # duplicates and unreadable
     for row in duplicates.itertuples():
         context.log.warning(
             f"{row.source_file}: refused [{row.refusal_rule}] {row.refusal_message}"
         )
     yield dg.MaterializeResult(
         metadata={
-            **frame_metadata(inventory.drop(columns=["mtime_ns"])),
+            **frame_metadata(inventory[["source_file", "sha256", "size", "refusal_rule"]]),
             "input_dir": str(input_dir),
             "files_found": len(inventory),
             "bytes": int(inventory["size"].sum()),
@@ -90,7 +91,7 @@ def _fingerprint_or_none(
         return None
     return inputs_fingerprint(
         conn,
-        [(name, sha) for (name, _, _), sha in hashed],
+        run_files(hashed),
         key,
         case_audit.today,
         Path(case_audit.reference_dir),

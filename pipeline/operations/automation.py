@@ -70,14 +70,16 @@ class AutomationSettings:
 def folder_fingerprint(input_dir: Path, known: dict[str, list]) -> tuple[str, dict[str, list]]:
     """sha256 over the sorted (relative path, content sha256) pairs of the accepted files.
 
-    `known` maps a path to [size, mtime_ns, sha256] from the last look, so unchanged files
-    are not hashed again; the updated map is returned with the fingerprint.
+    `known` maps a path to [size, mtime_ns, ctime_ns, inode, sha256, hashed_at_ns] from the
+    last look, so unchanged files are not hashed again (`inventory.trusted` decides); the
+    updated map is returned with the fingerprint. An unreadable file counts by its name.
     """
-    cached = {(name, size, mtime): sha for name, (size, mtime, sha) in known.items()}
-    seen = {name: [size, mtime, sha] for (name, size, mtime), sha in hash_files(input_dir, cached)}
+    cached = {(name, *v[:4]): (v[4], v[5]) for name, v in known.items() if len(v) == 6}
+    seen = {h.name: [*h.key[1:], h.sha256 or "unreadable", h.hashed_at_ns]
+            for h in hash_files(input_dir, cached)}  # fmt: skip
     digest = hashlib.sha256()
     for name in sorted(seen):
-        digest.update(f"{name}\x1f{seen[name][2]}\n".encode())
+        digest.update(f"{name}\x1f{seen[name][4]}\n".encode())
     return digest.hexdigest(), seen
 
 

@@ -46,7 +46,9 @@ def validated_cases(
         # over every file found, now that each is staged (whether the run date matters to
         # any of them is known only now): each step compares it with the one it was built
         # from, and the next run's case_files with the last complete run's
-        found = conn.execute("SELECT source_file, sha256 FROM input_files").fetchall()
+        found = conn.execute(  # as inventory.run_files counts them
+            "SELECT source_file, coalesce(sha256, 'unreadable') FROM input_files"
+        ).fetchall()
         remember(conn, RUN, inputs_fingerprint(
             conn, found, key, case_audit.today, Path(case_audit.reference_dir),
             case_audit.output_settings))  # fmt: skip
