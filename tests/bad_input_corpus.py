@@ -567,3 +567,240 @@ CORPUS: list[Bad] = [
         quarantined={2: {("case_ref", "case_ref_format")}},
     ),
 ]
+
+
+# ================================================================ hostile input (trust issue)
+# Each class of the trust review, with the exact outcome; the corpus test runs every entry
+# through `case-audit run`'s path (all files in one folder) and through `case-audit check`.
+
+
+def named(file_name: Callable[[str], str], rows: Callable[[str], list[dict]] | None = None):
+    """A CSV of valid rows under an odd name (a name, never a pattern)."""
+
+    def make(folder: Path, iid: str) -> Path:
+        path = folder / file_name(iid)
+        path.write_text(_csv_text((rows or (lambda i: [c(i), c(i, 2)]))(iid)), encoding="utf-8")
+        return path
+
+    return make
+
+
+def arrow_entry(table: Callable[[str], object]) -> Callable[[Path, str], Path]:
+    """A Parquet file written from a pyarrow table (types pandas would not make)."""
+
+    def make(folder: Path, iid: str) -> Path:
+        import pyarrow.parquet as pq
+
+        path = folder / f"{iid}.parquet"
+        pq.write_table(table(iid), path)
+        return path
+
+    return make
+
+
+def _arrow(iid: str, n: int = 2, **columns: object) -> object:
+    """A pyarrow table of `n` valid rows, some columns replaced by typed arrays."""
+    import pyarrow as pa
+
+    frame = pd.DataFrame([c(iid, k + 1) for k in range(n)], columns=list(COLUMNS))
+    arrays = {name: pa.array(frame[name].tolist(), pa.string()) for name in COLUMNS}
+    arrays.update(columns)
+    return pa.table(arrays)
+
+
+def _struct_with(field: str) -> object:
+    import pyarrow as pa
+
+    return pa.array([{field: "x", "ward": "3"}] * 2)
+
+
+def _decimal(*values: str) -> object:
+    import decimal
+
+    import pyarrow as pa
+
+    return pa.array([decimal.Decimal(v) for v in values], pa.decimal128(6, 2))
+
+
+def _missing_rows(iid: str) -> list[dict]:
+    return [missing_case(inspection_id=iid, case_ref=f"C-{n:04}") for n in (1, 2)]
+
+
+def _arrow_missing(iid: str, episodes: object) -> object:
+    import pyarrow as pa
+
+    frame = pd.DataFrame(_missing_rows(iid), columns=list(COLUMNS))
+    arrays = {name: pa.array(frame[name].tolist(), pa.string()) for name in COLUMNS}
+    arrays["missing_episodes"] = episodes
+    return pa.table(arrays)
+
+
+def _header_with(extra: str) -> Callable[[Path, str], Path]:
+    return csv_entry(one(), columns=[*COLUMNS, extra])
+
+
+def _stray_quote_closed_later(iid: str) -> bytes:
+    """Row 2 opens a quote in `area` that only row 4 closes: rows 2-4 become one record."""
+    rows = [_row_text(iid, n) for n in (1, 2, 3, 4)]
+    rows[0] = rows[0].replace(",Harbourside,", ',"Harbourside,', 1)
+    rows[2] = rows[2].replace(",Harbourside,", ',Harbourside",', 1)
+    return (HEADER + "\n" + "\n".join(rows) + "\n").encode()
+
+
+def _stray_quote_never_closed(iid: str) -> bytes:
+    rows = [_row_text(iid, n) for n in (1, 2, 3)]
+    rows[1] = rows[1].replace(",Harbourside,", ',"Harbourside,', 1)
+    return (HEADER + "\n" + "\n".join(rows) + "\n").encode()
+
+
+def _wide_header(iid: str) -> bytes:
+    extra = ",".join(f"x{k}" for k in range(1_200))
+    return f"{HEADER},{extra}\n{_row_text(iid)}{',' * 1_200}\n".encode()
+
+
+def _wide_row(iid: str) -> bytes:
+    return f"{HEADER}\n{_row_text(iid)}\n{_row_text(iid, 2)}{',y' * 1_200}\n".encode()
+
+
+def _huge_cell(iid: str) -> bytes:
+    return f"{HEADER},notes\n{_row_text(iid)},{'n' * (2 << 20)}\n".encode()
+
+
+def _xlsx_bomb(folder: Path, iid: str) -> Path:
+    """A real workbook with one extra part that inflates 1,000-fold (a 'zip bomb')."""
+    path = xlsx_entry(lambda workbook, i: _sheet_rows(workbook, i))(folder, iid)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (40 << 20))
+    return path
+
+
+def _sheet_rows(workbook: Workbook, iid: str) -> None:
+    sheet = workbook.active
+    sheet.title = "cases"
+    for row in _contract_rows(iid, c(iid)):
+        sheet.append(row)
+
+
+def _wide_sheet(workbook: Workbook, iid: str) -> None:
+    sheet = workbook.active
+    sheet.title = "cases"
+    sheet.append([*COLUMNS, *[f"x{k}" for k in range(1_200)]])
+    sheet.append([c(iid)[col] for col in COLUMNS])
+
+
+def _wide_parquet(iid: str) -> object:
+    import pyarrow as pa
+
+    table = _arrow(iid, 1)
+    for k in range(1_200):
+        table = table.append_column(f"x{k}", pa.array(["v"]))
+    return table
+
+
+CAFE = "BAD-CAF\u00c9"  # É as one code point (NFC) ...
+CAFE_NFD = "BAD-CAFE\u0301"  # ... and as E + combining acute (NFD): two names, one look
+
+HOSTILE: list[Bad] = [
+    # ---- 1. a file name is a name, never a pattern (loaded_values prove whose rows load)
+    Bad("name_brackets", named(lambda i: "BAD-NAME-BRACKETS[1].csv"), loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-BRACKETS"] * 2}),
+    Bad("name_brackets_sibling", named(lambda i: "BAD-NAME-BRACKETS1.csv"), loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-BRACKETS-SIBLING"] * 2}),
+    Bad("name_star", named(lambda i: "BAD-NAME-STAR*.csv"), loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-STAR"] * 2}),
+    Bad("name_star_sibling", named(lambda i: f"{i}.csv"), loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-STAR-SIBLING"] * 2}),
+    Bad("name_question_mark", named(lambda i: "BAD-NAME-QUESTION?.csv"), loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-QUESTION-MARK"] * 2}),
+    Bad("name_question_mark_sibling", named(lambda i: "BAD-NAME-QUESTIONX.csv"), loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-QUESTION-MARK-SIBLING"] * 2}),
+    Bad("name_braces", named(lambda i: "BAD-NAME-{BRACES,STAR-SIBLING}.csv"), loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-BRACES"] * 2}),
+    Bad("name_spaces", named(lambda i: f"  {i} with  spaces .csv"), loaded=2),
+    Bad("name_leading_dash", named(lambda i: f"-{i}.csv"), loaded=2),
+    Bad("name_leading_equals", named(lambda i: f"=HYPERLINK({i}).csv"), loaded=2),
+    Bad("name_unicode_nfc", named(lambda i: f"{CAFE}.csv"), loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-UNICODE-NFC"] * 2}),
+    Bad("name_unicode_nfd", named(lambda i: f"{CAFE_NFD}.csv"), loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-UNICODE-NFD"] * 2}),
+    # ---- 2. only flat, known types are stored
+    Bad("parquet_struct_column", arrow_entry(lambda i: _arrow(i, area=_struct_with("ward"))),
+        refused="file_column_type", says="'area' (struct"),
+    Bad("parquet_list_column", arrow_entry(lambda i: _arrow(i, force=__import__("pyarrow")
+        .array([["Northwold", "x"]] * 2))), refused="file_column_type", says="'force' (list"),
+    Bad("parquet_map_column", arrow_entry(lambda i: _arrow(i, area=__import__("pyarrow").array(
+        [[("k", "v")]] * 2, __import__("pyarrow").map_(__import__("pyarrow").string(),
+        __import__("pyarrow").string())))), refused="file_column_type", says="'area' (map"),
+    Bad("parquet_binary_column", arrow_entry(lambda i: _arrow(i, area=__import__("pyarrow")
+        .array([b"Harbour"] * 2))), refused="file_column_type", says="'area' (binary"),
+    Bad("parquet_time_column", arrow_entry(lambda i: _arrow(i, audit_date=__import__("pyarrow")
+        .array([dt.time(9, 30)] * 2))), refused="file_column_type", says="'audit_date' (time"),
+    Bad("parquet_decimal_whole", arrow_entry(lambda i: _arrow_missing(i, _decimal("2.00", "3"))),
+        loaded=2),
+    Bad("parquet_decimal_fraction", arrow_entry(lambda i: _arrow_missing(i, _decimal("2.50",
+        "1.00"))), loaded=1, quarantined={2: {("missing_episodes", "missing_episodes_invalid")}}),
+    Bad("parquet_dictionary_encoded", arrow_entry(lambda i: _arrow(i, category=__import__(
+        "pyarrow").array(["cse", "custody"]).dictionary_encode())), loaded=1,
+        quarantined={3: {("charged", "custody_field_missing"),
+                         ("bail_refused", "custody_field_missing"),
+                         ("detained_until_court", "custody_field_missing")}}),
+    Bad("parquet_nested_identifier", arrow_entry(lambda i: _arrow(i, notes=_struct_with(
+        "ChildDOB"))), refused="file_identifier_column", says="'notes.ChildDOB'"),
+    Bad("parquet_nested_harmless", arrow_entry(lambda i: _arrow(i, notes=_struct_with(
+        "remark"))), loaded=2, says="unknown columns dropped, not stored: notes"),
+    Bad("parquet_null_typed_optional", arrow_entry(lambda i: _arrow(i, force_rating=__import__(
+        "pyarrow").nulls(2))), loaded=2),
+    # ---- 3. identifier screening by meaning (and the safe names that still load)
+    Bad("identifier_childdob", _header_with("ChildDOB"), refused="file_identifier_column",
+        says="'ChildDOB'"),
+    Bad("identifier_date_of_birth_child", _header_with("Date of Birth (child)"),
+        refused="file_identifier_column", says="'Date of Birth (child)'"),
+    Bad("identifier_national_insurance_no", _header_with("National Insurance No"),
+        refused="file_identifier_column", says="'National Insurance No'"),
+    Bad("identifier_contact_email", _header_with("ContactEmail"),
+        refused="file_identifier_column", says="'ContactEmail'"),
+    Bad("identifier_tel_no", _header_with("tel_no"), refused="file_identifier_column",
+        says="'tel_no'"),
+    Bad("identifier_passport_no", _header_with("Passport No"), refused="file_identifier_column",
+        says="'Passport No'"),
+    Bad("identifier_zero_width", _header_with("D\u200bO\u200bB"),
+        refused="file_identifier_column", says="D\\u200bO"),
+    Bad("identifier_cyrillic_look_alike", _header_with("Child N\u0430me"),
+        refused="file_identifier_column", says="'Child N\u0430me'"),
+    Bad("identifier_full_width", _header_with("\uff24\uff2f\uff22"),
+        refused="file_identifier_column", says="\uff24\uff2f\uff22"),
+    Bad("identifier_caps_run_together", _header_with("CHILDDATEOFBIRTH"),
+        refused="file_identifier_column", says="'CHILDDATEOFBIRTH'"),
+    Bad("safe_area_name_column", _header_with("area_name"), loaded=1,
+        says="unknown columns dropped, not stored: area_name"),
+    Bad("safe_contract_headers_decorated", raw_entry(lambda i: (
+        ",".join(h.replace("_", " ").title() if h != "case_ref" else
+                 "Case\u200b_Ref" for h in COLUMNS) + "\n" + _row_text(i) + "\n").encode()),
+        loaded=1),
+    # ---- 6. structure anomalies never swallow a case
+    Bad("stray_quote_closed_rows_later", raw_entry(_stray_quote_closed_later), loaded=1,
+        quarantined={2: {("area", "text_stray_quote"), ("area", "text_too_long")}},
+        says="5 lines of text became 3 rows"),
+    Bad("stray_quote_never_closed", raw_entry(_stray_quote_never_closed),
+        refused="file_unreadable", says="double quote on row 3 is never closed"),
+    Bad("stray_quote_in_force_one_line", csv_entry(one(
+        force='Northwold", 2016-01-04, good, no, cse, Harbour')),
+        quarantined={2: {("force", "text_stray_quote")}}),
+    # ---- 7. bounded resources
+    Bad("very_wide_header", raw_entry(_wide_header), refused="file_too_wide",
+        says="1,215 cells"),
+    Bad("very_wide_row", raw_entry(_wide_row), refused="file_too_wide", says="line 3"),
+    Bad("huge_cell", raw_entry(_huge_cell), refused="file_too_large", says="row 2 is 2.0 MiB"),
+    Bad("xlsx_zip_bomb", _xlsx_bomb, refused="file_too_large", says="xl/media/padding.bin"),
+    Bad("xlsx_very_wide", xlsx_entry(_wide_sheet), refused="file_too_wide", says="1,215"),
+    Bad("parquet_very_wide", arrow_entry(_wide_parquet), refused="file_too_wide",
+        says="1,215 cells"),
+    # ---- 12. labels never collide
+    Bad("area_zero_width_space", csv_entry(one(area="Harbour\u200bside")), loaded=1,
+        loaded_values={"area": ["Harbourside"]}),
+    Bad("area_decomposed_accent", csv_entry(one(area="Cafe\u0301 Quarter")), loaded=1,
+        loaded_values={"area": ["Caf\u00e9 Quarter"]}),
+    Bad("area_literal_not_recorded", csv_entry(lambda i: [c(i, area="(not recorded)"),
+        c(i, 2, area=None)]), loaded=2, loaded_values={"area": ["(not recorded)", None]}),
+]  # fmt: skip
+CORPUS += HOSTILE

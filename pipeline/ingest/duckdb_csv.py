@@ -21,7 +21,7 @@ import duckdb
 from pipeline.errors import FileRefused
 from pipeline.ingest.headers import HeaderPlan, plan_headers
 from pipeline.ingest.literal import literal_path
-from pipeline.ingest.readers import MAX_RECORD_BYTES, CsvLayout, file_blocks
+from pipeline.ingest.readers import MAX_COLUMNS, MAX_RECORD_BYTES, CsvLayout, file_blocks
 from pipeline.ingest.text import is_plain_text
 from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS
@@ -159,8 +159,8 @@ def read_csv_into_duckdb(
         if plain is None:
             return None
         headers = _header(path)
-        if not headers or len(headers) < 2:
-            return None
+        if not headers or len(headers) < 2 or len(headers) > MAX_COLUMNS:
+            return None  # a file too wide is for the pandas reader to refuse
         plan = plan_headers(headers)
     except (FileRefused, OSError, UnicodeDecodeError, pd.errors.ParserError):
         return None

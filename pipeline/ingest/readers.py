@@ -64,6 +64,7 @@ _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _EXTRA_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_OPEN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
 def _unreadable(why: str) -> FileRefused:
@@ -262,6 +263,11 @@ def iter_csv(
             raise too_wide(int(wider.group(3)), f"line {wider.group(2)}") from None
         if wider and int(wider.group(3)) > (width or 0):
             raise WiderThanHeader(int(wider.group(3))) from None
+        if never_closed := _OPEN_QUOTE.search(str(exc)):
+            raise _unreadable(
+                f"the double quote on row {int(never_closed.group(1)) + 1} is never closed (a "
+                "stray quote makes the rest of the file one cell); remove it or close it"
+            ) from None
         raise _unreadable(f"it is not a regular comma-separated table ({exc})") from None
 
 
