@@ -96,10 +96,7 @@ def command_run(args: argparse.Namespace) -> int:
     print(f"case-audit: input {settings.input_dir} -> warehouse {settings.warehouse}")
     outcome = run_pipeline(settings, quiet=not args.verbose)
     if not outcome.success:
-        print(
-            f"\nRun {outcome.run_id} FAILED; the published figures were not changed "
-            "(the failure is recorded in pipeline_runs)."
-        )
+        print(f"\nRun {outcome.run_id} FAILED; {outcome.published} (recorded in pipeline_runs).")
         for problem in outcome.problems or ["see the Dagster log above (run with --verbose)"]:
             print(f"  - {problem}")
         return EXIT_PROBLEMS

@@ -10,8 +10,25 @@ from pipeline.lazy import pd
 PREVIEW_ROWS = 10
 # who answers for every asset in the UI (a Dagster team owner)
 OWNERS = ["team:case-audit"]
-# never copied into Dagster's event log (previews are stored there, outside the warehouse)
-NEVER_PREVIEWED = ("case_ref",)
+# Dagster's own storage (run and event logs under DAGSTER_HOME) is outside the warehouse and
+# its access control, so previews hold no provider text: tables with a row per case or per
+# input file are never previewed, and other previews keep only text columns whose values
+# come from a closed set the project defines (codes, metrics, statuses, validated ids).
+# docs/data-protection.md, "Dagster's storage".
+ROW_LEVEL_TABLES = ("case_audits", "rejected_rows", "file_loads", "quarantine_summary")
+PREVIEWED_TEXT = frozenset({
+    "inspection_id", "previous_inspection_id", "category", "rating", "force_rating", "metric",
+    "rule", "column_name", "status", "kind", "comparator", "measure", "table_name", "file",
+    "format", "sha256", "partition", "refusal_rule",
+})  # fmt: skip
+
+
+def _previewable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without text columns that could hold provider text."""
+    text = [c for c in frame.columns
+            if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object]  # fmt: skip
+    keep = [c for c in frame.columns if c in PREVIEWED_TEXT or c not in text]
+    return frame[keep]
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -35,11 +52,7 @@ def frame_metadata(frame: pd.DataFrame, rows: int | None = None) -> dict[str, ob
         "dagster/column_schema": dg.TableSchema(
             columns=[dg.TableColumn(name=str(c), type=str(t)) for c, t in frame.dtypes.items()]
         ),
-        "preview": dg.MetadataValue.md(
-            markdown_table(
-                frame.head(PREVIEW_ROWS).drop(columns=list(NEVER_PREVIEWED), errors="ignore")
-            )
-        ),
+        "preview": dg.MetadataValue.md(markdown_table(_previewable(frame.head(PREVIEW_ROWS)))),
     }
 
 
@@ -48,8 +61,13 @@ def table_metadata(conn: duckdb.DuckDBPyConnection, table: str) -> dict[str, obj
     described = conn.execute(f'DESCRIBE "{table}"').fetchall()
     rows = conn.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
     preview = conn.execute(f'SELECT * FROM "{table}" LIMIT {PREVIEW_ROWS}').df()
+    shown = frame_metadata(preview, rows)
+    if table in ROW_LEVEL_TABLES:
+        shown["preview"] = dg.MetadataValue.md(
+            "_not previewed: a row per case or file stays in the warehouse_"
+        )
     return {
-        **frame_metadata(preview, rows),
+        **shown,
         "dagster/column_schema": dg.TableSchema(
             columns=[dg.TableColumn(name=name, type=str(kind)) for name, kind, *_ in described]
         ),

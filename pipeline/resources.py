@@ -7,10 +7,10 @@ atomically, so analysts holding the published file are never blocked or shown ha
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Self
+from typing import Self, TypeVar
 
 import dagster as dg
 import duckdb
@@ -20,6 +20,7 @@ from pipeline.errors import CaseAuditError
 from pipeline.settings import Settings
 from pipeline.warehouse.lock import RunLock
 
+T = TypeVar("T")
 PATH_SETTINGS = ("input_dir", "warehouse", "reference_dir", "key_file", "feeds_dir")
 
 
@@ -150,26 +151,44 @@ class CaseAuditResource(CaseAuditPaths):
             conn.close()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
+        """The build database with staging attached. Both are caches of the inputs: one that
+        cannot be opened (corrupt, truncated, written by something else) is deleted and made
+        afresh, which the next steps fill again from the input files; only a lock held by
+        another process means "in use"."""
         from pipeline.validate.engine import attach_staging
 
         self.ensure_build_dir()
+        conn = self._heal(self.build_path, self._connect_build)
         try:
-            conn = duckdb.connect(
-                str(self.build_path),
-                config={
-                    "memory_limit": os.environ.get("CASE_AUDIT_DUCKDB_MEMORY", "1GB"),
-                    "temp_directory": str(self.build_dir / "spill"),
-                    "preserve_insertion_order": False,
-                },
-            )
-        except duckdb.IOException as exc:
-            raise CaseAuditError(
-                f"the build database {self.build_path} is in use by another run ({exc}); "
-                "wait for it to finish."
-            ) from None
-        try:
-            attach_staging(conn, self.staging_path)
+            self._heal(self.staging_path, lambda: attach_staging(conn, self.staging_path))
         except BaseException:
             conn.close()
             raise
         return conn
+
+    def _connect_build(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(
+            str(self.build_path),
+            config={
+                "memory_limit": os.environ.get("CASE_AUDIT_DUCKDB_MEMORY", "1GB"),
+                "temp_directory": str(self.build_dir / "spill"),
+                "preserve_insertion_order": False,
+            },
+        )
+
+    def _heal(self, path: Path, open_it: Callable[[], T]) -> T:
+        try:
+            return open_it()
+        except duckdb.Error as exc:
+            if "lock" in str(exc).lower():
+                raise CaseAuditError(
+                    f"the build database {path} is in use by another process ({exc}); wait "
+                    "for it to finish."
+                ) from None
+            dg.get_dagster_logger().warning(
+                f"{path.name} in the build folder could not be opened ({type(exc).__name__}); "
+                "it is a cache of the inputs, so it was deleted and is rebuilt from them."
+            )
+            for stale in (path, path.with_name(path.name + ".wal")):
+                stale.unlink(missing_ok=True)
+            return open_it()

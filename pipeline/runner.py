@@ -17,11 +17,13 @@ CLI_TAGS = {"case_audit/trigger": "cli"}
 
 @dataclass
 class RunOutcome:
-    """`success` and, when not, one plain sentence per problem (no tracebacks)."""
+    """`success` and, when not, one plain sentence per problem (no tracebacks) and what the
+    run published before it failed (`published`, a sentence from operations.publication)."""
 
     success: bool
     run_id: str
     problems: list[str] = field(default_factory=list)
+    published: str = ""
 
 
 def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) -> RunOutcome:
@@ -49,4 +51,7 @@ def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) ->
     )
     if report.webhook_error:
         found.append(f"the failure alert could not be posted: {report.webhook_error}")
-    return RunOutcome(success=False, run_id=result.run_id, problems=found)
+    if report.history_error:
+        found.append(f"the failure could not be recorded in pipeline_runs: {report.history_error}")
+    return RunOutcome(success=False, run_id=result.run_id, problems=found,
+                      published=report.publication.sentence())  # fmt: skip

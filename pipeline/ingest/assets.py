@@ -14,6 +14,7 @@ from pipeline.resources import CaseAuditResource
 from pipeline.validate.engine import inputs_fingerprint
 from pipeline.warehouse.build_state import (
     COMPLETE,
+    published_intact,
     remembered,
 )
 from pipeline.warehouse.pseudonym import load_key
@@ -104,11 +105,8 @@ def _all_current(
 ) -> bool:
     """The last complete run had this fingerprint and everything it published is in place
     (and no failure waits in the inbox to be published)."""
-    feeds = Path(case_audit.feeds_dir)
     return (
         remembered(conn, COMPLETE) == fingerprint
-        and case_audit.published_path.exists()
-        and (feeds / "manifest.json").exists()
-        and (feeds / "dashboard.html").exists()
+        and published_intact(conn)  # warehouse, feeds, dashboard as written (or publish again)
         and not any(history.inbox(case_audit).glob("*.json"))
     )

@@ -15,8 +15,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 import dagster as dg
+import duckdb
 
+from pipeline.errors import CaseAuditError
 from pipeline.operations.history import RunRecord, failure_record, record_failure
+from pipeline.operations.publication import Publication, what_was_published
 from pipeline.operations.run_events import problems
 from pipeline.resources import CaseAuditResource
 
@@ -29,6 +32,8 @@ class FailureReport:
     record: RunRecord
     history_published: bool
     webhook_error: str | None
+    publication: Publication
+    history_error: str | None = None  # why the failure could not be recorded, if it could not
 
 
 def post_alert(url: str, payload: dict[str, object]) -> str | None:
@@ -46,12 +51,16 @@ def post_alert(url: str, payload: dict[str, object]) -> str | None:
         return f"{type(exc).__name__}: {exc}"
 
 
-def alert_payload(record: RunRecord, resource: CaseAuditResource, job: str) -> dict[str, object]:
+def alert_payload(
+    record: RunRecord, resource: CaseAuditResource, job: str, publication: Publication
+) -> dict[str, object]:
     return {
         "event": "case_audit.run_failed",
         "job": job,
         "warehouse": resource.warehouse,
-        "published_warehouse_changed": False,
+        "published_warehouse_changed": "warehouse" in publication.published,
+        "published": list(publication.published),
+        "not_published": list(publication.not_published),
         **{k: v for k, v in asdict(record).items() if v is not None},
     }
 
@@ -62,9 +71,18 @@ def handle_failure(
     events: Iterable[dg.DagsterEvent],
     started: float | None,
 ) -> FailureReport:
-    """Record a failed run in the history and post the alert, if a webhook is configured."""
-    record = failure_record(run, problems(events), started)
-    published = record_failure(resource, record)
+    """Record a failed run in the history and post the alert, if a webhook is configured;
+    both say exactly which published parts this run changed before it failed. Never raises
+    for the file system: a failure that cannot be recorded is said so."""
+    publication = what_was_published(resource, run.run_id)
+    said = publication.sentence() if publication.anything else ""
+    record = failure_record(run, problems(events), started, said)
+    recorded, history_error = False, None
+    try:
+        recorded = record_failure(resource, record)
+    except (OSError, CaseAuditError, duckdb.Error) as exc:
+        history_error = f"{type(exc).__name__}: {exc}"
     url = os.environ.get(WEBHOOK_VARIABLE, "").strip()
-    error = post_alert(url, alert_payload(record, resource, run.job_name)) if url else None
-    return FailureReport(record=record, history_published=published, webhook_error=error)
+    payload = alert_payload(record, resource, run.job_name, publication)
+    error = post_alert(url, payload) if url else None
+    return FailureReport(record, recorded, error, publication, history_error)

@@ -119,17 +119,22 @@ def success_record(
     )
 
 
-def failure_record(run: dg.DagsterRun, found: list[Problem], started: float | None) -> RunRecord:
+def failure_record(
+    run: dg.DagsterRun, found: list[Problem], started: float | None, published: str = ""
+) -> RunRecord:
+    """The record of a failed run. `published`: what it published before failing (then the
+    status is `partial`, and the summary says which parts are new and which are not)."""
     first = found[0] if found else None
+    cause = "; ".join(str(p) for p in found) or "the run failed"
     return RunRecord(
         run_id=run.run_id,
-        status="failure",
+        status="partial" if published else "failure",
         trigger=trigger_of(dict(run.tags)),
         started_at=_timestamp(started),
         finished_at=dt.datetime.now(dt.UTC),
         checks_failed=sum(p.check is not None for p in found),
         failed_asset=first.asset if first else None,
-        error_summary="; ".join(str(p) for p in found)[:2000] or "the run failed",
+        error_summary=(f"{published}. Cause: {cause}" if published else cause)[:2000],
     )
 
 
@@ -193,13 +198,19 @@ def record_unchanged_run(
     )  # fmt: skip
 
 
-def add_records(conn: duckdb.DuckDBPyConnection, records: list[RunRecord]) -> None:
+def add_records(
+    conn: duckdb.DuckDBPyConnection, records: list[RunRecord], replace: bool = False
+) -> None:
+    """Add run records; with `replace`, a record replaces one of the same run (a run that
+    failed after its success record was published: the later word is the true one)."""
     if not records:
         return
     frame = pd.DataFrame([asdict(r) for r in records], columns=COLUMNS)
     for column in ("started_at", "finished_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     conn.register("new_run_records", frame)
+    if replace:
+        conn.execute(f"DELETE FROM {TABLE} WHERE run_id IN (SELECT run_id FROM new_run_records)")
     conn.execute(
         f"INSERT INTO {TABLE} SELECT * FROM new_run_records "
         f"WHERE run_id NOT IN (SELECT run_id FROM {TABLE})"
@@ -211,7 +222,7 @@ def absorb_inbox(conn: duckdb.DuckDBPyConnection, resource: CaseAuditResource) -
     """Move every queued record into the history table; returns how many."""
     paths = sorted(inbox(resource).glob("*.json"))
     records = [RunRecord(**json.loads(p.read_text())) for p in paths]
-    add_records(conn, records)
+    add_records(conn, records, replace=True)
     for path in paths:
         path.unlink()
     return len(records)

@@ -15,7 +15,7 @@ from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.publish.atomic import atomic_replace
 from pipeline.publish.dashboard import dashboard_from_feeds, read_manifest
-from pipeline.publish.feeds import publish_feeds
+from pipeline.publish.feeds import feed_files, publish_feeds
 from pipeline.publish.targets import parse_targets, publish_copies
 from pipeline.resources import CaseAuditResource
 from pipeline.warehouse.build_state import (
@@ -23,7 +23,9 @@ from pipeline.warehouse.build_state import (
     RUN,
     is_built,
     mark_built,
+    published_intact,
     remember,
+    remember_published,
     remembered,
 )
 from pipeline.warehouse.catalogue import apply_comments
@@ -74,7 +76,11 @@ def published_warehouse(
         history.add_records(conn, [record])
         # Nothing new to publish (same inputs, code and settings as the published file, and no
         # failure to report): the run is kept in the build's history, published next time.
-        unchanged = absorbed == 0 and published.exists() and is_built(conn, "published_warehouse")
+        unchanged = (
+            absorbed == 0
+            and is_built(conn, "published_warehouse")
+            and published_intact(conn, [published])  # deleted, truncated or altered: again
+        )
         views = [] if unchanged else build_views(conn)
         if not unchanged:
             apply_comments(conn)
@@ -88,6 +94,7 @@ def published_warehouse(
         copies: list[str] = []
         if not unchanged:
             atomic_replace(case_audit.build_path, published)
+            remember_published(conn, [published], by_content=False)
             copies = publish_copies(published, parse_targets(case_audit.publish_to))
             mark_built(conn, "published_warehouse")
     return dg.MaterializeResult(
@@ -118,12 +125,13 @@ def dashboard_feeds(
 ) -> dg.MaterializeResult:
     folder = Path(case_audit.feeds_dir)
     with case_audit.connect() as state:
-        if (folder / "manifest.json").exists() and is_built(state, "dashboard_feeds"):
+        if is_built(state, "dashboard_feeds") and published_intact(state, feed_files(folder)):
             manifest = read_manifest(folder)
             return dg.MaterializeResult(metadata=_feed_metadata(manifest, folder, rebuilt=False))
     manifest = publish_feeds(case_audit.published_path, folder, context.run.run_id,
                              case_audit.suppression_threshold)  # fmt: skip
     with case_audit.connect() as state:
+        remember_published(state, feed_files(folder), by_content=True)
         mark_built(state, "dashboard_feeds")
     return dg.MaterializeResult(metadata=_feed_metadata(manifest, folder, rebuilt=True))
 
@@ -155,9 +163,10 @@ def dashboard(case_audit: CaseAuditResource) -> dg.MaterializeResult:
     folder = Path(case_audit.feeds_dir)
     path = folder / "dashboard.html"
     with case_audit.connect() as state:
-        rebuild = not (path.exists() and is_built(state, "dashboard"))
+        rebuild = not (is_built(state, "dashboard") and published_intact(state, [path]))
     manifest = dashboard_from_feeds(folder) if rebuild else read_manifest(folder)
     with case_audit.connect() as state:
+        remember_published(state, [path], by_content=True)
         mark_built(state, "dashboard")
         # everything is published from this run's inputs: the next run over the very same
         # inputs, code and settings has nothing to do (see case_files)

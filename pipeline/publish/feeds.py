@@ -176,6 +176,13 @@ def write_feeds(
     return manifest
 
 
+def feed_files(folder: Path) -> list[Path]:
+    """Every file the feeds step writes into `folder`: each feed in both formats and the
+    manifest."""
+    names = [f"{spec.name}.{kind}" for spec in FEEDS for kind in ("parquet", "csv")]
+    return [folder / name for name in [*names, "manifest.json"]]
+
+
 def publish_feeds(published: Path, folder: Path, run_id: str, threshold: int) -> dict[str, object]:
     """Build every feed from the `published` warehouse (read-only) and write them to
     `folder`; returns the manifest."""

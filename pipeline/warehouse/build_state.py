@@ -12,6 +12,7 @@ inputs costs little more than Dagster itself. Kept in the staging database, neve
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import duckdb
@@ -80,3 +81,47 @@ def is_built(conn: duckdb.DuckDBPyConnection, step: str, *tables: str) -> bool:
 
 def mark_built(conn: duckdb.DuckDBPyConnection, step: str) -> None:
     remember(conn, step, remembered(conn, RUN) or "")
+
+
+# ---------------------------------------------------------------- what was published
+# The published warehouse, feeds and dashboard are outputs, not caches: a run over unchanged
+# inputs still republishes any of them that was deleted, truncated or altered since it was
+# written. Each is remembered with a token when written: the warehouse by its file identity
+# (size, mtime, inode: hashing a large file on every run would cost more than the check is
+# worth, and a write through SQLite-style tools changes them), feeds and dashboard by their
+# SHA-256 (small files).
+PUBLISHED_FILES = "published_files"
+
+
+def file_token(path: Path, by_content: bool) -> str | None:
+    """What `path` is now: its SHA-256 (`by_content`) or its identity; None when missing."""
+    try:
+        if by_content:
+            return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        stat = path.stat()
+        return f"stat:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+    except OSError:
+        return None
+
+
+def remember_published(
+    conn: duckdb.DuckDBPyConnection, paths: list[Path], by_content: bool
+) -> None:
+    """Remember what these just-written files are, for `published_intact`."""
+    stored = json.loads(remembered(conn, PUBLISHED_FILES) or "{}")
+    for path in paths:
+        stored[str(path)] = file_token(path, by_content)
+    remember(conn, PUBLISHED_FILES, json.dumps(stored))
+
+
+def published_intact(conn: duckdb.DuckDBPyConnection, paths: list[Path] | None = None) -> bool:
+    """Every published file (or each of `paths`) is as it was written; False when one is
+    missing, changed or was never recorded."""
+    stored = json.loads(remembered(conn, PUBLISHED_FILES) or "{}")
+    wanted = [str(p) for p in paths] if paths is not None else list(stored)
+    return bool(wanted) and all(
+        name in stored
+        and stored[name] is not None
+        and file_token(Path(name), stored[name].startswith("sha256:")) == stored[name]
+        for name in wanted
+    )
