@@ -371,6 +371,21 @@ VIEWS: tuple[Relation, ...] = (
             ("rule_message", "VARCHAR", "What is wrong and what to do."),
         ),
     ),
+    Relation(
+        "v_data_quality_summary", "view", "one row for the run, per refusal rule, per row rule",
+        "The public data-quality figures (the data_quality feed): the run's totals, files "
+        "refused per rule, files and rows quarantined per rule. No file names and no counts "
+        "per file, which could reveal a suppressed area count when files map to areas.",
+        (
+            ("level", "VARCHAR", "run (totals), file (a refusal rule) or row (a row rule)."),
+            ("rule", "VARCHAR", "The rule; `all` on the run's row."),
+            ("column_name", "VARCHAR", "The column a row rule blames; NULL otherwise."),
+            ("files", "BIGINT", "Files seen (run), refused (file) or with such rows (row)."),
+            ("rows_read", "BIGINT", "Data rows read in the run (run row only)."),
+            ("rows_loaded", "BIGINT", "Rows loaded in the run (run row only)."),
+            ("rows_rejected", "BIGINT", "Rows quarantined in the run, or with this rule."),
+        ),
+    ),
     _view("v_runs", "pipeline_runs", "The run history, newest first."),
 )  # fmt: skip
 

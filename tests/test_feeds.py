@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from pipeline.publish.disclosure import MEASURES, hide
 from pipeline.publish.feeds import FEED_COLUMNS, FEEDS, write_feeds
@@ -52,12 +52,20 @@ def _northwold_rows() -> list[dict]:
     return rows  # fmt: skip
 
 
+# the attacker's worst case: each Northwold file holds one area, and the attacker knows which
+FILE_AREAS = {f"northwold/{area.lower().replace(' ', '_')}.csv": area
+              for area in ("Harbourside", "Moorend", "Kestrel Vale", "Oldport", "Fennick",
+                           "Larchmere")}  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("feeds")
     incoming = root / "incoming"
     shutil.copytree(SAMPLE_DIR, incoming)
-    write_csv(incoming / "northwold.csv", _northwold_rows())
+    rows = _northwold_rows()
+    for name, area in FILE_AREAS.items():
+        write_csv(incoming / name, [row for row in rows if row["area"] == area])
     settings = Settings.resolve(input_dir=incoming, warehouse=root / "wh" / "w.duckdb",
                                 reference_dir=REFERENCE_DIR, key_file=root / "key",
                                 feeds_dir=root / "feeds")  # fmt: skip
@@ -146,8 +154,25 @@ def _grid(folder: Path, inspection: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return grid.replace("c", np.nan).astype(float), totals[COUNTS]
 
 
-def attack(grid: pd.DataFrame, totals: pd.Series) -> dict[tuple[str, str], tuple[float, float]]:
-    """Smallest and largest value each suppressed cell can take (suppressed cells >= 1)."""
+def published_links(folder: Path, inspection: str) -> list[tuple[str, str, float]]:
+    """What every other public output says about single area cells, read as an attacker who
+    knows which file holds which area (FILE_AREAS): (area, measure, value) facts. Any count
+    per file in the data-quality feed is an area's count."""
+    facts = []
+    quality = read_csv(folder, "data_quality")
+    if "source_file" in quality.columns:  # per-file counts published
+        for row in quality.itertuples():
+            area = FILE_AREAS.get(row.source_file)
+            if inspection == "NWC-2025" and area and row.measure == "rows_loaded" and row.value:
+                facts.append((area, "cases", float(row.value)))
+    return facts
+
+
+def attack(
+    grid: pd.DataFrame, totals: pd.Series, facts: list[tuple[str, str, float]] = ()
+) -> dict[tuple[str, str], tuple[float, float]]:
+    """Smallest and largest whole value each suppressed cell can take (suppressed cells >= 1)
+    given the table, the force totals and `facts` from other outputs: exact, by MILP."""
     rows, width = grid.shape
     flat = grid.to_numpy().ravel()
     unknown = np.flatnonzero(np.isnan(flat))
@@ -174,15 +199,18 @@ def attack(grid: pd.DataFrame, totals: pd.Series) -> dict[tuple[str, str], tuple
                   (at("inadequate"), -1)], 0)  # fmt: skip
     for m in COUNTS:
         equation([(r * width + col[m], 1) for r in range(rows)], float(totals[m]))
+    for area, measure, value in facts:
+        equation([(list(grid.index).index(area) * width + col[measure], 1)], value)
     ranges = {}
+    constraint = LinearConstraint(np.array(equations), constants, constants) if equations else ()
     for cell, i in position.items():
         bounds = []
         for sign in (1, -1):
             objective = np.zeros(len(unknown))
             objective[i] = sign
-            result = linprog(objective, A_eq=np.array(equations), b_eq=np.array(constants),
-                             bounds=[(1, None)] * len(unknown), method="highs")  # fmt: skip
-            assert result.status in (0, 3), result.message
+            result = milp(objective, constraints=constraint, integrality=np.ones(len(unknown)),
+                          bounds=Bounds(1, np.inf))  # fmt: skip
+            assert result.status in (0, 3), result.message  # 3: unbounded
             bounds.append(sign * result.fun if result.status == 0 else math.inf)
         ranges[(grid.index[cell // width], COUNTS[cell % width])] = tuple(bounds)
     return ranges
@@ -193,9 +221,30 @@ def test_no_suppressed_cell_can_be_recovered(published, inspection: str) -> None
     folder, _ = published
     grid, totals = _grid(folder, inspection)
     assert grid.isna().any().any(), "nothing was suppressed: the test would prove nothing"
-    for (area, measure), (low, high) in attack(grid, totals).items():
-        whole_numbers = math.floor(high + 1e-9) - math.ceil(low - 1e-9) + 1
-        assert whole_numbers >= 2, f"{inspection} {area} {measure} recoverable: {low}..{high}"
+    for (area, measure), (low, high) in attack(grid, totals, published_links(folder,
+                                                                             inspection)).items():
+        assert high - low >= 1, f"{inspection} {area} {measure} recoverable: {low}..{high}"
+
+
+def test_the_attacker_uses_per_file_counts_when_published(published) -> None:
+    """The attack is not toothless: per-file counts, as the data-quality feed once published
+    them, pin a suppressed area count when files map to areas."""
+    folder, _ = published
+    grid, totals = _grid(folder, "NWC-2025")
+    hidden = grid[grid["cases"].isna()].index
+    assert len(hidden), "no suppressed area count to attack"
+    truth = {area: sum(1 for r in _northwold_rows() if r["area"] == area) for area in hidden}
+    ranges = attack(grid, totals, [(area, "cases", float(n)) for area, n in truth.items()])
+    assert any(low == high for (_, measure), (low, high) in ranges.items() if measure == "cases")
+
+
+def test_no_public_output_names_a_file(published) -> None:
+    """Feeds, manifest and dashboard say nothing per file (a file's count can be an area's)."""
+    folder, _ = published
+    for path in folder.iterdir():
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for name in FILE_AREAS:
+            assert name not in text and Path(name).name not in text, (path.name, name)
 
 
 def test_small_counts_suppressed_zeros_kept_and_percentages_withheld(published) -> None:

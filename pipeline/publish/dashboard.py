@@ -259,8 +259,9 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
         reconciliation=feeds["reconciliation"],
         figures=_reconciliation(feeds["reconciliation"], "figure"),
         claims=_reconciliation(feeds["reconciliation"], "claim"),
-        files=_files(feeds["data_quality"]),
-        rules=_rules(feeds["data_quality"]),
+        totals=_quality(feeds["data_quality"], "run"),
+        refusals=_quality(feeds["data_quality"], "file"),
+        rules=_quality(feeds["data_quality"], "row"),
         suppressed=SUPPRESSED,
     )
 
@@ -272,25 +273,10 @@ def _reconciliation(feed: pd.DataFrame, kind: str) -> pd.DataFrame:
     return table[table["kind"].eq(kind)] if not table.empty else table
 
 
-def _files(feed: pd.DataFrame) -> pd.DataFrame:
-    keys = ["source_file", "file_status", "refusal_rule", "rule", "column_name"]
-    table = wide(feed, keys)
-    if table.empty:
-        return table
-    return table.drop_duplicates("source_file")[
-        ["source_file", "file_status", "refusal_rule", "rows_read", "rows_loaded",
-         "rows_rejected"]
-    ]  # fmt: skip
-
-
-def _rules(feed: pd.DataFrame) -> pd.DataFrame:
-    keys = ["source_file", "file_status", "refusal_rule", "rule", "column_name"]
-    table = wide(feed, keys)
-    if table.empty or table["rule"].isna().all():
-        return pd.DataFrame(columns=["rule", "rows"])
-    table = table.dropna(subset=["rule"]).assign(rule_rows=lambda t: t["rule_rows"].map(number))
-    counted = table.groupby("rule", as_index=False)["rule_rows"].sum()
-    return counted.rename(columns={"rule_rows": "rows"}).sort_values("rows", ascending=False)
+def _quality(feed: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The data-quality rows of one level (run, file, row) as a wide table."""
+    table = wide(feed, ["level", "rule", "column_name"])
+    return table[table["level"].eq(level)] if not table.empty else table
 
 
 def write_dashboard(html: str, path: Path) -> Path:

@@ -68,13 +68,12 @@ FEEDS = (
              ("published_numerator", "published_denominator", "published_pct",
               "computed_numerator", "computed_denominator", "computed_pct"),
              "Published figures and press claims against the computed figures."),
-    FeedSpec("data_quality", "v_data_quality",
-             ("source_file", "file_status", "refusal_rule", "rule", "column_name"),
-             ("rows_read", "rows_loaded", "rows_rejected", "rule_rows"),
-             "Per input file: rows loaded, refusals and quarantine reasons (counts only)."),
+    FeedSpec("data_quality", "v_data_quality_summary", ("level", "rule", "column_name"),
+             ("files", "rows_read", "rows_loaded", "rows_rejected"),
+             "The run's data quality: totals, refusals and quarantine reasons by rule (no file "
+             "names, no counts per file)."),
 )  # fmt: skip
-RENAMES = {"v_reconciliation": {"status": "status_of_figure"},
-           "v_data_quality": {"status": "file_status"}}  # fmt: skip
+RENAMES = {"v_reconciliation": {"status": "status_of_figure"}}
 
 
 def _long(frame: pd.DataFrame, spec: FeedSpec, hidden: np.ndarray | None) -> pd.DataFrame:
