@@ -96,7 +96,8 @@ def command_run(args: argparse.Namespace) -> int:
     print(f"case-audit: input {settings.input_dir} -> warehouse {settings.warehouse}")
     outcome = run_pipeline(settings, quiet=not args.verbose)
     if not outcome.success:
-        print(f"\nRun {outcome.run_id} FAILED; {outcome.published} (recorded in pipeline_runs).")
+        recorded = " (recorded in pipeline_runs)" if outcome.recorded else ""
+        print(f"\nRun {outcome.run_id} FAILED; {outcome.published}{recorded}.")
         for problem in outcome.problems or ["see the Dagster log above (run with --verbose)"]:
             print(f"  - {problem}")
         return EXIT_PROBLEMS
@@ -116,7 +117,16 @@ def command_check(args: argparse.Namespace) -> int:
     for line in problems.lines:
         print(line)
     if args.report:
-        written = write_csv(problems.problems, Path(args.report))
+        report = Path(args.report)
+        if report.is_dir():
+            raise CaseAuditError(f"--report {report} is a folder; give a file name, e.g. "
+                                 f"{report / 'problems.csv'}.")  # fmt: skip
+        try:
+            written = write_csv(problems.problems, report)
+        except OSError as exc:
+            raise CaseAuditError(
+                f"cannot write the report {report}: {exc.strerror or exc}; nothing was written."
+            ) from None
         print(f"\nProblem report (one row per problem, safe to open in Excel): {written}")
     print(
         f"\n{problems.files} file(s), {problems.rows} row(s): {problems.refused} file(s) "
@@ -200,6 +210,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except CaseAuditError as problem:
         print(f"case-audit: {problem}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as problem:  # the file system said no (full, read-only, a folder): one line
+        where = f" ({problem.filename})" if problem.filename else ""
+        print(f"case-audit: {problem.strerror or problem}{where}; nothing was changed there.",
+              file=sys.stderr)  # fmt: skip
         return EXIT_PROBLEMS
     except BrokenPipeError:  # output piped into `head`: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from pipeline.definitions import ASSETS, CHECKS
+from pipeline.errors import CaseAuditError
 from pipeline.operations.alerts import handle_failure
 from pipeline.operations.run_events import problems
 from pipeline.resources import CaseAuditResource
@@ -24,6 +25,7 @@ class RunOutcome:
     run_id: str
     problems: list[str] = field(default_factory=list)
     published: str = ""
+    recorded: bool = True  # the failure is in pipeline_runs (or queued for the next run)
 
 
 def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) -> RunOutcome:
@@ -32,6 +34,14 @@ def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) ->
     `quiet` silences Dagster's console log (the CLI prints its own summary instead).
     """
     resource = CaseAuditResource.from_settings(settings, run_date=run_date)
+    try:  # a warehouse folder that cannot be made is the user's to fix, before any run starts
+        resource.ensure_build_dir()
+    except OSError as exc:
+        raise CaseAuditError(
+            f"cannot use the warehouse folder for {settings.warehouse}: "
+            f"{exc.strerror or exc} ({exc.filename}); choose a writable --warehouse "
+            "(CASE_AUDIT_WAREHOUSE). Nothing was published."
+        ) from None
     level = "CRITICAL" if quiet else "INFO"
     instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
@@ -54,4 +64,5 @@ def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) ->
     if report.history_error:
         found.append(f"the failure could not be recorded in pipeline_runs: {report.history_error}")
     return RunOutcome(success=False, run_id=result.run_id, problems=found,
-                      published=report.publication.sentence())  # fmt: skip
+                      published=report.publication.sentence(),
+                      recorded=report.history_error is None)  # fmt: skip

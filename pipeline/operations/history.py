@@ -69,11 +69,24 @@ def _timestamp(seconds: float | None) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(seconds, dt.UTC) if seconds else None
 
 
+def readable(published: Path) -> bool:
+    """The published warehouse exists and DuckDB can read it (a truncated or overwritten
+    file is treated as no warehouse: the run publishes a whole new one over it)."""
+    if not published.is_file():
+        return False
+    try:
+        with duckdb.connect(str(published), read_only=True) as conn:
+            conn.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
+        return True
+    except duckdb.Error:
+        return False
+
+
 def _attach_previous(conn: duckdb.DuckDBPyConnection, published: Path) -> None:
     """`previous.<table>`: the published warehouse's tables, or empty stand-ins."""
     conn.execute("ATTACH ':memory:' AS previous")
     present: set[str] = set()
-    if published.exists():
+    if readable(published):
         conn.execute("ATTACH ? AS published_prev (READ_ONLY)", [str(published)])
         present = {
             name
@@ -164,7 +177,7 @@ def ensure_history(conn: duckdb.DuckDBPyConnection, published: Path) -> None:
         [TABLE],
     ).fetchall()[0][0]
     build_table(conn, TABLE)
-    if exists or not published.exists():
+    if exists or not readable(published):
         return
     conn.execute("ATTACH ? AS seed (READ_ONLY)", [str(published)])
     try:
@@ -272,7 +285,7 @@ def record_failure(resource: CaseAuditResource, record: RunRecord, wait: float =
         with resource.connect() as conn:
             ensure_history(conn, resource.published_path)
             absorb_inbox(conn, resource)
-        if resource.published_path.exists():
+        if readable(resource.published_path):
             republish_history(resource)
     finally:
         lock.release()

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import dagster as dg
 
 USER_ERRORS = {"CaseAuditError", "FileRefused"}
+FILE_SYSTEM_ERRORS = {"OSError", "PermissionError", "FileNotFoundError", "NotADirectoryError",
+                      "IsADirectoryError", "FileExistsError", "IOException"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,11 @@ def root_message(error: object) -> str:
     message = (getattr(error, "message", "") or "").strip()
     if cls_name:
         message = re.sub(rf"^[\w.]*\b{re.escape(cls_name)}:\s*", "", message)
-    return message if cls_name in USER_ERRORS else f"internal error ({cls_name}): {message}"
+    if cls_name in USER_ERRORS:
+        return message
+    if cls_name in FILE_SYSTEM_ERRORS:  # the machine's problem, not a bug: said as it is
+        return f"the file system refused ({cls_name}): {message}"
+    return f"internal error ({cls_name}): {message}"
 
 
 def failed_checks(events: Iterable[dg.DagsterEvent]) -> list[dg.AssetCheckEvaluation]:
