@@ -19,7 +19,7 @@ ROW_LEVEL_TABLES = ("case_audits", "rejected_rows", "file_loads", "quarantine_su
 PREVIEWED_TEXT = frozenset({
     "inspection_id", "previous_inspection_id", "category", "rating", "force_rating", "metric",
     "rule", "column_name", "status", "kind", "comparator", "measure", "table_name", "file",
-    "format", "sha256", "partition", "refusal_rule",
+    "format", "sha256", "partition_key", "refusal_rule",  # partition keys: validated names
 })  # fmt: skip
 
 

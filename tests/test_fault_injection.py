@@ -357,3 +357,39 @@ def test_a_racily_clean_file_is_hashed_again(tmp_path, monkeypatch):
     inventory.hash_files(tmp_path / "in", old)
     assert calls == ["a.csv"]  # hashed long after its last change: trusted
 
+
+
+def test_check_refuses_what_it_cannot_open_and_reads_the_rest(tmp_path, capsys, monkeypatch):
+    """`case-audit check` as `run`: an unreadable file and a link to a vanished file are
+    refused as file_unreadable, every other file is checked."""
+    folder = tmp_path / "in"
+    write_csv(folder / "good.csv", [case()])
+    write_csv(folder / "secret.csv", [case(case_ref="NW-0002")])
+    (folder / "gone.csv").symlink_to(tmp_path / "deleted.csv")
+    from pipeline.ingest import files
+
+    real = files.sha256_of
+
+    def denied(path: Path) -> str:
+        if path.name == "secret.csv":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(files, "sha256_of", denied)
+    code = main(["check", str(folder)])
+    out = capsys.readouterr().out
+    assert code == 1 and "Traceback" not in out
+    assert f"{folder / 'secret.csv'}: file refused [file_unreadable]" in out
+    assert "Permission denied" in out
+    assert f"{folder / 'gone.csv'}: file refused [file_unreadable]" in out
+    assert "3 file(s), 1 row(s): 2 file(s) refused" in out
+
+
+def test_a_dangling_link_in_the_input_folder_is_refused_by_the_run(place, capsys):
+    (place["input"] / "gone.csv").symlink_to(place["input"] / "deleted.csv")
+    code, text = run(place, capsys)
+    assert code == 0, text
+    with duckdb.connect(str(place["warehouse"]), read_only=True) as conn:
+        rule, message = conn.execute("SELECT rule, message FROM file_loads WHERE source_file = "
+                                     "'gone.csv'").fetchone()  # fmt: skip
+    assert rule == "file_unreadable" and "No such file" in message

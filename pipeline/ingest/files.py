@@ -35,7 +35,8 @@ class FileReport:
 
 
 def find_input_files(input_dir: Path) -> list[Path]:
-    """Accepted files anywhere below `input_dir`, in a stable order; hidden files skipped."""
+    """Accepted files anywhere below `input_dir`, in a stable order; hidden files skipped;
+    a link whose target is gone is listed (and then refused as unreadable)."""
     if not input_dir.is_dir():
         raise CaseAuditError(
             f"input folder {input_dir} does not exist; create it or set "
@@ -44,7 +45,7 @@ def find_input_files(input_dir: Path) -> list[Path]:
     return sorted(
         path
         for path in input_dir.rglob("*")
-        if path.is_file()
+        if (path.is_file() or path.is_symlink())  # a dangling link is refused, not skipped
         and path.suffix.lower() in ACCEPTED_SUFFIXES
         and not any(part.startswith((".", "~$")) for part in path.relative_to(input_dir).parts)
     )
@@ -216,7 +217,12 @@ def read_case_files(
     first_with_content: dict[str, str] = {}
     for path in paths:
         name = path.relative_to(root).as_posix() if root else str(path)
-        digest = sha256_of(path)
+        try:
+            digest = sha256_of(path)
+        except OSError as error:
+            reports.append(FileReport(name, "", "refused", rule="file_unreadable",
+                                      message=unreadable_message(error)))  # fmt: skip
+            continue
         if digest in first_with_content:
             reports.append(duplicate_content_report(name, digest, first_with_content[digest]))
             continue

@@ -71,7 +71,8 @@ def check_paths(paths: list[Path], today: dt.date) -> CheckReport:
         rejected_rows=validation.rejected_row_count,
     )
     report.lines += [describe_refusal(r) for r in reports if r.status == "refused"]
-    report.lines += [f"{r.source_file}: {r.message}" for r in reports if r.dropped_columns]
+    report.lines += [f"{r.source_file}: {r.message}" for r in reports
+                     if r.status == "read" and r.message]  # fmt: skip
     report.lines += [describe_reason(reason) for _, reason in validation.reasons.iterrows()]
     refusals = pd.DataFrame(
         {
