@@ -20,6 +20,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.ingest import inventory
+from pipeline.operations import alerts as alerts_module
 from pipeline.publish import assets as publish_assets
 from pipeline.publish import dashboard as dashboard_module
 from pipeline.publish import feeds as feeds_module
@@ -215,6 +216,9 @@ def test_a_failure_after_the_swap_says_what_was_published(
         monkeypatch.setenv("CASE_AUDIT_PUBLISH_TO", str(copy_target))
     published_first_run = published_first(place, capsys) if fault != "copy" else None
     add_cases(place)
+    alerts: list[dict] = []
+    monkeypatch.setenv("CASE_AUDIT_ALERT_WEBHOOK", "http://127.0.0.1:9/never-called")
+    monkeypatch.setattr(alerts_module, "post_alert", lambda url, payload: alerts.append(payload))
     if fault == "feeds":
         monkeypatch.setattr(feeds_module, "atomic_write",
                             lambda *_: (_ for _ in ()).throw(NO_SPACE))  # fmt: skip
@@ -233,6 +237,11 @@ def test_a_failure_after_the_swap_says_what_was_published(
     status, summary = runs(place["warehouse"])[run_id_of(text)]
     assert status == "partial"
     assert said.split(" (recorded")[0] in summary
+    # and so does the alert
+    [alert] = alerts
+    assert alert["published_warehouse_changed"] is True and alert["status"] == "partial"
+    assert alert["published"] == [names.get(p, p) for p in published]
+    assert alert["not_published"] == [names.get(p, p) for p in not_published]
     if published_first_run and "feeds" in not_published:
         assert digest(place["feeds"] / "manifest.json") == published_first_run["manifest"]
 
@@ -393,3 +402,29 @@ def test_a_dangling_link_in_the_input_folder_is_refused_by_the_run(place, capsys
         rule, message = conn.execute("SELECT rule, message FROM file_loads WHERE source_file = "
                                      "'gone.csv'").fetchone()  # fmt: skip
     assert rule == "file_unreadable" and "No such file" in message
+
+
+def test_a_huge_file_is_refused_in_bounded_memory(tmp_path):
+    """A 160 MiB CSV whose stray quote makes the whole file one row is refused with the
+    bound named, and refusing it allocates a fixed amount (the readers' blocks), not the
+    file: traced peak under 96 MiB, while reading the row would need over 160 MiB."""
+    import tracemalloc
+
+    from pipeline.ingest.files import read_case_file
+
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:
+        handle.write(b",".join(c.encode() for c in case()) + b"\n")
+        handle.write(b'NWC-CP-2025,"Northwold\n')
+        line = b"x" * 1023 + b"\n"
+        for _ in range(160 * 1024):
+            handle.write(line)
+    tracemalloc.start()
+    try:
+        frame, report = read_case_file(path, "huge.csv")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert frame is None and report.rule == "file_too_large"
+    assert "row 2 is 160.0 MiB long" in report.message and "stray double quote" in report.message
+    assert peak < 96 * 2**20, f"peak {peak / 2**20:.0f} MiB"

@@ -28,6 +28,7 @@ BLOCK_BYTES = 16 << 20
 MAX_COLUMNS = 1_000  # cells in the header or in any row
 MAX_RECORD_BYTES = 1 << 20  # one CSV row (a quoted cell spanning lines included)
 CHUNK_BYTES = 64 << 20  # text the CSV reader holds at once: chunk rows = this / longest row
+SCAN_BYTES = 2 << 20  # the quote-aware layout scan works in blocks this size (a few copies)
 MAX_XLSX_PART_BYTES = 512 << 20  # one part of a workbook, uncompressed
 MAX_XLSX_RATIO = 100  # how much a part over 16 MiB may expand (a "zip bomb" expands 1000x)
 
@@ -108,7 +109,7 @@ def csv_layout(path: Path) -> CsvLayout:
     lines = records = 0
     inside = 0  # 1 while inside quotes (parity of the quotes so far)
     record_start, longest, longest_at, size = 0, 0, 1, 0
-    for offset, block in file_blocks(path):
+    for offset, block in file_blocks(path, SCAN_BYTES):
         data = np.frombuffer(block, dtype=np.uint8)
         parity = np.bitwise_xor.accumulate((data == ord('"')).astype(np.uint8)) ^ inside
         inside = int(parity[-1])
@@ -131,10 +132,10 @@ def csv_layout(path: Path) -> CsvLayout:
     return CsvLayout(lines, records, longest, longest_at)
 
 
-def file_blocks(path: Path) -> Iterator[tuple[int, bytes]]:
+def file_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[tuple[int, bytes]]:
     with path.open("rb") as handle:
         offset = 0
-        while block := handle.read(BLOCK_BYTES):
+        while block := handle.read(size):
             yield offset, block
             offset += len(block)
 
