@@ -3,11 +3,15 @@
 One process reads the CSV into a DuckDB file, runs the same rules as one SQL pass and builds
 the category x rating counts; `case-audit run` on the same file is compared with it.
 
-"The same rules" are the product's own: cells trimmed as the contract says
-(`duckdb_csv.trimmed_cell`), the row rules of `sql/row_rules.sql` with the constants from
-`schemas/case_audit.py`, and the two rules that compare rows (duplicate case_ref, force
-mismatch) as window functions. It keeps no reasons, pseudonymises nothing, stages nothing
-for the next run and publishes nothing: that is the pipeline's overhead being measured.
+"The same rules" are the product's, written as one SQL pass for this reference only (the
+product runs them with pandera): cells trimmed as the contract says
+(`duckdb_csv.trimmed_cell`), the row rules of `bench/sql/row_rules.sql` with the constants
+from `schemas/case_audit.py`, and the two rules that compare rows (duplicate case_ref, force
+mismatch) as window functions. The SQL was the product's own row-rule engine until pandera
+became the one engine in the run; it is kept here, unused by the product and unchecked by
+any test, as the DuckDB-only speed the pipeline is measured against. It keeps no reasons,
+pseudonymises nothing, stages nothing for the next run and publishes nothing: that is the
+pipeline's overhead being measured.
 
 `--simplified` runs the hand-written subset of the rules this reference used before
 (no trimming, no spelling normalisation, fewer formats): a lighter, stricter reference that
@@ -74,13 +78,40 @@ def simplified(conn: duckdb.DuckDBPyConnection, csv_path: str) -> None:
     conn.execute(COUNTS_SQL.format(category="category", rating="rating"))
 
 
+REFERENCE_SQL = Path(__file__).resolve().parent / "sql"
+
+
+def prepare(conn: duckdb.DuckDBPyConnection, run_date: dt.date) -> None:
+    """Variables and TEMP macros that bench/sql/row_rules.sql reads, from the catalogue."""
+    from pipeline.ingest.duckdb_csv import PYTHON_SPACES
+    from schemas import case_audit as c
+
+    # what normalising reads as a separator, as an RE2 class: Python's `\s` and '-'
+    separators = "[" + "".join(f"\\x{{{ord(ch):X}}}" for ch in PYTHON_SPACES) + "\\-]+"
+
+    variables: dict[str, object] = {
+        "run_date": run_date, "categories": list(c.CATEGORIES), "ratings": list(c.RATINGS),
+        "force_ratings": list(c.FORCE_RATINGS), "text_limit": max(c.TEXT_LIMITS.values()),
+        "inspection_id_pattern": c.INSPECTION_ID_PATTERN, "case_ref_pattern": c.CASE_REF_PATTERN,
+        "iso_date_pattern": c.ISO_DATE_PATTERN, "whole_number_pattern": c.WHOLE_NUMBER_PATTERN,
+        "stray_quote_pattern": c.STRAY_QUOTE_PATTERN, "separators": separators,
+        "true_spellings": [k for k, v in c.BOOL_SPELLINGS.items() if v == "true"],
+        "false_spellings": [k for k, v in c.BOOL_SPELLINGS.items() if v == "false"],
+    }  # fmt: skip
+    for name, value in variables.items():
+        conn.execute(f"SET VARIABLE {name} = ?", [value])
+    aliases = c.ENUM_ALIASES["rating"]
+    conn.execute("SET VARIABLE rating_aliases = MAP(?::VARCHAR[], ?::VARCHAR[])",
+                 [list(aliases), list(aliases.values())])  # fmt: skip
+    for name in ("row_rule_macros", "row_rules"):
+        conn.execute((REFERENCE_SQL / f"{name}.sql").read_text(encoding="utf-8"))
+
+
 def same_rules(conn: duckdb.DuckDBPyConnection, csv_path: str) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from pipeline.ingest.duckdb_csv import PYTHON_SPACES, trimmed_cell
-    from pipeline.validate.row_rules import check_raw_rows, prepare
     from schemas.case_audit import COLUMNS
 
-    prepare(conn, dt.date.today())
     conn.execute("SET VARIABLE python_spaces = ?", [PYTHON_SPACES])
     cells = ", ".join(f"{trimmed_cell(name)} AS {name}" for name in COLUMNS)
     conn.execute(
@@ -91,7 +122,7 @@ def same_rules(conn: duckdb.DuckDBPyConnection, csv_path: str) -> None:
         "CREATE TEMP VIEW raw_rows AS "
         "SELECT rowid + 2 AS source_row, *, NULL::VARCHAR AS extra_cells FROM raw"
     )
-    check_raw_rows(conn)  # the TEMP view checked_rows: sql/row_rules.sql
+    prepare(conn, dt.date.today())  # the TEMP view checked_rows: bench/sql/row_rules.sql
     conn.execute(SAME_RULES_SQL)
     conn.execute(COUNTS_SQL.format(category="n_category", rating="n_rating"))
 

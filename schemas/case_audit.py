@@ -8,9 +8,9 @@ The schema validates *normalised text* (see `pipeline.validate.normalise`): enum
 with aliases resolved, booleans spelled `true`/`false`, dates as ISO text. Typing happens when
 valid rows are loaded into DuckDB.
 
-Two engines run the row rules: this pandera schema (`case-audit check`, files in memory) and
-`sql/row_rules.sql` (the warehouse build, millions of rows in DuckDB, its constants handed over
-from here). Tests run every rule test on both and compare them row by row on random input.
+The row rules are this pandera schema, the one engine: the warehouse build runs it over every
+chunk of every file (`pipeline/validate/engine.py`) and `case-audit check` over files held in
+memory, through the same code (`pipeline/validate/quarantine.py`).
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ class Rule:
     """One validation rule: `level` is `row` (row quarantined) or `file` (file refused).
 
     `checked_by` says where the rule is implemented: `pandera` for the rules that look at one
-    row (the pandera schema below and its SQL twin `sql/row_rules.sql`),
+    row (the pandera schema below),
     `sql/cross_row_reasons.sql` (rules that compare rows, run in DuckDB over every row of
     every input file) or the readers (`pipeline/ingest`, whole files).
     """
@@ -322,17 +322,22 @@ RULES_BY_CODE = {rule.code: rule for rule in RULES}
 # business of `required_missing` or the conditional rules) and are judged explicitly below.
 
 
+def iso_days(values: pd.Series) -> pd.Series:
+    """The day each ASCII `YYYY-MM-DD` text names; NaT for anything else (an impossible day,
+    year 0, any other form). What the date rules judge and what audit_date is typed as."""
+    iso = values.where(values.str.fullmatch(ISO_DATE_PATTERN).fillna(False).astype(bool))
+    parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    return parsed.where(parsed.dt.year.ge(1).fillna(False).astype(bool))
+
+
 def _is_iso_date(values: pd.Series) -> pd.Series:
     """ASCII `YYYY-MM-DD` naming a real day of year 1 or later (year 0 does not exist)."""
-    parsed = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-    return values.str.fullmatch(ISO_DATE_PATTERN) & parsed.dt.year.ge(1).fillna(False)
+    return iso_days(values).notna()
 
 
 def _not_after(run_date: dt.date) -> Callable[[pd.Series], pd.Series]:
     def check(values: pd.Series) -> pd.Series:
-        iso = values.where(values.str.fullmatch(ISO_DATE_PATTERN).fillna(False).astype(bool))
-        parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
-        return ~(parsed > pd.Timestamp(run_date)).fillna(False)
+        return ~(iso_days(values) > pd.Timestamp(run_date)).fillna(False)
 
     return check
 

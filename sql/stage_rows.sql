@@ -1,34 +1,35 @@
--- Stage the rows of one file (or one chunk of it) in one pass over the row rules
--- (sql/row_rules.sql, the TEMP view checked_rows): every row with its keys, its reasons
--- (`failures`, NULL when none; a long value is cut to 200 characters and one spanning lines
--- to its first line, its length said: what other lines hold is not kept) and
--- its typed values. Variable file_sha256: the file's content hash.
+-- Stage one chunk of one file as the pandera row rules judged it
+-- (pipeline/validate/quarantine.py `judge_rows`, called by pipeline/validate/engine.py):
+-- relation checked_rows, every row read (source_row, its keys as written, its enum and
+-- boolean columns in canonical spelling, audit_day: the ISO day or NULL), and relation
+-- row_failures, one row per reason (source_row, column_name, rule, value already cut).
+-- Every row is staged with its keys (for the rules that compare rows), its reasons
+-- (`failures`, NULL when none) and its typed values. Variable file_sha256: the file's hash.
 INSERT INTO staging.staged_rows
 SELECT
     getvariable('file_sha256'),
-    CAST(source_row AS INTEGER),
-    inspection_id,
-    force,
-    case_ref,
-    CASE WHEN len(failures) > 0 THEN list_transform(failures, lambda f: {
-        'column_name': f.column_name,
-        'rule': f.rule,
-        'value': CASE WHEN regexp_matches(f.value, '[\r\n]')
-                      THEN left(regexp_extract(f.value, '^[^\r\n]*'), 200) || '… ('
-                           || length(f.value) || ' characters over several lines)'
-                      WHEN length(f.value) > 200
-                      THEN left(f.value, 200) || '… (' || length(f.value) || ' characters)'
-                      ELSE f.value END}) END,
-    area,
-    n_category,
-    audit_day,
-    n_rating,
-    n_referred_back = 'true',
-    n_force_rating,
-    n_charged = 'true',
-    n_bail_refused = 'true',
-    n_detained_until_court = 'true',
-    n_la_accommodation_requested = 'true',
-    try_cast(missing_episodes AS INTEGER),
-    n_cse_risk_assessed = 'true'
-FROM checked_rows;
+    CAST(c.source_row AS INTEGER),
+    c.inspection_id,
+    c.force,
+    c.case_ref,
+    f.failures,
+    c.area,
+    c.category,
+    CAST(c.audit_day AS DATE),
+    c.rating,
+    c.referred_back = 'true',
+    c.force_rating,
+    c.charged = 'true',
+    c.bail_refused = 'true',
+    c.detained_until_court = 'true',
+    c.la_accommodation_requested = 'true',
+    try_cast(c.missing_episodes AS INTEGER),
+    c.cse_risk_assessed = 'true'
+FROM checked_rows AS c
+LEFT JOIN (
+    SELECT source_row,
+           list({'column_name': column_name, 'rule': rule, 'value': value}
+                ORDER BY column_name, rule) AS failures
+    FROM row_failures
+    GROUP BY source_row
+) AS f USING (source_row);

@@ -65,8 +65,9 @@ def write_csv(path: Path, rows: list[dict[str, object]], columns: list[str] | No
 
 
 def validate_in_duckdb(rows: pd.DataFrame, run_date: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The warehouse engine over rows held in memory: sql/row_rules.sql per file, then the
-    cross-row SQL and the views case_audits and rejected_rows are built from. Returns (valid
+    """The warehouse build's path over rows held in memory: the Stager (pandera per chunk,
+    sql/stage_rows.sql) per file, then the cross-row SQL and the views case_audits and
+    rejected_rows are built from. Returns (valid
     rows, typed and pseudonymised; reasons as in rejected_rows)."""
     import duckdb
 

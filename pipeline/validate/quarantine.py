@@ -1,8 +1,9 @@
 """Apply the pandera schema lazily and turn every failure into a quarantine reason.
 
 Nothing is dropped: each row ends up either valid or with one reason per (column, rule).
-This is the engine of `case-audit check` (files held in memory); the warehouse build runs
-the same rules in DuckDB (`pipeline/validate/row_rules.py`), and tests keep the two equal.
+This is the one engine of the row rules: the warehouse build stages every chunk of every file
+through `judge_rows` (`pipeline/validate/engine.py`), and `case-audit check` runs the same
+code over files held in memory, storing nothing.
 """
 
 from __future__ import annotations
@@ -88,13 +89,20 @@ def _failures(frame: pd.DataFrame, run_date: dt.date) -> pd.DataFrame:
     return out.drop_duplicates()
 
 
-def check_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
-    """The rules that look at one row at a time (the pandera schema), over `rows`.
+@dataclass
+class Judged:
+    """Every row as the pandera schema judged it: `normalised` (all rows, canonical
+    spellings, same order as given), `reasons` (one per (row, column, rule), values cut)."""
 
-    Returns the rows that pass (normalised) and one reason per (row, column, rule) for the
-    others. Rules that compare rows are applied afterwards, over all rows of all files
-    (`cross_row_reasons`).
-    """
+    normalised: pd.DataFrame
+    reasons: pd.DataFrame
+    failed: pd.Index  # positions in `normalised` of the rows with a reason
+
+
+def judge_rows(rows: pd.DataFrame, run_date: dt.date) -> Judged:
+    """The rules that look at one row at a time: the pandera schema over `rows`, lazily, so
+    every failure of every row is found. Rules that compare rows are applied afterwards,
+    over all rows of all files (`cross_row_reasons`)."""
     raw = rows.reset_index(drop=True)
     frame = normalise(raw)
     failures = _failures(frame, run_date)
@@ -116,8 +124,15 @@ def check_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
         },
         columns=list(REASON_COLUMNS),
     )
-    valid = frame.drop(index=failures["index"].unique()).reset_index(drop=True)
-    return Validation(valid=valid, reasons=reasons)
+    return Judged(frame, reasons, pd.Index(failures["index"].unique()))
+
+
+def check_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
+    """The rows that pass the row rules (normalised) and one reason per (row, column, rule)
+    for the others."""
+    judged = judge_rows(rows, run_date)
+    valid = judged.normalised.drop(index=judged.failed).reset_index(drop=True)
+    return Validation(valid=valid, reasons=judged.reasons)
 
 
 def validate_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
