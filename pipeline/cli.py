@@ -139,13 +139,15 @@ def command_check(args: argparse.Namespace) -> int:
 
 
 def command_rules(_: argparse.Namespace) -> int:
-    from schemas.case_audit import RULES
+    from schemas.case_audit import RULES, example_of
 
     for level, title in (("file", "File refusals"), ("row", "Row rules")):
         print(f"{title}:")
         for rule in (r for r in RULES if r.level == level):
             print(f"  {rule.code:<32} columns: {', '.join(rule.columns) or '(whole file)'}")
             print(f"  {'':<32} {rule.message}")
+            if example := example_of(rule):
+                print(f"  {'':<32} e.g. {example}")
         print()
     return EXIT_OK
 
@@ -211,14 +213,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CaseAuditError as problem:
         print(f"case-audit: {problem}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return EXIT_OK
     except OSError as problem:  # the file system said no (full, read-only, a folder): one line
         where = f" ({problem.filename})" if problem.filename else ""
         print(f"case-audit: {problem.strerror or problem}{where}; nothing was changed there.",
               file=sys.stderr)  # fmt: skip
         return EXIT_PROBLEMS
-    except BrokenPipeError:  # output piped into `head`: not an error
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return EXIT_OK
 
 
 def entry() -> NoReturn:

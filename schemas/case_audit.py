@@ -135,188 +135,6 @@ WHOLE_NUMBER_PATTERN = r"[0-9]{1,9}"  # missing_episodes: at most 9 digits fit a
 STRAY_QUOTE_PATTERN = r"[\r\n]|(?:,[^,]*){4}"
 
 
-# ---------------------------------------------------------------- the rule catalogue
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One validation rule: `level` is `row` (row quarantined) or `file` (file refused).
-
-    `checked_by` says where the rule is implemented: `pandera` for the rules that look at one
-    row (the pandera schema below),
-    `sql/cross_row_reasons.sql` (rules that compare rows, run in DuckDB over every row of
-    every input file) or the readers (`pipeline/ingest`, whole files).
-    """
-
-    code: str
-    columns: tuple[str, ...]
-    message: str
-    level: str = "row"
-    checked_by: str = "pandera"
-
-
-CROSS_ROW = "sql/cross_row_reasons.sql"
-
-
-def _one_of(values: tuple[str, ...]) -> str:
-    return ", ".join(values)
-
-
-RULES: tuple[Rule, ...] = (
-    # whole-file refusals
-    Rule(
-        "file_unreadable",
-        (),
-        "The file cannot be read as a table; save it as UTF-8 CSV, "
-        "XLSX or Parquet and send it again.",
-        "file",
-        "ingest",
-    ),
-    Rule(
-        "file_no_rows",
-        (),
-        "The file has no data rows; add the cases below the header row.",
-        "file",
-        "ingest",
-    ),
-    Rule(
-        "file_missing_columns",
-        REQUIRED,
-        "Required columns are missing; add them to the header row (see the data dictionary).",
-        "file",
-        "ingest",
-    ),
-    Rule(
-        "file_duplicate_columns",
-        (),
-        "Two columns have the same name once spaces, hyphens and "
-        "case are ignored; keep one of them.",
-        "file",
-        "ingest",
-    ),
-    Rule(
-        "file_duplicate_content",
-        (),
-        "The file has exactly the same content as another input file; its rows are loaded "
-        "once, from the other file. Remove the copy.",
-        "file",
-        "ingest",
-    ),
-    Rule(
-        "file_column_type",
-        (),
-        "A column of the contract holds nested or binary values (a struct, list, map or "
-        "bytes); store one plain value per cell and send the file again.",
-        "file",
-        "ingest",
-    ),
-    Rule(
-        "file_too_large",
-        (),
-        "A row, cell or workbook part is far larger than any case file needs (a stray quote, "
-        "or a workbook that expands enormously); correct it and send the file again.",
-        "file",
-        "ingest",
-    ),
-    Rule(
-        "file_too_wide",
-        (),
-        "The file has more than 1,000 columns; keep the contract's columns and send it again.",
-        "file",
-        "ingest",
-    ),
-    Rule(
-        "file_identifier_column",
-        (),
-        "The file has a column that looks like a direct "
-        "identifier; remove it and send the file again. Nothing of this file was stored.",
-        "file",
-        "ingest",
-    ),
-    # row rules
-    Rule("required_missing", REQUIRED, "A value is required here; fill it in."),
-    Rule(
-        "extra_cells",
-        (EXTRA_CELLS,),
-        "This row has more cells than the header; check for "
-        "an unquoted comma and put quotes around any cell that contains one.",
-    ),
-    Rule(
-        "inspection_id_format",
-        ("inspection_id",),
-        "Use 3-64 characters of letters, digits, '_', '.' or '-', e.g. MPS-NCPI-2016.",
-    ),
-    Rule(
-        "case_ref_format",
-        ("case_ref",),
-        "Use the pseudonymous reference: 3-64 characters of letters, digits, '_' or '-' (a "
-        "reference like 1234.0 was saved from a number column: format the column as text).",
-    ),
-    Rule(
-        "text_stray_quote",
-        tuple(TEXT_LIMITS),
-        'This cell holds a line break or several commas: a stray double quote (") earlier '
-        "in the row probably made the cells or lines after it (other cases among them) one "
-        "cell. Remove the stray quote and send the file again.",
-    ),
-    Rule(
-        "text_too_long",
-        tuple(TEXT_LIMITS),
-        f"Keep this text to at most {max(TEXT_LIMITS.values())} characters.",
-    ),
-    Rule("category_unknown", ("category",), f"Use one of: {_one_of(CATEGORIES)}."),
-    Rule("rating_unknown", ("rating",), f"Use one of: {_one_of(RATINGS)} (or RI)."),
-    Rule(
-        "force_rating_unknown",
-        ("force_rating",),
-        f"Use one of: {_one_of(FORCE_RATINGS)}, or leave it empty.",
-    ),
-    Rule("bool_invalid", BOOL_COLUMNS, "Use true/false, yes/no, y/n or 1/0."),
-    Rule(
-        "audit_date_invalid",
-        ("audit_date",),
-        "Write the date as YYYY-MM-DD (or use an Excel date cell).",
-    ),
-    Rule("audit_date_future", ("audit_date",), "The audit date is after today; correct it."),
-    Rule("missing_episodes_invalid", ("missing_episodes",), "Use a whole number of 1 or more."),
-    Rule(
-        "custody_field_missing",
-        CUSTODY_REQUIRED,
-        "Custody cases need charged, bail_refused and detained_until_court; fill this in.",
-    ),
-    Rule(
-        "custody_field_not_applicable",
-        CUSTODY_ONLY,
-        "Only custody cases have this field; empty it or correct the category.",
-    ),
-    Rule(
-        "missing_episodes_missing",
-        ("missing_episodes",),
-        "missing_absent cases need the number of missing episodes; fill it in.",
-    ),
-    Rule(
-        "missing_episodes_not_applicable",
-        ("missing_episodes",),
-        "Only missing_absent cases have missing_episodes; empty it or correct the category.",
-    ),
-    Rule(
-        "force_mismatch",
-        ("force",),
-        "Every row of one inspection_id must name the same force "
-        "as most of its rows; correct the force or the inspection_id.",
-        checked_by=CROSS_ROW,
-    ),
-    Rule(
-        "duplicate_case_ref",
-        ("case_ref",),
-        "This case_ref appears more than once in its "
-        "inspection, so every copy is held back; keep one row per case.",
-        checked_by=CROSS_ROW,
-    ),
-)
-RULES_BY_CODE = {rule.code: rule for rule in RULES}
-
-
 # ---------------------------------------------------------------- vectorised row predicates
 # Each returns True where the row passes. Missing values pass column rules (they are the
 # business of `required_missing` or the conditional rules) and are judged explicitly below.
@@ -330,19 +148,7 @@ def iso_days(values: pd.Series) -> pd.Series:
     return parsed.where(parsed.dt.year.ge(1).fillna(False).astype(bool))
 
 
-def _is_iso_date(values: pd.Series) -> pd.Series:
-    """ASCII `YYYY-MM-DD` naming a real day of year 1 or later (year 0 does not exist)."""
-    return iso_days(values).notna()
-
-
-def _not_after(run_date: dt.date) -> Callable[[pd.Series], pd.Series]:
-    def check(values: pd.Series) -> pd.Series:
-        return ~(iso_days(values) > pd.Timestamp(run_date)).fillna(False)
-
-    return check
-
-
-def _positive_whole_number(values: pd.Series) -> pd.Series:
+def _positive_whole_number(values: pd.Series, _: dt.date) -> pd.Series:
     digits = values.str.fullmatch(WHOLE_NUMBER_PATTERN)
     return digits & (pd.to_numeric(values.where(digits), errors="coerce") >= 1)
 
@@ -356,12 +162,323 @@ def _category_other_than(frame: pd.DataFrame, category: str) -> pd.Series:
     return known & frame["category"].ne(category).fillna(False).astype(bool)
 
 
-def _required_when(column: str, category: str) -> Callable[[pd.DataFrame], pd.Series]:
-    return lambda frame: frame[column].notna() | ~_category_is(frame, category)
+def _required_when(category: str) -> Callable[[pd.DataFrame, str], pd.Series]:
+    return lambda frame, column: frame[column].notna() | ~_category_is(frame, category)
 
 
-def _empty_unless(column: str, category: str) -> Callable[[pd.DataFrame], pd.Series]:
-    return lambda frame: frame[column].isna() | ~_category_other_than(frame, category)
+def _empty_unless(category: str) -> Callable[[pd.DataFrame, str], pd.Series]:
+    return lambda frame, column: frame[column].isna() | ~_category_other_than(frame, category)
+
+
+def _one_of(values: tuple[str, ...]) -> Callable[[pd.Series, dt.date], pd.Series]:
+    return lambda cells, _: cells.isin(values)
+
+
+# ---------------------------------------------------------------- the rule catalogue
+
+# Rows a rule's examples are written against: a valid case of each kind; an example lists
+# the cells it changes (`None` empties a cell).
+EXAMPLE_CASES: dict[str, dict[str, object]] = {
+    "case": dict.fromkeys(COLUMNS) | {
+        "inspection_id": "NWC-CP-2025", "force": "Northwold Constabulary",
+        "case_ref": "NW-0001", "area": "Harbourside", "category": "domestic_abuse",
+        "audit_date": "2025-03-04", "rating": "good", "referred_back": "no",
+    },
+}  # fmt: skip
+EXAMPLE_CASES["custody"] = EXAMPLE_CASES["case"] | {
+    "category": "custody", "charged": "yes", "bail_refused": "yes", "detained_until_court": "yes",
+}  # fmt: skip
+EXAMPLE_CASES["missing"] = EXAMPLE_CASES["case"] | {
+    "category": "missing_absent", "missing_episodes": "2",
+}  # fmt: skip
+EXAMPLE_RUN_DATE = dt.date(2026, 11, 29)  # the run date the examples are judged on
+
+
+@dataclass(frozen=True)
+class Example:
+    """Rows (each: a kind of EXAMPLE_CASES and the cells it changes) and the (row, column)
+    pairs the rule must blame in them; none for an example of rows that pass the rule."""
+
+    rows: tuple[tuple[str, dict[str, object]], ...]
+    blamed: frozenset[tuple[int, str]] = frozenset()
+
+    def describe(self) -> str:
+        """The cells this example changes, as a provider would see them: `rating = 'excellent'`."""
+        def shown(value: object) -> str:
+            if value is None:
+                return "(empty)"
+            text = str(value)
+            return repr(text) if len(text) <= 40 else f"{text[:12]!r}… ({len(text)} characters)"
+
+        changed = [f"{column} = {shown(value)}"
+                   for _, cells in self.rows for column, value in cells.items()]  # fmt: skip
+        return "; ".join(dict.fromkeys(changed))
+
+    def frame_rows(self) -> list[dict[str, object]]:
+        """The example's rows as a provider writes them (a case_ref each, unless given)."""
+        return [
+            EXAMPLE_CASES[kind] | {"case_ref": f"NW-{n:04}"} | cells
+            for n, (kind, cells) in enumerate(self.rows, 1)
+        ]
+
+
+def breaks(*rows: dict[str, object], kind: str = "case", blamed: set | None = None) -> Example:
+    """Rows of one `kind` that break a rule; by default each row is blamed in the one column
+    it changes (or `blamed`: (row, column) pairs)."""
+    if blamed is None:
+        blamed = {(i, column) for i, row in enumerate(rows) for column in row}
+    return Example(tuple((kind, row) for row in rows), frozenset(blamed))
+
+
+def passes(*rows: dict[str, object], kind: str = "case") -> Example:
+    """Rows of one `kind` that the rule lets through."""
+    return Example(tuple((kind, row) for row in rows))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validation rule, stated once: its code, the columns it blames, the message the
+    data provider reads, the check that implements it and the examples that show (and test)
+    it. `level` is `row` (row quarantined) or `file` (file refused).
+
+    How the rule is checked (`checked_by`): `pandera`, by the schema built below from
+    `cells` (a check of one column's values, True where a cell passes; missing cells pass
+    unless `judges_missing`) or `row` (a check of the whole row for one blamed column);
+    `sql/cross_row_reasons.sql` for the rules that compare rows, over every row of every
+    input file; the readers (`pipeline/ingest`) for whole files. `required_missing` is
+    pandera's own: its columns are the schema's non-nullable ones.
+    """
+
+    code: str
+    columns: tuple[str, ...]
+    message: str
+    level: str = "row"
+    checked_by: str = "pandera"
+    cells: Callable[[pd.Series, dt.date], pd.Series] | None = None
+    row: Callable[[pd.DataFrame, str], pd.Series] | None = None
+    judges_missing: bool = False
+    examples: tuple[Example, ...] = ()
+
+
+CROSS_ROW = "sql/cross_row_reasons.sql"
+READERS = "ingest"
+LONG = "x" * 201
+
+RULES: tuple[Rule, ...] = (
+    # whole-file refusals
+    Rule(
+        "file_unreadable",
+        (),
+        "The file cannot be read as a table; save it as UTF-8 CSV, "
+        "XLSX or Parquet and send it again.",
+        "file",
+        READERS,
+    ),
+    Rule(
+        "file_no_rows",
+        (),
+        "The file has no data rows; add the cases below the header row.",
+        "file",
+        READERS,
+    ),
+    Rule(
+        "file_missing_columns",
+        REQUIRED,
+        "Required columns are missing; add them to the header row (see the data dictionary).",
+        "file",
+        READERS,
+    ),
+    Rule(
+        "file_duplicate_columns",
+        (),
+        "Two columns have the same name once spaces, hyphens and "
+        "case are ignored; keep one of them.",
+        "file",
+        READERS,
+    ),
+    Rule(
+        "file_duplicate_content",
+        (),
+        "The file has exactly the same content as another input file; its rows are loaded "
+        "once, from the other file. Remove the copy.",
+        "file",
+        READERS,
+    ),
+    Rule(
+        "file_column_type",
+        (),
+        "A column of the contract holds nested or binary values (a struct, list, map or "
+        "bytes); store one plain value per cell and send the file again.",
+        "file",
+        READERS,
+    ),
+    Rule(
+        "file_too_large",
+        (),
+        "A row, cell or workbook part is far larger than any case file needs (a stray quote, "
+        "or a workbook that expands enormously); correct it and send the file again.",
+        "file",
+        READERS,
+    ),
+    Rule(
+        "file_too_wide",
+        (),
+        "The file has more than 1,000 columns; keep the contract's columns and send it again.",
+        "file",
+        READERS,
+    ),
+    Rule(
+        "file_identifier_column",
+        (),
+        "The file has a column that looks like a direct "
+        "identifier; remove it and send the file again. Nothing of this file was stored.",
+        "file",
+        READERS,
+    ),
+    # row rules
+    Rule(
+        "required_missing", REQUIRED, "A value is required here; fill it in.",
+        examples=(breaks({"rating": None}), breaks({"inspection_id": None, "force": None}),
+                  passes({"area": None, "force_rating": None})),
+    ),
+    Rule(
+        "extra_cells", (EXTRA_CELLS,),
+        "This row has more cells than the header; check for an unquoted comma and put quotes "
+        "around any cell that contains one.",
+        cells=lambda cells, _: cells.isna(), judges_missing=True,
+        examples=(breaks({EXTRA_CELLS: "2 cell(s)"}),),
+    ),
+    Rule(
+        "inspection_id_format", ("inspection_id",),
+        "Use 3-64 characters of letters, digits, '_', '.' or '-', e.g. MPS-NCPI-2016.",
+        cells=lambda v, _: v.str.fullmatch(INSPECTION_ID_PATTERN),
+        examples=(breaks({"inspection_id": "AB"}, {"inspection_id": "NW C/P 2025"}),
+                  passes({"inspection_id": "MPS.NCPI_2016-a"})),
+    ),
+    Rule(
+        "case_ref_format", ("case_ref",),
+        "Use the pseudonymous reference: 3-64 characters of letters, digits, '_' or '-' (a "
+        "reference like 1234.0 was saved from a number column: format the column as text).",
+        cells=lambda v, _: v.str.fullmatch(CASE_REF_PATTERN),
+        examples=(breaks({"case_ref": "NW"}, {"case_ref": "NW.0001"}, {"case_ref": "x" * 65}),
+                  passes({"case_ref": "1234"})),
+    ),
+    Rule(
+        "text_stray_quote", tuple(TEXT_LIMITS),
+        "This cell holds a line break or several commas: a stray double quote (\") earlier "
+        "in the row probably made the cells or lines after it (other cases among them) one "
+        "cell. Remove the stray quote and send the file again.",
+        cells=lambda v, _: ~v.str.contains(STRAY_QUOTE_PATTERN, regex=True),
+        examples=(breaks({"area": "Harbour\nNW-2016,C-0002"}, {"area": "Ward\r3"},
+                         {"force": "North, Harbour, good, 2016-01-04, no"}),
+                  passes({"area": "North, East, Ward 3, Ward 4"})),
+    ),
+    Rule(
+        "text_too_long", tuple(TEXT_LIMITS),
+        f"Keep this text to at most {max(TEXT_LIMITS.values())} characters.",
+        cells=lambda v, _: v.str.len() <= TEXT_LIMITS[str(v.name)],
+        examples=(breaks({"area": LONG}, {"force": LONG}), passes({"area": LONG[:200]})),
+    ),
+    Rule(
+        "category_unknown", ("category",), f"Use one of: {', '.join(CATEGORIES)}.",
+        cells=_one_of(CATEGORIES),
+        examples=(breaks({"category": "burglary"}), passes({"category": "Domestic Abuse"})),
+    ),
+    Rule(
+        "rating_unknown", ("rating",), f"Use one of: {', '.join(RATINGS)} (or RI).",
+        cells=_one_of(RATINGS),
+        examples=(breaks({"rating": "excellent"}), passes({"rating": "RI"})),
+    ),
+    Rule(
+        "force_rating_unknown", ("force_rating",),
+        f"Use one of: {', '.join(FORCE_RATINGS)}, or leave it empty.",
+        cells=_one_of(FORCE_RATINGS),
+        examples=(breaks({"force_rating": "outstanding"}), passes({"force_rating": "Adequate"})),
+    ),
+    Rule(
+        "bool_invalid", BOOL_COLUMNS, "Use true/false, yes/no, y/n or 1/0.",
+        cells=_one_of(("true", "false")),
+        examples=(breaks({"referred_back": "maybe"}, {"cse_risk_assessed": "2"}),
+                  breaks({"charged": "oui"}, kind="custody"),
+                  passes({"referred_back": "Y", "cse_risk_assessed": "0"})),
+    ),
+    Rule(
+        "audit_date_invalid", ("audit_date",),
+        "Write the date as YYYY-MM-DD (or use an Excel date cell).",
+        cells=lambda v, _: iso_days(v).notna(),
+        examples=(breaks({"audit_date": "04/03/2025"}, {"audit_date": "2025-02-30"},
+                         {"audit_date": "0000-01-01"}, {"audit_date": "2025-3-4"}),
+                  passes({"audit_date": "2016-02-29"})),
+    ),
+    Rule(
+        "audit_date_future", ("audit_date",), "The audit date is after today; correct it.",
+        cells=lambda v, run_date: ~(iso_days(v) > pd.Timestamp(run_date)).fillna(False),
+        examples=(breaks({"audit_date": "2026-11-30"}),
+                  passes({"audit_date": EXAMPLE_RUN_DATE.isoformat()})),
+    ),
+    Rule(
+        "missing_episodes_invalid", ("missing_episodes",), "Use a whole number of 1 or more.",
+        cells=_positive_whole_number,
+        examples=(breaks({"missing_episodes": "0"}, {"missing_episodes": "-1"},
+                         {"missing_episodes": "1.5"}, {"missing_episodes": "two"},
+                         kind="missing"),
+                  passes({"missing_episodes": "12"}, kind="missing")),
+    ),
+    Rule(
+        "custody_field_missing", CUSTODY_REQUIRED,
+        "Custody cases need charged, bail_refused and detained_until_court; fill this in.",
+        row=_required_when("custody"),
+        examples=(breaks({"charged": None, "detained_until_court": None}, kind="custody"),
+                  passes({"la_accommodation_requested": None}, kind="custody")),
+    ),
+    Rule(
+        "custody_field_not_applicable", CUSTODY_ONLY,
+        "Only custody cases have this field; empty it or correct the category.",
+        row=_empty_unless("custody"),
+        examples=(breaks({"charged": "yes", "la_accommodation_requested": "no"}),),
+    ),
+    Rule(
+        "missing_episodes_missing", ("missing_episodes",),
+        "missing_absent cases need the number of missing episodes; fill it in.",
+        row=_required_when("missing_absent"),
+        examples=(breaks({"missing_episodes": None}, kind="missing"),),
+    ),
+    Rule(
+        "missing_episodes_not_applicable", ("missing_episodes",),
+        "Only missing_absent cases have missing_episodes; empty it or correct the category.",
+        row=_empty_unless("missing_absent"),
+        examples=(breaks({"missing_episodes": "3"}),),
+    ),
+    Rule(
+        "force_mismatch", ("force",),
+        "Every row of one inspection_id must name the same force as most of its rows; "
+        "correct the force or the inspection_id.",
+        checked_by=CROSS_ROW,
+        examples=(breaks({}, {}, {"force": "Northwold Police"}, blamed={(2, "force")}),
+                  breaks({}, {"force": "Northwold Police"},
+                         blamed={(0, "force"), (1, "force")}),  # a tie: no majority
+                  passes({}, {"inspection_id": "NWC-CP-2026", "force": "Northwold Police"})),
+    ),
+    Rule(
+        "duplicate_case_ref", ("case_ref",),
+        "This case_ref appears more than once in its inspection, so every copy is held back; "
+        "keep one row per case.",
+        checked_by=CROSS_ROW,
+        examples=(breaks({"case_ref": "NW-0001"}, {"case_ref": "NW-0001"}, {},
+                         blamed={(0, "case_ref"), (1, "case_ref")}),
+                  passes({"case_ref": "NW-0001"},
+                         {"case_ref": "NW-0001", "inspection_id": "NWC-CP-2026"})),
+    ),
+)
+RULES_BY_CODE = {rule.code: rule for rule in RULES}
+
+
+def example_of(rule: Rule) -> str:
+    """The first example that breaks `rule`, described (empty for file rules)."""
+    return next((e.describe() for e in rule.examples if e.blamed and e.describe()), "")
+
+
+ROW_RULES = tuple(rule for rule in RULES if rule.checked_by == "pandera")
 
 
 # ---------------------------------------------------------------- the pandera schema
@@ -370,7 +487,7 @@ _LABEL_SEP = "@"
 
 
 def check_label(code: str, column: str) -> str:
-    """The pandera error label of a frame-wide rule: the rule code and the column it blames."""
+    """The pandera error label of a row rule: the rule code and the column it blames."""
     return f"{code}{_LABEL_SEP}{column}"
 
 
@@ -380,72 +497,33 @@ def parse_check_label(label: str) -> tuple[str, str | None]:
     return code, column or None
 
 
-def _column_checks(column: str, run_date: dt.date) -> list[pa.Check]:
-    import pandera.pandas as pa
-
-    checks: list[pa.Check] = []
-    if column == "inspection_id":
-        checks.append(
-            pa.Check.str_matches(INSPECTION_ID_PATTERN + r"\Z", error="inspection_id_format")
-        )
-    if column == "case_ref":
-        checks.append(pa.Check.str_matches(CASE_REF_PATTERN + r"\Z", error="case_ref_format"))
-    if column in TEXT_LIMITS:
-        checks.append(pa.Check(lambda v: ~v.str.contains(STRAY_QUOTE_PATTERN, regex=True),
-                               error="text_stray_quote"))  # fmt: skip
-        checks.append(pa.Check.str_length(max_value=TEXT_LIMITS[column], error="text_too_long"))
-    if column in ENUM_VALUES:
-        checks.append(pa.Check.isin(ENUM_VALUES[column], error=f"{column}_unknown"))
-    if column in BOOL_COLUMNS:
-        checks.append(pa.Check.isin(("true", "false"), error="bool_invalid"))
-    if column == "audit_date":
-        checks.append(pa.Check(_is_iso_date, error="audit_date_invalid"))
-        checks.append(pa.Check(_not_after(run_date), error="audit_date_future"))
-    if column == "missing_episodes":
-        checks.append(pa.Check(_positive_whole_number, error="missing_episodes_invalid"))
-    return checks
-
-
-def _frame_checks() -> list[pa.Check]:
-    import pandera.pandas as pa
-
-    pairs: list[tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = [
-        *[("custody_field_missing", c, _required_when(c, "custody")) for c in CUSTODY_REQUIRED],
-        *[("custody_field_not_applicable", c, _empty_unless(c, "custody")) for c in CUSTODY_ONLY],
-        (
-            "missing_episodes_missing",
-            "missing_episodes",
-            _required_when("missing_episodes", "missing_absent"),
-        ),
-        (
-            "missing_episodes_not_applicable",
-            "missing_episodes",
-            _empty_unless("missing_episodes", "missing_absent"),
-        ),
-    ]
-    return [pa.Check(fn, ignore_na=False, error=check_label(code, col)) for code, col, fn in pairs]
-
-
-def build_schema(run_date: dt.date) -> pa.DataFrameSchema:
-    """The pandera schema for normalised case rows; `run_date` bounds `audit_date`."""
-    import pandera.pandas as pa
-
-    columns = {
-        name: pa.Column(
-            nullable=name not in REQUIRED,
-            required=True,
-            checks=_column_checks(name, run_date),
-        )
-        for name in COLUMNS
-    }
-    columns[EXTRA_CELLS] = pa.Column(
-        nullable=True,
-        required=False,
-        checks=[pa.Check(lambda cells: cells.isna(), ignore_na=False, error="extra_cells")],
-    )
-    return pa.DataFrameSchema(columns, checks=_frame_checks(), strict=False, name="case_audit")
-
-
 # the pandera label for a null in a non-nullable column
 NOT_NULLABLE = "not_nullable"
 REQUIRED_RULE = "required_missing"
+
+
+def build_schema(run_date: dt.date) -> pa.DataFrameSchema:
+    """The pandera schema for normalised case rows, generated from the rule units in RULES;
+    `run_date` bounds `audit_date`."""
+    import pandera.pandas as pa
+
+    column_checks: dict[str, list[pa.Check]] = {name: [] for name in (*COLUMNS, EXTRA_CELLS)}
+    frame_checks: list[pa.Check] = []
+    for rule in ROW_RULES:
+        for column in rule.columns:
+            if rule.cells is not None:
+                column_checks[column].append(pa.Check(
+                    lambda v, fn=rule.cells: fn(v, run_date), ignore_na=not rule.judges_missing,
+                    error=rule.code))  # fmt: skip
+            if rule.row is not None:
+                frame_checks.append(pa.Check(
+                    lambda frame, fn=rule.row, c=column: fn(frame, c), ignore_na=False,
+                    error=check_label(rule.code, column)))  # fmt: skip
+    required = set(RULES_BY_CODE[REQUIRED_RULE].columns)
+    columns = {
+        name: pa.Column(nullable=name not in required, required=True, checks=column_checks[name])
+        for name in COLUMNS
+    }
+    columns[EXTRA_CELLS] = pa.Column(nullable=True, required=False,
+                                     checks=column_checks[EXTRA_CELLS])  # fmt: skip
+    return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, name="case_audit")

@@ -8,39 +8,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas.case_audit import COLUMNS, EXTRA_CELLS
+from schemas.case_audit import COLUMNS, EXAMPLE_CASES, EXAMPLE_RUN_DATE, EXTRA_CELLS
 
-RUN_DATE = dt.date(2026, 11, 29)
+RUN_DATE = EXAMPLE_RUN_DATE
 
 
 def case(**overrides: object) -> dict[str, object]:
-    """One valid raw row (text as a provider writes it) of a fictional force."""
-    row: dict[str, object] = dict.fromkeys(COLUMNS) | {
-        "inspection_id": "NWC-CP-2025",
-        "force": "Northwold Constabulary",
-        "case_ref": "NW-0001",
-        "area": "Harbourside",
-        "category": "domestic_abuse",
-        "audit_date": "2025-03-04",
-        "rating": "good",
-        "referred_back": "no",
-    }
-    row.update(overrides)
-    return row
+    """One valid raw row (text as a provider writes it) of a fictional force: the rule
+    catalogue's example case."""
+    return EXAMPLE_CASES["case"] | overrides
 
 
 def custody_case(**overrides: object) -> dict[str, object]:
-    values = {
-        "category": "custody",
-        "charged": "yes",
-        "bail_refused": "yes",
-        "detained_until_court": "yes",
-    }
-    return case(**{**values, **overrides})
+    return EXAMPLE_CASES["custody"] | overrides
 
 
 def missing_case(**overrides: object) -> dict[str, object]:
-    return case(**{"category": "missing_absent", "missing_episodes": "2", **overrides})
+    return EXAMPLE_CASES["missing"] | overrides
 
 
 def rows_frame(rows: list[dict[str, object]], source_file: str = "test.csv") -> pd.DataFrame:

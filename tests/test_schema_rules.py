@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pipeline.validate.quarantine import validate_rows
-from schemas.case_audit import RULES
+from schemas.case_audit import EXAMPLE_CASES, EXAMPLE_RUN_DATE, RULES, Rule
 from tests.helpers import (
     RUN_DATE,
     case,
@@ -18,70 +18,6 @@ from tests.helpers import (
     rows_frame,
     validate_in_duckdb,
 )
-
-# rule code -> (rows, the (row index, column) pairs that must carry that rule)
-RULE_CASES: dict[str, tuple[list[dict], set[tuple[int, str]]]] = {
-    "required_missing": (
-        [case(rating=None), case(case_ref="NW-0002", inspection_id=None, force=None)],
-        {(0, "rating"), (1, "inspection_id"), (1, "force")},
-    ),
-    "inspection_id_format": (
-        [case(inspection_id="AB"), case(case_ref="NW-2", inspection_id="NW C/P 2025")],
-        {(0, "inspection_id"), (1, "inspection_id")},
-    ),
-    "case_ref_format": (
-        [case(case_ref="NW"), case(case_ref="NW.0001"), case(case_ref="x" * 65)],
-        {(0, "case_ref"), (1, "case_ref"), (2, "case_ref")},
-    ),
-    "extra_cells": ([case(extra_cells="x | y")], {(0, "extra_cells")}),
-    "text_too_long": ([case(area="a" * 201)], {(0, "area")}),
-    "text_stray_quote": (
-        [
-            case(area="Harbour\nNW-2016,C-0002"),
-            case(force="North, Harbour, good, 2016-01-04, no"),
-            case(area="North, East, Ward 3, Ward 4"),
-            case(area="Ward\r3"),
-        ],
-        {(0, "area"), (1, "force"), (3, "area")},
-    ),
-    "category_unknown": ([case(category="burglary")], {(0, "category")}),
-    "rating_unknown": ([case(rating="excellent")], {(0, "rating")}),
-    "force_rating_unknown": ([case(force_rating="outstanding")], {(0, "force_rating")}),
-    "bool_invalid": (
-        [case(referred_back="maybe"), custody_case(case_ref="NW-0002", charged="2")],
-        {(0, "referred_back"), (1, "charged")},
-    ),
-    "audit_date_invalid": (
-        [case(audit_date="04/03/2025"), case(case_ref="NW-0002", audit_date="2025-02-30")],
-        {(0, "audit_date"), (1, "audit_date")},
-    ),
-    "audit_date_future": ([case(audit_date="2026-11-30")], {(0, "audit_date")}),
-    "missing_episodes_invalid": (
-        [
-            missing_case(missing_episodes=v, case_ref=f"NW-{i:04}")
-            for i, v in enumerate(["0", "-1", "1.5", "two"])
-        ],
-        {(i, "missing_episodes") for i in range(4)},
-    ),
-    "custody_field_missing": (
-        [custody_case(charged=None, detained_until_court=None)],
-        {(0, "charged"), (0, "detained_until_court")},
-    ),
-    "custody_field_not_applicable": (
-        [case(charged="yes", la_accommodation_requested="no")],
-        {(0, "charged"), (0, "la_accommodation_requested")},
-    ),
-    "missing_episodes_missing": ([missing_case(missing_episodes=None)], {(0, "missing_episodes")}),
-    "missing_episodes_not_applicable": ([case(missing_episodes="3")], {(0, "missing_episodes")}),
-    "force_mismatch": (
-        [case(), case(case_ref="NW-0002"), case(case_ref="NW-0003", force="Northwold Police")],
-        {(2, "force")},
-    ),
-    "duplicate_case_ref": (
-        [case(), case(rating="inadequate"), case(case_ref="NW-0002")],
-        {(0, "case_ref"), (1, "case_ref")},
-    ),
-}
 
 
 def reasons_for(rows: list[dict], path: str = "check") -> pd.DataFrame:
@@ -92,26 +28,38 @@ def reasons_for(rows: list[dict], path: str = "check") -> pd.DataFrame:
     return validate_rows(rows_frame(rows), RUN_DATE).reasons
 
 
+EXAMPLES = [(rule, n, example) for rule in RULES for n, example in enumerate(rule.examples)]
+
+
 @pytest.mark.parametrize("path", ["check", "run"])
-@pytest.mark.parametrize("code", sorted(RULE_CASES))
-def test_rule_quarantines_the_row_under_its_code(code: str, path: str) -> None:
-    rows, expected = RULE_CASES[code]
-    reasons = reasons_for(rows, path)
+@pytest.mark.parametrize(("rule", "n", "example"), EXAMPLES,
+                         ids=[f"{rule.code}-{n}" for rule, n, _ in EXAMPLES])  # fmt: skip
+def test_each_rule_example_is_judged_as_its_unit_says(rule: Rule, n: int, example, path: str):
+    """Every example of every rule unit: the rule blames exactly the (row, column) pairs the
+    unit names (none for an example of rows that pass), on both paths."""
+    assert EXAMPLE_RUN_DATE == RUN_DATE
+    reasons = reasons_for(example.frame_rows(), path)
     found = {
         (row - 2, column)
         for row, column in reasons.loc[
-            reasons["rule"].eq(code), ["source_row", "column_name"]
+            reasons["rule"].eq(rule.code), ["source_row", "column_name"]
         ].itertuples(index=False)
     }
-    assert found == expected
+    assert found == set(example.blamed)
     # every reason carries the catalogue message for its rule
     messages = {r.code: r.message for r in RULES}
     assert (reasons["message"] == reasons["rule"].map(messages)).all()
 
 
-def test_every_row_rule_has_a_test() -> None:
-    row_rules = {r.code for r in RULES if r.level == "row"}
-    assert row_rules == set(RULE_CASES)
+def test_every_row_rule_has_an_example_that_breaks_it() -> None:
+    for rule in RULES:
+        if rule.level == "row":
+            assert any(example.blamed for example in rule.examples), rule.code
+
+
+def test_example_cases_pass_every_rule() -> None:
+    rows = [EXAMPLE_CASES[kind] | {"case_ref": f"NW-{n}"} for n, kind in enumerate(EXAMPLE_CASES)]
+    assert validate_rows(rows_frame(rows), RUN_DATE).reasons.empty
 
 
 def test_valid_rows_pass_and_are_normalised() -> None:

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from pipeline.settings import PROJECT_DIR
-from schemas.case_audit import COLUMNS, INPUT_DOCS, RULES
+from schemas.case_audit import COLUMNS, INPUT_DOCS, RULES, example_of
 from schemas.warehouse import CONTRACT_COLUMNS, MACROS, METRICS, TABLES, VIEWS, Relation
 
 TARGET = PROJECT_DIR / "docs" / "data-dictionary.md"
@@ -110,10 +110,12 @@ def render() -> str:
     for column in COLUMNS:
         kind, required, accepted = INPUT_DOCS[column]
         lines.append(f"| `{column}` | {kind} | {required} | {_cell(accepted)} |")
-    lines += [FILE_OUTCOMES, "| code | level | columns | message |", "|---|---|---|---|"]
+    lines += [FILE_OUTCOMES, "| code | level | columns | message | e.g. |", "|---|---|---|---|---|"]
     for rule in RULES:
         columns = ", ".join(rule.columns) or "–"
-        lines.append(f"| `{rule.code}` | {rule.level} | {columns} | {_cell(rule.message)} |")
+        example = _cell(example_of(rule)) or "–"
+        lines.append(f"| `{rule.code}` | {rule.level} | {columns} | {_cell(rule.message)} "
+                     f"| {example} |")  # fmt: skip
     lines += [WAREHOUSE, "### Tables", ""]
     for relation in TABLES:
         lines += _relation(relation)
