@@ -27,6 +27,8 @@ from pipeline.warehouse.lock import RunLock
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import RUN_DATE, case, write_csv
 
+pytestmark = pytest.mark.slow  # whole runs under Dagster's test instance: not in `make test-fast`
+
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 

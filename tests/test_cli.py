@@ -15,6 +15,8 @@ from pipeline.settings import PROJECT_DIR, Settings
 from schemas.case_audit import RULES
 from tests.helpers import case, write_csv
 
+pytestmark = pytest.mark.slow  # the console script as real subprocesses: not in `make test-fast`
+
 CLI = [sys.executable, "-m", "pipeline.cli"]
 
 

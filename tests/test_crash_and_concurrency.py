@@ -24,6 +24,8 @@ from pipeline.warehouse.lock import RunLock
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import case, write_csv
 
+pytestmark = pytest.mark.slow  # real processes killed and raced: not in `make test-fast`
+
 EXTRA_ROWS = 5
 
 

@@ -19,6 +19,8 @@ from pipeline.settings import PROJECT_DIR
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import case, write_csv
 
+pytestmark = pytest.mark.slow  # the real Dagster webserver and daemon: not in `make test-fast`
+
 DAGSTER = PROJECT_DIR / ".venv" / "bin" / "dagster"
 STARTUP_SECONDS = 180
 RUN_SECONDS = 300

@@ -38,8 +38,10 @@ def _planted_files(incoming: Path) -> None:
     # a stray quote: the area cell of one case swallows the next case, reference and all
     swallowed = case(inspection_id="PLANT-2025", case_ref=PLANTED_REFS[7], area="x")
     header = ",".join(swallowed)
-    first = ",".join("" if v is None else str(v) for v in
-                     case(inspection_id="PLANT-2025", case_ref="PLANTREF0099").values())
+    first = ",".join(
+        "" if v is None else str(v)
+        for v in case(inspection_id="PLANT-2025", case_ref="PLANTREF0099").values()
+    )
     first = first.replace(",Harbourside,", ',"PlantSwallowed,', 1)
     second = ",".join("" if v is None else str(v) for v in swallowed.values()) + '"'
     (incoming / "stray.csv").write_text(f"{header}\n{first}\n{second}\n", encoding="utf-8")

@@ -14,6 +14,8 @@ from pipeline.settings import PROJECT_DIR, Settings
 from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
 from tests.helpers import RUN_DATE, case, write_csv
 
+pytestmark = pytest.mark.slow  # a real headless browser: not in `make test-fast`
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 # flags for a closed network: no background connections, no first-run or update traffic

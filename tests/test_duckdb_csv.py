@@ -120,6 +120,7 @@ PLAIN = [*"ab ,\"'", "\u00a0", "\u3000", "é", "\t"]
 CELL = st.text(alphabet=PLAIN, max_size=6) | st.text(alphabet=[*PLAIN, "\n", "\r"], max_size=3)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     header_extra=st.lists(st.sampled_from(["", "notes", " ", "x y"]), max_size=3),
@@ -156,6 +157,7 @@ def test_every_corpus_name_is_still_meaningful():
     assert pd.Series([e.name for e in CORPUS]).is_unique
 
 
+@pytest.mark.slow
 def test_row_numbers_survive_the_parallel_reader_on_the_build_connection(tmp_path):
     """A file larger than DuckDB's parallel read buffer, read on the pipeline's own build
     connection (which turns insertion order off for speed): every row keeps its number.

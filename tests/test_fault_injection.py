@@ -28,6 +28,8 @@ from pipeline.validate import engine
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import case, write_csv
 
+pytestmark = pytest.mark.slow  # a whole run per injected fault: not in `make test-fast`
+
 NO_SPACE = OSError(errno.ENOSPC, "No space left on device")
 
 
@@ -290,9 +292,7 @@ def test_a_lock_held_by_another_process_is_in_use(place, capsys, tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["truncated", "deleted", "replaced"])
-def test_a_damaged_published_warehouse_is_republished_over_unchanged_inputs(
-    place, capsys, damage
-):
+def test_a_damaged_published_warehouse_is_republished_over_unchanged_inputs(place, capsys, damage):
     published_first(place, capsys)
     warehouse = place["warehouse"]
     if damage == "truncated":
@@ -365,7 +365,6 @@ def test_a_racily_clean_file_is_hashed_again(tmp_path, monkeypatch):
     old = {key: (sha, at + 10 * inventory.RACY_NS) for key, (sha, at) in known.items()}
     inventory.hash_files(tmp_path / "in", old)
     assert calls == ["a.csv"]  # hashed long after its last change: trusted
-
 
 
 def test_check_refuses_what_it_cannot_open_and_reads_the_rest(tmp_path, capsys, monkeypatch):

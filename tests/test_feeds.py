@@ -221,8 +221,9 @@ def test_no_suppressed_cell_can_be_recovered(published, inspection: str) -> None
     folder, _ = published
     grid, totals = _grid(folder, inspection)
     assert grid.isna().any().any(), "nothing was suppressed: the test would prove nothing"
-    for (area, measure), (low, high) in attack(grid, totals, published_links(folder,
-                                                                             inspection)).items():
+    for (area, measure), (low, high) in attack(
+        grid, totals, published_links(folder, inspection)
+    ).items():
         assert high - low >= 1, f"{inspection} {area} {measure} recoverable: {low}..{high}"
 
 

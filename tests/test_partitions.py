@@ -24,6 +24,8 @@ from pipeline.warehouse.catalogue import undocumented
 from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
 from tests.helpers import RUN_DATE, case, write_csv
 
+pytestmark = pytest.mark.slow  # partitioned runs and merges: not in `make test-fast`
+
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 MPS, NWC = "MPS-NCPI-2016", "NWC-CP-2025"
 

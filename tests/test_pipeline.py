@@ -23,6 +23,8 @@ from pipeline.validate.checks import rows_conserved
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import RUN_DATE, case, custody_case, missing_case, write_csv
 
+pytestmark = pytest.mark.slow  # whole runs: not in `make test-fast`
+
 # a fictional second force: 4 valid cases and 1 bad row
 NORTHWOLD = [
     case(case_ref="NW-0001", rating="good", referred_back="no"),

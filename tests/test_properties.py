@@ -11,6 +11,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,6 +92,7 @@ def _write(path: Path, rows: list[dict[str, str | None]]) -> None:
             writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows_with_fate)
 def test_rows_are_conserved_and_only_corrupted_rows_quarantined(

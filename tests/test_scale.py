@@ -28,6 +28,8 @@ from schemas.case_audit import RULES, build_schema, parse_check_label
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import RUN_DATE, case, rows_frame, write_csv
 
+pytestmark = pytest.mark.slow  # runs over large synthetic inputs: not in `make test-fast`
+
 # ---------------------------------------------------------------- chunked reading
 
 
