@@ -10,29 +10,13 @@ import os
 
 import dagster as dg
 
-from pipeline.ingest.assets import case_files
+from pipeline.graph import ASSETS, CHECKS
 from pipeline.operations.automation import AutomationSettings, build_automation
 from pipeline.partitions import assets as partition_assets
 from pipeline.partitions.automation import build_partition_automation
-from pipeline.publish.assets import dashboard, dashboard_feeds, published_warehouse
-from pipeline.reconcile import assets as reconcile_assets
-from pipeline.reconcile.checks import CHECKS as RECONCILE_CHECKS
+from pipeline.publish.assets import published_warehouse
 from pipeline.resources import CaseAuditResource
 from pipeline.settings import Settings
-from pipeline.validate.assets import validated_cases
-from pipeline.validate.checks import CHECKS as VALIDATE_CHECKS
-from pipeline.warehouse import assets as warehouse_assets
-
-ASSETS = [
-    case_files,
-    validated_cases,
-    *warehouse_assets.ASSETS,
-    *reconcile_assets.ASSETS,
-    published_warehouse,
-    dashboard_feeds,
-    dashboard,
-]
-CHECKS = [*VALIDATE_CHECKS, *RECONCILE_CHECKS]
 
 case_audit_job = dg.define_asset_job(
     "case_audit_job",

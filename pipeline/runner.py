@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from pipeline.definitions import ASSETS, CHECKS
 from pipeline.errors import CaseAuditError
+from pipeline.graph import ASSETS, CHECKS
 from pipeline.operations.alerts import handle_failure
 from pipeline.operations.run_events import problems
 from pipeline.resources import CaseAuditResource

@@ -7,6 +7,7 @@ Relative paths are resolved against the project folder, not the current director
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,25 @@ ENVIRONMENT = {
     "key_file": ("CASE_AUDIT_KEY_FILE", "data/secrets/pseudonym.key"),
     "feeds_dir": ("CASE_AUDIT_FEEDS_DIR", "data/feeds"),
 }
+
+
+MOTHERDUCK = "md:"
+_DATABASE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+def parse_targets(value: str) -> tuple[str, ...]:
+    """The further publish targets configured (CASE_AUDIT_PUBLISH_TO), in order: DuckDB file
+    paths and `md:<database>` (pipeline/publish/targets.py copies to them)."""
+    targets = tuple(part.strip() for part in value.split(",") if part.strip())
+    for target in targets:
+        if target.startswith(MOTHERDUCK) and not _DATABASE_NAME.fullmatch(
+            target[len(MOTHERDUCK) :]
+        ):
+            raise CaseAuditError(
+                f"{PUBLISH_TO_VARIABLE}: {target!r} must be md:<database name> (letters, "
+                "digits and _), e.g. md:case_audit."
+            )
+    return targets
 
 
 def resolve_path(value: str | os.PathLike[str]) -> Path:
@@ -60,7 +80,5 @@ class Settings:
         threshold = os.environ.get(THRESHOLD_VARIABLE, "5")
         if not threshold.isdigit() or int(threshold) < 1:
             raise CaseAuditError(f"{THRESHOLD_VARIABLE} must be a whole number of 1 or more.")
-        from pipeline.publish.targets import parse_targets
-
         publish_to = parse_targets(os.environ.get(PUBLISH_TO_VARIABLE, ""))
         return cls(**values, suppression_threshold=int(threshold), publish_to=publish_to)

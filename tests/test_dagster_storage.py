@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from pipeline.definitions import ASSETS, CHECKS
+from pipeline.graph import ASSETS, CHECKS
 from pipeline.resources import CaseAuditResource
 from pipeline.settings import Settings
 from tests.conftest import REFERENCE_DIR, SAMPLE_DIR

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.definitions import ASSETS, CHECKS
+from pipeline.graph import ASSETS, CHECKS
 from pipeline.publish.assets import PUBLISHED_TABLES
 from pipeline.reconcile.checks import figures_reconcile
 from pipeline.resources import CaseAuditResource

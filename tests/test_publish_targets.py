@@ -10,9 +10,9 @@ import duckdb
 import pytest
 
 from pipeline.errors import CaseAuditError
-from pipeline.publish.targets import motherduck_statements, parse_targets
+from pipeline.publish.targets import motherduck_statements
 from pipeline.runner import run_pipeline
-from pipeline.settings import Settings
+from pipeline.settings import Settings, parse_targets
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import RUN_DATE
 

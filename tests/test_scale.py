@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.definitions import ASSETS, CHECKS
+from pipeline.graph import ASSETS, CHECKS
 from pipeline.ingest import files as ingest_files
 from pipeline.ingest.files import read_case_file, read_case_files
 from pipeline.ingest.readers import iter_csv, iter_xlsx

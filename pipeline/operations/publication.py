@@ -17,9 +17,8 @@ from pathlib import Path
 import duckdb
 
 from pipeline.operations.history import TABLE
-from pipeline.publish.targets import MOTHERDUCK, parse_targets
 from pipeline.resources import CaseAuditResource
-from pipeline.settings import resolve_path
+from pipeline.settings import MOTHERDUCK, parse_targets, resolve_path
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,10 @@ from pipeline.publish.assets import publish_again
 from pipeline.publish.atomic import atomic_replace
 from pipeline.publish.dashboard import dashboard_from_feeds
 from pipeline.publish.feeds import publish_feeds
-from pipeline.publish.targets import parse_targets, publish_copies
+from pipeline.publish.targets import publish_copies
 from pipeline.resources import CaseAuditPaths, CaseAuditResource
+from pipeline.runner import run_pipeline
+from pipeline.settings import parse_targets
 
 inspection_partitions = dg.DynamicPartitionsDefinition(name="inspection")
 GROUP = "partitions"
@@ -51,7 +53,6 @@ def partition_warehouses(paths: CaseAuditPaths) -> dict[str, Path]:
 def inspection_warehouse(
     context: dg.AssetExecutionContext, case_audit_paths: CaseAuditPaths
 ) -> dg.MaterializeResult:
-    from pipeline.runner import run_pipeline  # the whole graph; it imports this module
 
     key = context.partition_key
     settings = partition_settings(case_audit_paths.settings(), key)

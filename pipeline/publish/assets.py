@@ -16,8 +16,9 @@ from pipeline.operations import history
 from pipeline.publish.atomic import atomic_replace
 from pipeline.publish.dashboard import dashboard_from_feeds, read_manifest
 from pipeline.publish.feeds import feed_files, publish_feeds
-from pipeline.publish.targets import parse_targets, publish_copies
+from pipeline.publish.targets import publish_copies
 from pipeline.resources import CaseAuditResource
+from pipeline.settings import parse_targets
 from pipeline.warehouse.build_state import (
     COMPLETE,
     RUN,

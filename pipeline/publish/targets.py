@@ -15,29 +15,10 @@ after every blocking check has passed.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from pipeline.errors import CaseAuditError
 from pipeline.publish.atomic import atomic_replace
-from pipeline.settings import resolve_path
-
-MOTHERDUCK = "md:"
-_DATABASE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
-
-
-def parse_targets(value: str) -> tuple[str, ...]:
-    """The configured targets, in order; an `md:` target must name its database."""
-    targets = tuple(part.strip() for part in value.split(",") if part.strip())
-    for target in targets:
-        if target.startswith(MOTHERDUCK) and not _DATABASE_NAME.fullmatch(
-            target[len(MOTHERDUCK) :]
-        ):
-            raise CaseAuditError(
-                f"CASE_AUDIT_PUBLISH_TO: {target!r} must be md:<database name> (letters, digits "
-                "and _), e.g. md:case_audit."
-            )
-    return targets
+from pipeline.settings import MOTHERDUCK, resolve_path
 
 
 def motherduck_statements(published: Path, target: str) -> list[str]:
