@@ -204,6 +204,7 @@ class Example:
 
     def describe(self) -> str:
         """The cells this example changes, as a provider would see them: `rating = 'excellent'`."""
+
         def shown(value: object) -> str:
             if value is None:
                 return "(empty)"
@@ -337,137 +338,203 @@ RULES: tuple[Rule, ...] = (
     ),
     # row rules
     Rule(
-        "required_missing", REQUIRED, "A value is required here; fill it in.",
-        examples=(breaks({"rating": None}), breaks({"inspection_id": None, "force": None}),
-                  passes({"area": None, "force_rating": None})),
+        "required_missing",
+        REQUIRED,
+        "A value is required here; fill it in.",
+        examples=(
+            breaks({"rating": None}),
+            breaks({"inspection_id": None, "force": None}),
+            passes({"area": None, "force_rating": None}),
+        ),
     ),
     Rule(
-        "extra_cells", (EXTRA_CELLS,),
+        "extra_cells",
+        (EXTRA_CELLS,),
         "This row has more cells than the header; check for an unquoted comma and put quotes "
         "around any cell that contains one.",
-        cells=lambda cells, _: cells.isna(), judges_missing=True,
+        cells=lambda cells, _: cells.isna(),
+        judges_missing=True,
         examples=(breaks({EXTRA_CELLS: "2 cell(s)"}),),
     ),
     Rule(
-        "inspection_id_format", ("inspection_id",),
+        "inspection_id_format",
+        ("inspection_id",),
         "Use 3-64 characters of letters, digits, '_', '.' or '-', e.g. MPS-NCPI-2016.",
         cells=lambda v, _: v.str.fullmatch(INSPECTION_ID_PATTERN),
-        examples=(breaks({"inspection_id": "AB"}, {"inspection_id": "NW C/P 2025"}),
-                  passes({"inspection_id": "MPS.NCPI_2016-a"})),
+        examples=(
+            breaks({"inspection_id": "AB"}, {"inspection_id": "NW C/P 2025"}),
+            passes({"inspection_id": "MPS.NCPI_2016-a"}),
+        ),
     ),
     Rule(
-        "case_ref_format", ("case_ref",),
+        "case_ref_format",
+        ("case_ref",),
         "Use the pseudonymous reference: 3-64 characters of letters, digits, '_' or '-' (a "
         "reference like 1234.0 was saved from a number column: format the column as text).",
         cells=lambda v, _: v.str.fullmatch(CASE_REF_PATTERN),
-        examples=(breaks({"case_ref": "NW"}, {"case_ref": "NW.0001"}, {"case_ref": "x" * 65}),
-                  passes({"case_ref": "1234"})),
+        examples=(
+            breaks({"case_ref": "NW"}, {"case_ref": "NW.0001"}, {"case_ref": "x" * 65}),
+            passes({"case_ref": "1234"}),
+        ),
     ),
     Rule(
-        "text_stray_quote", tuple(TEXT_LIMITS),
-        "This cell holds a line break or several commas: a stray double quote (\") earlier "
+        "text_stray_quote",
+        tuple(TEXT_LIMITS),
+        'This cell holds a line break or several commas: a stray double quote (") earlier '
         "in the row probably made the cells or lines after it (other cases among them) one "
         "cell. Remove the stray quote and send the file again.",
         cells=lambda v, _: ~v.str.contains(STRAY_QUOTE_PATTERN, regex=True),
-        examples=(breaks({"area": "Harbour\nNW-2016,C-0002"}, {"area": "Ward\r3"},
-                         {"force": "North, Harbour, good, 2016-01-04, no"}),
-                  passes({"area": "North, East, Ward 3, Ward 4"})),
+        examples=(
+            breaks(
+                {"area": "Harbour\nNW-2016,C-0002"},
+                {"area": "Ward\r3"},
+                {"force": "North, Harbour, good, 2016-01-04, no"},
+            ),
+            passes({"area": "North, East, Ward 3, Ward 4"}),
+        ),
     ),
     Rule(
-        "text_too_long", tuple(TEXT_LIMITS),
+        "text_too_long",
+        tuple(TEXT_LIMITS),
         f"Keep this text to at most {max(TEXT_LIMITS.values())} characters.",
         cells=lambda v, _: v.str.len() <= TEXT_LIMITS[str(v.name)],
         examples=(breaks({"area": LONG}, {"force": LONG}), passes({"area": LONG[:200]})),
     ),
     Rule(
-        "category_unknown", ("category",), f"Use one of: {', '.join(CATEGORIES)}.",
+        "category_unknown",
+        ("category",),
+        f"Use one of: {', '.join(CATEGORIES)}.",
         cells=_one_of(CATEGORIES),
         examples=(breaks({"category": "burglary"}), passes({"category": "Domestic Abuse"})),
     ),
     Rule(
-        "rating_unknown", ("rating",), f"Use one of: {', '.join(RATINGS)} (or RI).",
+        "rating_unknown",
+        ("rating",),
+        f"Use one of: {', '.join(RATINGS)} (or RI).",
         cells=_one_of(RATINGS),
         examples=(breaks({"rating": "excellent"}), passes({"rating": "RI"})),
     ),
     Rule(
-        "force_rating_unknown", ("force_rating",),
+        "force_rating_unknown",
+        ("force_rating",),
         f"Use one of: {', '.join(FORCE_RATINGS)}, or leave it empty.",
         cells=_one_of(FORCE_RATINGS),
         examples=(breaks({"force_rating": "outstanding"}), passes({"force_rating": "Adequate"})),
     ),
     Rule(
-        "bool_invalid", BOOL_COLUMNS, "Use true/false, yes/no, y/n or 1/0.",
+        "bool_invalid",
+        BOOL_COLUMNS,
+        "Use true/false, yes/no, y/n or 1/0.",
         cells=_one_of(("true", "false")),
-        examples=(breaks({"referred_back": "maybe"}, {"cse_risk_assessed": "2"}),
-                  breaks({"charged": "oui"}, kind="custody"),
-                  passes({"referred_back": "Y", "cse_risk_assessed": "0"})),
+        examples=(
+            breaks({"referred_back": "maybe"}, {"cse_risk_assessed": "2"}),
+            breaks({"charged": "oui"}, kind="custody"),
+            passes({"referred_back": "Y", "cse_risk_assessed": "0"}),
+        ),
     ),
     Rule(
-        "audit_date_invalid", ("audit_date",),
+        "audit_date_invalid",
+        ("audit_date",),
         "Write the date as YYYY-MM-DD (or use an Excel date cell).",
         cells=lambda v, _: iso_days(v).notna(),
-        examples=(breaks({"audit_date": "04/03/2025"}, {"audit_date": "2025-02-30"},
-                         {"audit_date": "0000-01-01"}, {"audit_date": "2025-3-4"}),
-                  passes({"audit_date": "2016-02-29"})),
+        examples=(
+            breaks(
+                {"audit_date": "04/03/2025"},
+                {"audit_date": "2025-02-30"},
+                {"audit_date": "0000-01-01"},
+                {"audit_date": "2025-3-4"},
+            ),
+            passes({"audit_date": "2016-02-29"}),
+        ),
     ),
     Rule(
-        "audit_date_future", ("audit_date",), "The audit date is after today; correct it.",
+        "audit_date_future",
+        ("audit_date",),
+        "The audit date is after today; correct it.",
         cells=lambda v, run_date: ~(iso_days(v) > pd.Timestamp(run_date)).fillna(False),
-        examples=(breaks({"audit_date": "2026-11-30"}),
-                  passes({"audit_date": EXAMPLE_RUN_DATE.isoformat()})),
+        examples=(
+            breaks({"audit_date": "2026-11-30"}),
+            passes({"audit_date": EXAMPLE_RUN_DATE.isoformat()}),
+        ),
     ),
     Rule(
-        "missing_episodes_invalid", ("missing_episodes",), "Use a whole number of 1 or more.",
+        "missing_episodes_invalid",
+        ("missing_episodes",),
+        "Use a whole number of 1 or more.",
         cells=_positive_whole_number,
-        examples=(breaks({"missing_episodes": "0"}, {"missing_episodes": "-1"},
-                         {"missing_episodes": "1.5"}, {"missing_episodes": "two"},
-                         kind="missing"),
-                  passes({"missing_episodes": "12"}, kind="missing")),
+        examples=(
+            breaks(
+                {"missing_episodes": "0"},
+                {"missing_episodes": "-1"},
+                {"missing_episodes": "1.5"},
+                {"missing_episodes": "two"},
+                kind="missing",
+            ),
+            passes({"missing_episodes": "12"}, kind="missing"),
+        ),
     ),
     Rule(
-        "custody_field_missing", CUSTODY_REQUIRED,
+        "custody_field_missing",
+        CUSTODY_REQUIRED,
         "Custody cases need charged, bail_refused and detained_until_court; fill this in.",
         row=_required_when("custody"),
-        examples=(breaks({"charged": None, "detained_until_court": None}, kind="custody"),
-                  passes({"la_accommodation_requested": None}, kind="custody")),
+        examples=(
+            breaks({"charged": None, "detained_until_court": None}, kind="custody"),
+            passes({"la_accommodation_requested": None}, kind="custody"),
+        ),
     ),
     Rule(
-        "custody_field_not_applicable", CUSTODY_ONLY,
+        "custody_field_not_applicable",
+        CUSTODY_ONLY,
         "Only custody cases have this field; empty it or correct the category.",
         row=_empty_unless("custody"),
         examples=(breaks({"charged": "yes", "la_accommodation_requested": "no"}),),
     ),
     Rule(
-        "missing_episodes_missing", ("missing_episodes",),
+        "missing_episodes_missing",
+        ("missing_episodes",),
         "missing_absent cases need the number of missing episodes; fill it in.",
         row=_required_when("missing_absent"),
         examples=(breaks({"missing_episodes": None}, kind="missing"),),
     ),
     Rule(
-        "missing_episodes_not_applicable", ("missing_episodes",),
+        "missing_episodes_not_applicable",
+        ("missing_episodes",),
         "Only missing_absent cases have missing_episodes; empty it or correct the category.",
         row=_empty_unless("missing_absent"),
         examples=(breaks({"missing_episodes": "3"}),),
     ),
     Rule(
-        "force_mismatch", ("force",),
+        "force_mismatch",
+        ("force",),
         "Every row of one inspection_id must name the same force as most of its rows; "
         "correct the force or the inspection_id.",
         checked_by=CROSS_ROW,
-        examples=(breaks({}, {}, {"force": "Northwold Police"}, blamed={(2, "force")}),
-                  breaks({}, {"force": "Northwold Police"},
-                         blamed={(0, "force"), (1, "force")}),  # a tie: no majority
-                  passes({}, {"inspection_id": "NWC-CP-2026", "force": "Northwold Police"})),
+        examples=(
+            breaks({}, {}, {"force": "Northwold Police"}, blamed={(2, "force")}),
+            breaks(
+                {}, {"force": "Northwold Police"}, blamed={(0, "force"), (1, "force")}
+            ),  # a tie: no majority
+            passes({}, {"inspection_id": "NWC-CP-2026", "force": "Northwold Police"}),
+        ),
     ),
     Rule(
-        "duplicate_case_ref", ("case_ref",),
+        "duplicate_case_ref",
+        ("case_ref",),
         "This case_ref appears more than once in its inspection, so every copy is held back; "
         "keep one row per case.",
         checked_by=CROSS_ROW,
-        examples=(breaks({"case_ref": "NW-0001"}, {"case_ref": "NW-0001"}, {},
-                         blamed={(0, "case_ref"), (1, "case_ref")}),
-                  passes({"case_ref": "NW-0001"},
-                         {"case_ref": "NW-0001", "inspection_id": "NWC-CP-2026"})),
+        examples=(
+            breaks(
+                {"case_ref": "NW-0001"},
+                {"case_ref": "NW-0001"},
+                {},
+                blamed={(0, "case_ref"), (1, "case_ref")},
+            ),
+            passes(
+                {"case_ref": "NW-0001"}, {"case_ref": "NW-0001", "inspection_id": "NWC-CP-2026"}
+            ),
+        ),
     ),
 )
 RULES_BY_CODE = {rule.code: rule for rule in RULES}

@@ -235,11 +235,15 @@ def raw_chunks(conn: duckdb.DuckDBPyConnection, name: str) -> Iterator[pd.DataFr
     [(last,)] = conn.execute("SELECT coalesce(max(source_row), 1) FROM raw_rows").fetchall()
     columns = ", ".join(TEXT_COLUMNS)
     for start in range(2, last + 1, CHUNK_ROWS):
-        frame = conn.sql(  # through Arrow: a tenth of the time .df() takes for text
-            f"SELECT source_row, {columns} FROM raw_rows WHERE source_row >= $1 "
-            "AND source_row < $2 ORDER BY source_row",
-            params=[start, start + CHUNK_ROWS],
-        ).to_arrow_table().to_pandas()
+        frame = (
+            conn.sql(  # through Arrow: a tenth of the time .df() takes for text
+                f"SELECT source_row, {columns} FROM raw_rows WHERE source_row >= $1 "
+                "AND source_row < $2 ORDER BY source_row",
+                params=[start, start + CHUNK_ROWS],
+            )
+            .to_arrow_table()
+            .to_pandas()
+        )
         if len(frame):
             frame = frame.astype(dict.fromkeys(TEXT_COLUMNS, "str"))
             frame.insert(0, "source_file", name)
