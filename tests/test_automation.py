@@ -19,7 +19,7 @@ import yaml
 
 from pipeline.definitions import build_definitions
 from pipeline.ingest import inventory
-from pipeline.operations.automation import AutomationSettings, folder_fingerprint
+from pipeline.operations.automation import AutomationSettings, folder_digest
 from pipeline.operations.history import RunRecord, drop_in_inbox
 from pipeline.resources import CaseAuditResource
 from pipeline.settings import PROJECT_DIR, Settings
@@ -135,13 +135,13 @@ def test_fingerprint_hashes_only_new_or_touched_files(monkeypatch, sample_input:
     calls: list[Path] = []
     real = inventory.sha256_of
     monkeypatch.setattr(inventory, "sha256_of", lambda p: calls.append(p) or real(p))
-    fingerprint, known = folder_fingerprint(sample_input, {})
+    fingerprint, known = folder_digest(sample_input, {})
     assert len(calls) == 2
-    again, _ = folder_fingerprint(sample_input, known)
+    again, _ = folder_digest(sample_input, known)
     assert again == fingerprint and len(calls) == 2  # nothing re-hashed
     moved = sample_input / "moved.csv"
     (sample_input / "mps_ncpi_2016_part1.csv").rename(moved)
-    renamed, _ = folder_fingerprint(sample_input, known)
+    renamed, _ = folder_digest(sample_input, known)
     assert renamed != fingerprint  # a rename is a change of the folder's content
 
 

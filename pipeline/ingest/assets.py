@@ -11,7 +11,7 @@ from pipeline.ingest.inventory import hash_files, known_hashes, run_files, take_
 from pipeline.metadata import OWNERS, frame_metadata
 from pipeline.operations import history
 from pipeline.resources import CaseAuditResource
-from pipeline.validate.engine import inputs_fingerprint
+from pipeline.validate.engine import run_fingerprint
 from pipeline.warehouse.build_state import (
     COMPLETE,
     published_intact,
@@ -62,7 +62,7 @@ def case_files(
                 dg.AssetMaterialization(
                     "published_warehouse",
                     description="Confirmed current: nothing changed since the last publish.",
-                    metadata={"republished": False, "input_fingerprint": fingerprint},
+                    metadata={"republished": False, "run_fingerprint": fingerprint},
                 )
             )
             return
@@ -90,7 +90,7 @@ def _fingerprint_or_none(
         key = load_key(Path(case_audit.key_file), may_create=False)
     except CaseAuditError:
         return None
-    return inputs_fingerprint(
+    return run_fingerprint(
         conn,
         run_files(hashed),
         key,

@@ -64,15 +64,15 @@ class AutomationSettings:
         return dg.DefaultScheduleStatus.STOPPED, dg.DefaultSensorStatus.STOPPED
 
 
-# ---------------------------------------------------------------- input folder fingerprint
+# ---------------------------------------------------------------- input folder digest
 
 
-def folder_fingerprint(input_dir: Path, known: dict[str, list]) -> tuple[str, dict[str, list]]:
+def folder_digest(input_dir: Path, known: dict[str, list]) -> tuple[str, dict[str, list]]:
     """sha256 over the sorted (relative path, content sha256) pairs of the accepted files.
 
     `known` maps a path to [size, mtime_ns, ctime_ns, inode, sha256, hashed_at_ns] from the
     last look, so unchanged files are not hashed again (`inventory.trusted` decides); the
-    updated map is returned with the fingerprint. An unreadable file counts by its name.
+    updated map is returned with the digest. An unreadable file counts by its name.
     """
     cached = {(name, *v[:4]): (v[4], v[5]) for name, v in known.items() if len(v) == 6}
     seen = {h.name: [*h.key[1:], h.sha256 or "unreadable", h.hashed_at_ns]
@@ -115,14 +115,14 @@ def build_automation(
         if not input_dir.is_dir():
             yield dg.SkipReason(f"input folder {input_dir} does not exist")
             return
-        fingerprint, files = folder_fingerprint(input_dir, state.get("files", {}))
+        fingerprint, files = folder_digest(input_dir, state.get("files", {}))
         context.update_cursor(json.dumps({"fingerprint": fingerprint, "files": files}))
         if fingerprint == state.get("fingerprint"):
             yield dg.SkipReason(f"input folder unchanged ({len(files)} files)")
             return
         yield dg.RunRequest(
             run_key=fingerprint,
-            tags={"case_audit/input_fingerprint": fingerprint, "case_audit/trigger": "sensor"},
+            tags={"case_audit/folder_digest": fingerprint, "case_audit/trigger": "sensor"},
         )
 
     @dg.run_failure_sensor(

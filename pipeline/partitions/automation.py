@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.operations.automation import AutomationSettings, folder_fingerprint
+from pipeline.operations.automation import AutomationSettings, folder_digest
 from pipeline.partitions.assets import (
     inspection_job,
     inspection_partitions,
@@ -49,14 +49,14 @@ def build_partition_automation(
         known = set(context.instance.get_dynamic_partitions(PARTITIONS))
         seen, requests = {}, []
         for key in keys:
-            fingerprint, files = folder_fingerprint(
+            fingerprint, files = folder_digest(
                 input_dir / key, state.get(key, {}).get("files", {})
             )
             seen[key] = {"fingerprint": fingerprint, "files": files}
             if fingerprint != state.get(key, {}).get("fingerprint"):
                 requests.append(dg.RunRequest(
                     partition_key=key, run_key=f"{key}:{fingerprint}",
-                    tags={"case_audit/input_fingerprint": fingerprint,
+                    tags={"case_audit/folder_digest": fingerprint,
                           "case_audit/trigger": "sensor"}))  # fmt: skip
         context.update_cursor(json.dumps(seen))
         changes = []

@@ -11,7 +11,7 @@ import dagster as dg
 
 from pipeline.metadata import OWNERS, table_metadata
 from pipeline.resources import CaseAuditResource
-from pipeline.validate.engine import assemble, inputs_fingerprint, stage_inputs
+from pipeline.validate.engine import assemble, run_fingerprint, stage_inputs
 from pipeline.warehouse.build_state import RUN, is_built, mark_built, remember
 from pipeline.warehouse.pseudonym import load_key
 
@@ -49,7 +49,7 @@ def validated_cases(
         found = conn.execute(  # as inventory.run_files counts them
             "SELECT source_file, coalesce(sha256, 'unreadable') FROM input_files"
         ).fetchall()
-        remember(conn, RUN, inputs_fingerprint(
+        remember(conn, RUN, run_fingerprint(
             conn, found, key, case_audit.today, Path(case_audit.reference_dir),
             case_audit.output_settings))  # fmt: skip
         assembly = "kept"

@@ -32,8 +32,8 @@ from pipeline.lazy import pd
 from pipeline.settings import PROJECT_DIR
 from pipeline.validate.cross_row import CROSS_ROW_RULES, build_cross_row_reasons
 from pipeline.validate.quarantine import judge_rows
-from pipeline.warehouse.build_state import code_version, input_fingerprint, remember, remembered
-from pipeline.warehouse.pseudonym import hmac_pads, key_fingerprint
+from pipeline.warehouse.build_state import code_version, digest_run, remember, remembered
+from pipeline.warehouse.pseudonym import hmac_pads, key_id
 from pipeline.warehouse.sql import build_table
 from schemas.case_audit import COLUMNS, iso_days
 
@@ -61,7 +61,7 @@ def rules_version() -> str:
 def cache_key(key: bytes) -> str:
     """Under what a file was staged: the rules and the pseudonym key. The run date matters
     too, but only to files with audit dates near it: see REUSABLE."""
-    return f"{rules_version()}:{key_fingerprint(key)}"
+    return f"{rules_version()}:{key_id(key)}"
 
 
 # A staged file's verdicts hold on run date `r` when no row's audit date lies after the
@@ -87,7 +87,7 @@ def date_token(conn: duckdb.DuckDBPyConnection, run_date: dt.date, sha256s: list
     return "" if set(sha256s) <= reusable else run_date.isoformat()
 
 
-def inputs_fingerprint(
+def run_fingerprint(
     conn: duckdb.DuckDBPyConnection,
     files: list[tuple[str, str]],
     key: bytes,
@@ -98,7 +98,7 @@ def inputs_fingerprint(
     """The fingerprint of everything a run's outcome depends on, for the input files found
     ((name, sha256) pairs): what `case_files` compares with the last complete run's."""
     token = date_token(conn, run_date, [sha for _, sha in files])
-    return input_fingerprint(files, f"{cache_key(key)}:{token}", reference_dir, settings)
+    return digest_run(files, f"{cache_key(key)}:{token}", reference_dir, settings)
 
 
 @dataclass

@@ -54,7 +54,7 @@ def remember(conn: duckdb.DuckDBPyConnection, step: str, fingerprint: str) -> No
     conn.execute("INSERT OR REPLACE INTO staging.build_state VALUES (?, ?)", [step, fingerprint])
 
 
-def input_fingerprint(
+def digest_run(
     files: list[tuple[str, str]], cache_key: str, reference_dir: Path, settings: str
 ) -> str:
     """The fingerprint of code, settings and input files ((name, sha256) pairs): the first

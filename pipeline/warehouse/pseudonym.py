@@ -79,7 +79,7 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
     return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
 
 
-def key_fingerprint(key: bytes) -> str:
+def key_id(key: bytes) -> str:
     """A short, non-reversible name for the key, to tell when cached keys are stale."""
     return hmac.new(key, b"case-audit key fingerprint", hashlib.sha256).hexdigest()[:16]
 
