@@ -18,9 +18,10 @@ def _per_distinct(values: pd.Series, fold: Callable[[pd.Series], pd.Series]) -> 
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
     if len(distinct) == 0:
         return values
-    folded = fold(pd.Series(distinct, dtype=str)).to_numpy(dtype=object)
-    out = pd.Series(folded[codes], index=values.index, dtype=str)
-    return out.where(codes >= 0)
+    folded = fold(pd.Series(distinct, dtype=str)).astype(str)
+    # back to every row by position, in the column's own string type (missing stays missing)
+    taken = pd.api.extensions.take(folded.array, codes, allow_fill=True)
+    return pd.Series(taken, index=values.index)
 
 
 def canonical_enum(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
