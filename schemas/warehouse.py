@@ -46,13 +46,21 @@ COMMON = {
 
 @dataclass(frozen=True)
 class Relation:
-    """A published table or view: its grain, meaning and columns (name, type, meaning)."""
+    """A published table or view, declared once: its grain, meaning and columns (name, type,
+    meaning), and for a table how it is built: the Dagster step that runs `sql/<name>.sql`
+    (`step`), the assets it reads (`reads`), helper SQL files run first (`helpers`), and
+    reference files its SQL reads through DuckDB variables (`reference`: variable, file).
+    The steps' assets, their descriptions and the published list are derived from here."""
 
     name: str
     kind: str  # "table" or "view"
     grain: str
     description: str
     columns: tuple[tuple[str, str, str | None], ...]  # None: the COMMON description
+    step: str = ""
+    reads: tuple[str, ...] = ()
+    helpers: tuple[str, ...] = ()
+    reference: tuple[tuple[str, str], ...] = ()
 
     def column_description(self, column: str) -> str:
         for name, _, text in self.columns:
@@ -76,6 +84,10 @@ def _counts(dimension: str) -> tuple[tuple[str, str, str | None], ...]:
         ("ci_high", "DOUBLE", None),
     )
 
+
+# the Dagster steps that build tables (pipeline/*/assets.py), in the order a run takes them
+VALIDATE, DERIVED, RECONCILE, PUBLISH = (
+    "validated_cases", "derived_tables", "reconcile", "published_warehouse")
 
 TABLES: tuple[Relation, ...] = (
     Relation(
@@ -107,6 +119,7 @@ TABLES: tuple[Relation, ...] = (
             ("source_file", "VARCHAR", None),
             ("source_row", "INTEGER", None),
         ),
+        step=VALIDATE, reads=("case_files",),
     ),
     Relation(
         "rejected_rows", "table", "one row per (rejected row, reason)",
@@ -124,6 +137,7 @@ TABLES: tuple[Relation, ...] = (
             ("value", "VARCHAR", "The cell as given, trimmed; over 200 characters cut with its "
              "length; NULL when empty; for extra_cells only the count."),
         ),
+        step=VALIDATE, reads=("case_files",),
     ),
     Relation(
         "file_loads", "table", "one row per input file seen",
@@ -140,17 +154,20 @@ TABLES: tuple[Relation, ...] = (
             ("message", "VARCHAR", "Refusal reason, or the unknown columns dropped; NULL when "
              "there is nothing to say."),
         ),
+        step=VALIDATE, reads=("case_files",),
     ),
     Relation(
         "ratings_by_category", "table", "one row per inspection x category present",
         "Inspection ratings per category, with the share not good and its 95% interval.",
         _counts("category"),
+        step=DERIVED, reads=("case_audits",), helpers=("macros", "rating_counts"),
     ),
     Relation(
         "ratings_by_area", "table", "one row per inspection x area present",
         "Inspection ratings per area; a NULL area groups the cases whose area was not "
         "recorded. Unsuppressed: public feeds apply disclosure control.",
         _counts("area"),
+        step=DERIVED, reads=("case_audits",), helpers=("macros", "rating_counts"),
     ),
     Relation(
         "headline_figures", "table", "one row per inspection x metric",
@@ -168,6 +185,7 @@ TABLES: tuple[Relation, ...] = (
             ("ci_high", "DOUBLE", None),
             ("metric_order", "INTEGER", "Display order of the metric (1 = cases_audited)."),
         ),
+        step=DERIVED, reads=("case_audits",), helpers=("macros",),
     ),
     Relation(
         "published_reconciliation", "table", "one row per published figure",
@@ -194,6 +212,8 @@ TABLES: tuple[Relation, ...] = (
             ("wording", "VARCHAR", None),
             ("source", "VARCHAR", None),
         ),
+        step=RECONCILE, reads=("headline_figures",),
+        reference=(("published_figures_csv", "published_figures.csv"),),
     ),
     Relation(
         "claim_checks", "table", "one row per published claim",
@@ -211,6 +231,8 @@ TABLES: tuple[Relation, ...] = (
             ("wording", "VARCHAR", None),
             ("source", "VARCHAR", None),
         ),
+        step=RECONCILE, reads=("headline_figures",),
+        reference=(("published_claims_csv", "published_claims.csv"),),
     ),
     Relation(
         "trends", "table", "one row per inspection x metric",
@@ -234,6 +256,7 @@ TABLES: tuple[Relation, ...] = (
             ("intervals_overlap", "BOOLEAN", "The two 95% intervals overlap: the change may be "
              "chance. NULL for a first inspection."),
         ),
+        step=DERIVED, reads=("headline_figures",),
     ),
     Relation(
         "self_assessment_agreement", "table", "one row per inspection x force_rating x rating",
@@ -246,6 +269,7 @@ TABLES: tuple[Relation, ...] = (
             ("rating", "VARCHAR", None),
             ("cases", "BIGINT", "Cases with this pair of ratings."),
         ),
+        step=DERIVED, reads=("case_audits",),
     ),
     Relation(
         "self_assessment_kappa", "table", "one row per inspection with self-assessed cases",
@@ -264,6 +288,7 @@ TABLES: tuple[Relation, ...] = (
             ("kappa", "DOUBLE", "(observed - expected) / (1 - expected), three decimals; NULL "
              "when expected is 1."),
         ),
+        step=DERIVED, reads=("case_audits",),
     ),
     Relation(
         "quarantine_summary", "table", "one row per file x rule x column",
@@ -277,6 +302,7 @@ TABLES: tuple[Relation, ...] = (
             ("message", "VARCHAR", None),
             ("first_rows", "VARCHAR", "Up to ten of those row numbers, ascending."),
         ),
+        step=DERIVED, reads=("rejected_rows",),
     ),
     Relation(
         "pipeline_runs", "table", "one row per finished run",
@@ -304,6 +330,7 @@ TABLES: tuple[Relation, ...] = (
             ("error_summary", "VARCHAR", "The failure in plain words (at most 2,000 "
              "characters)."),
         ),
+        step=PUBLISH,
     ),
 )  # fmt: skip
 
@@ -390,6 +417,16 @@ VIEWS: tuple[Relation, ...] = (
 )  # fmt: skip
 
 RELATIONS: tuple[Relation, ...] = (*TABLES, *VIEWS)
+
+
+def built_by(step: str) -> tuple[Relation, ...]:
+    """The tables a step builds, in registry order (which is their build order)."""
+    return tuple(relation for relation in TABLES if relation.step == step)
+
+
+# the tables a run builds and publishes (pipeline_runs, the run history, is added by the
+# publish step itself)
+PUBLISHED_TABLES = tuple(r.name for r in TABLES if r.step in (VALIDATE, DERIVED, RECONCILE))
 
 # the product contract's tables and columns (../shared/CONTRACT.md, v1): never renamed or
 # dropped without a versioned migration; anything else here is marked "(added)" in the docs

@@ -31,21 +31,9 @@ from pipeline.warehouse.build_state import (
 )
 from pipeline.warehouse.catalogue import apply_comments
 from pipeline.warehouse.sql import build_views
+from schemas.warehouse import PUBLISHED_TABLES as REGISTRY_PUBLISHED
 
-PUBLISHED_TABLES = [
-    "case_audits",
-    "rejected_rows",
-    "file_loads",
-    "ratings_by_category",
-    "ratings_by_area",
-    "headline_figures",
-    "published_reconciliation",
-    "claim_checks",
-    "trends",
-    "self_assessment_agreement",
-    "self_assessment_kappa",
-    "quarantine_summary",
-]
+PUBLISHED_TABLES = list(REGISTRY_PUBLISHED)  # the registry's (schemas/warehouse.py)
 
 
 PUBLISH_STEPS = ("published_warehouse", "dashboard_feeds", "dashboard")

@@ -14,14 +14,9 @@ from pipeline.resources import CaseAuditResource
 from pipeline.validate.engine import assemble, run_fingerprint, stage_inputs
 from pipeline.warehouse.build_state import RUN, is_built, mark_built, remember
 from pipeline.warehouse.pseudonym import load_key
+from schemas.warehouse import VALIDATE, built_by
 
-TABLES = {
-    "case_audits": "One row per valid case, typed; case_ref replaced by the keyed hash case_key.",
-    "rejected_rows": "One row per (rejected row, reason): file, spreadsheet row, column, rule, "
-    "message and the value as given. The only table holding the provider's case_ref.",
-    "file_loads": "One row per input file seen: content hash, loaded or refused, and "
-    "rows_read = rows_loaded + rows_rejected.",
-}
+TABLES = {table.name: table.description for table in built_by(VALIDATE)}  # the registry's
 
 
 @dg.multi_asset(

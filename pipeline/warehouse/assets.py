@@ -17,6 +17,7 @@ from pipeline.metadata import OWNERS, table_metadata
 from pipeline.resources import CaseAuditResource
 from pipeline.warehouse.build_state import is_built, mark_built
 from pipeline.warehouse.sql import build_table
+from schemas.warehouse import DERIVED, built_by
 
 
 @contextmanager
@@ -66,26 +67,8 @@ def sql_table_asset(
     return _asset
 
 
-# (table, description, upstream assets, helper SQL run first): one asset per table
-TABLES = (
-    ("ratings_by_category", "Ratings per inspection and category: cases, good, "
-     "requires_improvement, inadequate, not_good and pct_not_good with its 95% Wilson interval.",
-     ["case_audits"], ("macros", "rating_counts")),
-    ("ratings_by_area", "Ratings per inspection and area (borough or command unit); NULL area "
-     "= not recorded.", ["case_audits"], ("macros", "rating_counts")),
-    ("headline_figures", "The contract's headline metrics per inspection: numerator, "
-     "denominator, pct and its 95% Wilson interval.", ["case_audits"], ("macros",)),
-    ("trends", "Each inspection's headline figures against the same force's previous "
-     "inspection, in date order: change in percentage points and whether the 95% intervals "
-     "overlap.", ["headline_figures"], ()),
-    ("self_assessment_agreement", "Cross-tabulation of the force's self-assessment against "
-     "the inspection rating.", ["case_audits"], ()),
-    ("self_assessment_kappa", "Cohen's kappa per inspection: agreement of the force's "
-     "self-assessment with the inspection beyond chance (acceptable = force good/adequate, "
-     "inspection good).", ["case_audits"], ()),
-    ("quarantine_summary", "For data providers: rows quarantined per file, rule and column, "
-     "with the first rows.", ["rejected_rows"], ()),
-)  # fmt: skip
+# the derived tables, in build order, as the registry declares them (schemas/warehouse.py)
+TABLES = built_by(DERIVED)
 
 
 def _spec(name: str, text: str, deps: list[str]) -> dg.AssetSpec:
@@ -94,7 +77,7 @@ def _spec(name: str, text: str, deps: list[str]) -> dg.AssetSpec:
 
 
 @dg.multi_asset(
-    specs=[_spec(name, text, deps) for name, text, deps, _ in TABLES],
+    specs=[_spec(t.name, t.description, list(t.reads)) for t in TABLES],
     can_subset=True,
     name="derived_tables",
 )
@@ -105,11 +88,12 @@ def derived_tables(
     own asset, and any subset can be materialised."""
     selected = {key.to_user_string() for key in context.selected_asset_keys}
     with case_audit.connect() as conn:
-        for name, _, _, views in TABLES:
+        for table in TABLES:
+            name = table.name
             if name not in selected:
                 continue
             if not is_built(conn, name, name):
-                for view in views:
+                for view in table.helpers:
                     build_table(conn, view)
                 build_table(conn, name)
                 mark_built(conn, name)
