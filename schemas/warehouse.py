@@ -87,7 +87,11 @@ def _counts(dimension: str) -> tuple[tuple[str, str, str | None], ...]:
 
 # the Dagster steps that build tables (pipeline/*/assets.py), in the order a run takes them
 VALIDATE, DERIVED, RECONCILE, PUBLISH = (
-    "validated_cases", "derived_tables", "reconcile", "published_warehouse")
+    "validated_cases",
+    "derived_tables",
+    "reconcile",
+    "published_warehouse",
+)
 
 TABLES: tuple[Relation, ...] = (
     Relation(

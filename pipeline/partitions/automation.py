@@ -49,9 +49,7 @@ def build_partition_automation(
         known = set(context.instance.get_dynamic_partitions(PARTITIONS))
         seen, requests = {}, []
         for key in keys:
-            fingerprint, files = folder_digest(
-                input_dir / key, state.get(key, {}).get("files", {})
-            )
+            fingerprint, files = folder_digest(input_dir / key, state.get(key, {}).get("files", {}))
             seen[key] = {"fingerprint": fingerprint, "files": files}
             if fingerprint != state.get(key, {}).get("fingerprint"):
                 requests.append(dg.RunRequest(
