@@ -639,6 +639,12 @@ def _header_with(extra: str) -> Callable[[Path, str], Path]:
     return csv_entry(one(), columns=[*COLUMNS, extra])
 
 
+def refused_header(name: str, header: str) -> Bad:
+    """A file with one extra column named `header`, refused as an identifier column; the
+    message names the header as Python writes it (invisible characters escaped)."""
+    return Bad(name, _header_with(header), refused="file_identifier_column", says=repr(header))
+
+
 def _stray_quote_closed_later(iid: str) -> bytes:
     """Row 2 opens a quote in `area` that only row 4 closes: rows 2-4 become one record."""
     rows = [_row_text(iid, n) for n in (1, 2, 3, 4)]
@@ -751,26 +757,16 @@ HOSTILE: list[Bad] = [
     Bad("parquet_null_typed_optional", arrow_entry(lambda i: _arrow(i, force_rating=__import__(
         "pyarrow").nulls(2))), loaded=2),
     # ---- 3. identifier screening by meaning (and the safe names that still load)
-    Bad("identifier_childdob", _header_with("ChildDOB"), refused="file_identifier_column",
-        says="'ChildDOB'"),
-    Bad("identifier_date_of_birth_child", _header_with("Date of Birth (child)"),
-        refused="file_identifier_column", says="'Date of Birth (child)'"),
-    Bad("identifier_national_insurance_no", _header_with("National Insurance No"),
-        refused="file_identifier_column", says="'National Insurance No'"),
-    Bad("identifier_contact_email", _header_with("ContactEmail"),
-        refused="file_identifier_column", says="'ContactEmail'"),
-    Bad("identifier_tel_no", _header_with("tel_no"), refused="file_identifier_column",
-        says="'tel_no'"),
-    Bad("identifier_passport_no", _header_with("Passport No"), refused="file_identifier_column",
-        says="'Passport No'"),
-    Bad("identifier_zero_width", _header_with("D\u200bO\u200bB"),
-        refused="file_identifier_column", says="D\\u200bO"),
-    Bad("identifier_cyrillic_look_alike", _header_with("Child N\u0430me"),
-        refused="file_identifier_column", says="'Child N\u0430me'"),
-    Bad("identifier_full_width", _header_with("\uff24\uff2f\uff22"),
-        refused="file_identifier_column", says="\uff24\uff2f\uff22"),
-    Bad("identifier_caps_run_together", _header_with("CHILDDATEOFBIRTH"),
-        refused="file_identifier_column", says="'CHILDDATEOFBIRTH'"),
+    refused_header("identifier_childdob", "ChildDOB"),
+    refused_header("identifier_date_of_birth_child", "Date of Birth (child)"),
+    refused_header("identifier_national_insurance_no", "National Insurance No"),
+    refused_header("identifier_contact_email", "ContactEmail"),
+    refused_header("identifier_tel_no", "tel_no"),
+    refused_header("identifier_passport_no", "Passport No"),
+    refused_header("identifier_zero_width", "D\u200bO\u200bB"),
+    refused_header("identifier_cyrillic_look_alike", "Child N\u0430me"),
+    refused_header("identifier_full_width", "\uff24\uff2f\uff22"),
+    refused_header("identifier_caps_run_together", "CHILDDATEOFBIRTH"),
     Bad("safe_area_name_column", _header_with("area_name"), loaded=1,
         says="unknown columns dropped, not stored: area_name"),
     Bad("safe_contract_headers_decorated", raw_entry(lambda i: (

@@ -82,6 +82,19 @@ def published_first(place, capsys) -> dict[str, str]:
             "dashboard": digest(place["feeds"] / "dashboard.html")}  # fmt: skip
 
 
+def deny_reading(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> None:
+    """The refusal the kernel gives a user without permission, for the file called `name`
+    when `module` hashes it (root ignores permission bits, so it is injected)."""
+    real = module.sha256_of
+
+    def denied(path: Path) -> str:
+        if path.name == name:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(module, "sha256_of", denied)
+
+
 def add_cases(place: dict[str, Path], n: int = 3) -> None:
     write_csv(place["input"] / "northwold.csv", [case(case_ref=f"NW-{k:04}") for k in range(n)])
 
@@ -91,14 +104,7 @@ def add_cases(place: dict[str, Path], n: int = 3) -> None:
 
 def test_a_file_that_cannot_be_opened_is_refused_and_the_others_load(place, capsys, monkeypatch):
     add_cases(place)
-    real = inventory.sha256_of
-
-    def denied(path: Path) -> str:
-        if path.name == "northwold.csv":
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real(path)
-
-    monkeypatch.setattr(inventory, "sha256_of", denied)
+    deny_reading(monkeypatch, inventory, "northwold.csv")
     code, text = run(place, capsys)
     assert code == 0, text
     with duckdb.connect(str(place["warehouse"]), read_only=True) as conn:
@@ -376,14 +382,7 @@ def test_check_refuses_what_it_cannot_open_and_reads_the_rest(tmp_path, capsys, 
     (folder / "gone.csv").symlink_to(tmp_path / "deleted.csv")
     from pipeline.ingest import files
 
-    real = files.sha256_of
-
-    def denied(path: Path) -> str:
-        if path.name == "secret.csv":
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real(path)
-
-    monkeypatch.setattr(files, "sha256_of", denied)
+    deny_reading(monkeypatch, files, "secret.csv")
     code = main(["check", str(folder)])
     out = capsys.readouterr().out
     assert code == 1 and "Traceback" not in out

@@ -17,10 +17,10 @@ from pipeline.definitions import build_definitions
 from pipeline.operations.automation import AutomationSettings
 from pipeline.operations.history import RunRecord, record_failure
 from pipeline.partitions.layout import files_outside_partitions, partition_keys
-from pipeline.publish.assets import PUBLISHED_TABLES
 from pipeline.resources import CaseAuditResource
 from pipeline.settings import Settings
 from pipeline.warehouse.catalogue import undocumented
+from schemas.warehouse import PUBLISHED_TABLES
 from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
 from tests.helpers import RUN_DATE, case, write_csv
 

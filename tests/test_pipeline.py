@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 
 from pipeline.graph import ASSETS, CHECKS
-from pipeline.publish.assets import PUBLISHED_TABLES
 from pipeline.reconcile.checks import figures_reconcile
 from pipeline.resources import CaseAuditResource
 from pipeline.runner import run_pipeline
 from pipeline.settings import Settings
 from pipeline.validate.checks import rows_conserved
+from schemas.warehouse import PUBLISHED_TABLES
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import RUN_DATE, case, custody_case, missing_case, write_csv
 

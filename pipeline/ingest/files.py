@@ -162,29 +162,30 @@ def stream_case_file(
                 width = wider.width
         if report.rows_read == 0:
             raise FileRefused("file_no_rows", NO_DATA_ROWS)
-    except FileRefused as refusal:
+    except MemoryError:
+        raise
+    except Exception as exc:  # a refusal, the file system's, or a reader that crashed
+        refusal = as_refusal(exc)
         reset()
         report.status, report.rule, report.message = "refused", refusal.rule, refusal.message
         report.rows_read, report.dropped_columns = 0, []
         return report
-    except MemoryError:
-        raise
-    except OSError as exc:  # vanished, no permission, a folder named like a file, I/O error
-        reset()
-        report.status, report.rule = "refused", "file_unreadable"
-        report.message = unreadable_message(exc)
-        report.rows_read, report.dropped_columns = 0, []
-        return report
-    except Exception as exc:  # a file that crashes a reader is unreadable, not a crashed run
-        reset()
-        report.status, report.rule = "refused", "file_unreadable"
-        report.message = (  # the type only: an exception's text may quote a cell
-            f"the file could not be read ({type(exc).__name__}); save it again as UTF-8 CSV, "
-            "XLSX or Parquet."
-        )
-        report.rows_read, report.dropped_columns = 0, []
-        return report
     return described(report)
+
+
+def as_refusal(exc: Exception) -> FileRefused:
+    """What refuses the file: a reader's own refusal as it is; a file the file system would
+    not give (vanished, no permission, an I/O error) or a reader that crashed on it as
+    `file_unreadable`, the crash by its type only (an exception's text may quote a cell)."""
+    if isinstance(exc, FileRefused):
+        return exc
+    if isinstance(exc, OSError):
+        return FileRefused("file_unreadable", unreadable_message(exc))
+    return FileRefused(
+        "file_unreadable",
+        f"the file could not be read ({type(exc).__name__}); save it again as UTF-8 CSV, "
+        "XLSX or Parquet.",
+    )
 
 
 def described(report: FileReport) -> FileReport:

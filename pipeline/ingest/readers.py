@@ -104,7 +104,7 @@ def csv_layout(path: Path) -> CsvLayout:
     """Count lines and records of a CSV and measure its longest record, in blocks (bounded
     memory whatever the file's size). A record ends at a line end outside quotes."""
     with path.open("rb") as handle:
-        head = handle.read(BLOCK_BYTES)
+        head = handle.read(SCAN_BYTES)
     end = ord("\n") if b"\n" in head or b"\r" not in head else ord("\r")
     lines = records = 0
     inside = 0  # 1 while inside quotes (parity of the quotes so far)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.errors import CaseAuditError
 from pipeline.operations.history import TABLE
 from pipeline.resources import CaseAuditResource
 from pipeline.settings import MOTHERDUCK, parse_targets, resolve_path
@@ -79,7 +80,7 @@ def what_was_published(resource: CaseAuditResource, run_id: str) -> Publication:
     unverified = []
     try:
         targets = parse_targets(resource.publish_to)
-    except Exception:  # a target list that does not parse was never published to
+    except CaseAuditError:  # a target list that does not parse was never published to
         targets = ()
     for target in targets:
         if target.startswith(MOTHERDUCK):

@@ -53,7 +53,6 @@ def partition_warehouses(paths: CaseAuditPaths) -> dict[str, Path]:
 def inspection_warehouse(
     context: dg.AssetExecutionContext, case_audit_paths: CaseAuditPaths
 ) -> dg.MaterializeResult:
-
     key = context.partition_key
     settings = partition_settings(case_audit_paths.settings(), key)
     if not settings.input_dir.is_dir():

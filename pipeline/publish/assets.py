@@ -31,10 +31,7 @@ from pipeline.warehouse.build_state import (
 )
 from pipeline.warehouse.catalogue import apply_comments
 from pipeline.warehouse.sql import build_views
-from schemas.warehouse import PUBLISHED_TABLES as REGISTRY_PUBLISHED
-
-PUBLISHED_TABLES = list(REGISTRY_PUBLISHED)  # the registry's (schemas/warehouse.py)
-
+from schemas.warehouse import PUBLISHED_TABLES
 
 PUBLISH_STEPS = ("published_warehouse", "dashboard_feeds", "dashboard")
 
@@ -49,7 +46,7 @@ def publish_again(conn: duckdb.DuckDBPyConnection) -> None:
 @dg.asset(
     group_name="publish",
     owners=OWNERS,
-    deps=PUBLISHED_TABLES,
+    deps=list(PUBLISHED_TABLES),
     kinds={"duckdb"},
     description="The analysts' warehouse file (CASE_AUDIT_WAREHOUSE), replaced atomically by "
     "a finished build once every blocking check has passed.",
