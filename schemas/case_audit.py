@@ -262,7 +262,7 @@ class Rule:
 
 
 CROSS_ROW = "sql/cross_row_reasons.sql"
-READERS = "ingest"
+BY_READERS = "ingest"  # checked_by of the file rules: pipeline/ingest refuses the file
 LONG = "x" * 201
 
 RULES: tuple[Rule, ...] = (
@@ -273,21 +273,21 @@ RULES: tuple[Rule, ...] = (
         "The file cannot be read as a table; save it as UTF-8 CSV, "
         "XLSX or Parquet and send it again.",
         "file",
-        READERS,
+        BY_READERS,
     ),
     Rule(
         "file_no_rows",
         (),
         "The file has no data rows; add the cases below the header row.",
         "file",
-        READERS,
+        BY_READERS,
     ),
     Rule(
         "file_missing_columns",
         REQUIRED,
         "Required columns are missing; add them to the header row (see the data dictionary).",
         "file",
-        READERS,
+        BY_READERS,
     ),
     Rule(
         "file_duplicate_columns",
@@ -295,7 +295,7 @@ RULES: tuple[Rule, ...] = (
         "Two columns have the same name once spaces, hyphens and "
         "case are ignored; keep one of them.",
         "file",
-        READERS,
+        BY_READERS,
     ),
     Rule(
         "file_duplicate_content",
@@ -303,7 +303,7 @@ RULES: tuple[Rule, ...] = (
         "The file has exactly the same content as another input file; its rows are loaded "
         "once, from the other file. Remove the copy.",
         "file",
-        READERS,
+        BY_READERS,
     ),
     Rule(
         "file_column_type",
@@ -311,7 +311,7 @@ RULES: tuple[Rule, ...] = (
         "A column of the contract holds nested or binary values (a struct, list, map or "
         "bytes); store one plain value per cell and send the file again.",
         "file",
-        READERS,
+        BY_READERS,
     ),
     Rule(
         "file_too_large",
@@ -319,14 +319,14 @@ RULES: tuple[Rule, ...] = (
         "A row, cell or workbook part is far larger than any case file needs (a stray quote, "
         "or a workbook that expands enormously); correct it and send the file again.",
         "file",
-        READERS,
+        BY_READERS,
     ),
     Rule(
         "file_too_wide",
         (),
         "The file has more than 1,000 columns; keep the contract's columns and send it again.",
         "file",
-        READERS,
+        BY_READERS,
     ),
     Rule(
         "file_identifier_column",
@@ -334,7 +334,7 @@ RULES: tuple[Rule, ...] = (
         "The file has a column that looks like a direct "
         "identifier; remove it and send the file again. Nothing of this file was stored.",
         "file",
-        READERS,
+        BY_READERS,
     ),
     # row rules
     Rule(
