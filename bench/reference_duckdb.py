@@ -5,7 +5,7 @@ the category x rating counts; `case-audit run` on the same file is compared with
 
 "The same rules" are the product's, written as one SQL pass for this reference only (the
 product runs them with pandera): cells trimmed as the contract says
-(`duckdb_csv.trimmed_cell`), the row rules of `bench/sql/row_rules.sql` with the constants
+(`trimmed_cell` below), the row rules of `bench/sql/row_rules.sql` with the constants
 from `schemas/case_audit.py`, and the two rules that compare rows (duplicate case_ref, force
 mismatch) as window functions. The SQL was the product's own row-rule engine until pandera
 became the one engine in the run; it is kept here, unused by the product and unchecked by
@@ -79,11 +79,23 @@ def simplified(conn: duckdb.DuckDBPyConnection, csv_path: str) -> None:
 
 
 REFERENCE_SQL = Path(__file__).resolve().parent / "sql"
+# what Python's str.strip() removes (str.isspace), which the product's shaping applies
+PYTHON_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def trimmed_cell(column: str) -> str:
+    """SQL for a text cell trimmed as str.strip() does, empty as NULL; the guard skips
+    trim() for most cells, which need none."""
+    spaces = "getvariable('python_spaces')"
+    guard = f"contains({spaces}, left({column}, 1)) OR contains({spaces}, right({column}, 1))"
+    return f"nullif(CASE WHEN {guard} THEN trim({column}, {spaces}) ELSE {column} END, '')"
 
 
 def prepare(conn: duckdb.DuckDBPyConnection, run_date: dt.date) -> None:
     """Variables and TEMP macros that bench/sql/row_rules.sql reads, from the catalogue."""
-    from pipeline.ingest.duckdb_csv import PYTHON_SPACES
     from schemas import case_audit as c
 
     # what normalising reads as a separator, as an RE2 class: Python's `\s` and '-'
@@ -109,7 +121,6 @@ def prepare(conn: duckdb.DuckDBPyConnection, run_date: dt.date) -> None:
 
 def same_rules(conn: duckdb.DuckDBPyConnection, csv_path: str) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from pipeline.ingest.duckdb_csv import PYTHON_SPACES, trimmed_cell
     from schemas.case_audit import COLUMNS
 
     conn.execute("SET VARIABLE python_spaces = ?", [PYTHON_SPACES])

@@ -16,7 +16,7 @@ import pytest
 from pipeline.graph import ASSETS, CHECKS
 from pipeline.ingest import files as ingest_files
 from pipeline.ingest.files import read_case_file, read_case_files
-from pipeline.ingest.readers import iter_csv, iter_xlsx
+from pipeline.ingest.formats import csv_text, xlsx
 from pipeline.resources import CaseAuditResource
 from pipeline.settings import SQL_DIR, Settings
 from pipeline.synth import BREAKAGES, write
@@ -37,8 +37,8 @@ pytestmark = pytest.mark.slow  # runs over large synthetic inputs: not in `make 
 def test_chunked_reading_equals_whole_reading(tmp_path, monkeypatch, sample_input, suffix):
     path = next(sample_input.glob(f"*{suffix}"))
     whole, _ = read_case_file(path, path.name)
-    small = {".csv": functools.partial(iter_csv, chunk_rows=7),
-             ".xlsx": functools.partial(iter_xlsx, chunk_rows=7)}  # fmt: skip
+    small = {".csv": functools.partial(csv_text.read, chunk_rows=7),
+             ".xlsx": functools.partial(xlsx.read, chunk_rows=7)}  # fmt: skip
     monkeypatch.setitem(ingest_files.READERS, suffix, small[suffix])
     chunked, report = read_case_file(path, path.name)
     pd.testing.assert_frame_equal(chunked, whole)
@@ -52,7 +52,8 @@ def test_ragged_row_in_a_later_chunk_is_read_again_wider(tmp_path, monkeypatch):
     lines[15] += ",surprise,cells"
     path = tmp_path / "ragged.csv"
     path.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.setitem(ingest_files.READERS, ".csv", functools.partial(iter_csv, chunk_rows=4))
+    smaller = functools.partial(csv_text.read, chunk_rows=4)
+    monkeypatch.setitem(ingest_files.READERS, ".csv", smaller)
     rows, [report] = read_case_files([path], root=tmp_path)
     assert report.status == "read" and report.rows_read == 20
     reasons = validate_rows(rows, RUN_DATE).reasons

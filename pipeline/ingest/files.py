@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import CaseAuditError, FileRefused
+from pipeline.ingest.formats import ACCEPTED_SUFFIXES, READERS
 from pipeline.ingest.headers import HeaderPlan, normalise_header, plan_headers
-from pipeline.ingest.readers import ACCEPTED_SUFFIXES, READERS, RawTable, WiderThanHeader
+from pipeline.ingest.raw import RawTable, WiderThanHeader
 from pipeline.ingest.text import visible_cells
 from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS, REQUIRED
@@ -77,9 +78,13 @@ def _extra_cells(beyond: pd.DataFrame) -> pd.Series:
 
     Only the count is kept: cells under no header are unknown data and are never stored.
     """
-    counts = beyond.astype(str).apply(lambda column: column.str.strip().ne("")).sum(axis=1)
-    text = counts.astype(str) + " cell(s)"
-    return text.where(counts.gt(0)).astype(str)
+    missing = pd.Series(pd.NA, index=beyond.index, dtype=str)
+    if beyond.shape[1] == 0:
+        return missing
+    counts = sum(beyond[column].astype(str).str.strip().ne("").astype(int) for column in beyond)
+    some = counts.gt(0)
+    missing[some] = counts[some].astype(str) + " cell(s)"
+    return missing
 
 
 def shape_table(table: RawTable, plan: HeaderPlan) -> tuple[pd.DataFrame, list[str]]:

@@ -7,8 +7,8 @@ tables of the build database, once per content; the whole warehouse is then asse
 - The rules that look at one row are the pandera schema (`schemas/case_audit.py`), run
   lazily over every chunk of every file (`quarantine.judge_rows`); every row is then staged
   with its keys, reasons and typed values (`sql/stage_rows.sql`); pseudonymisation happens on
-  assembly. The readers hand over bounded chunks; a well-formed UTF-8 CSV is read by DuckDB
-  and handed to pandera in chunks of CHUNK_ROWS.
+  assembly. The readers (`pipeline/ingest/formats/`) hand over bounded chunks of raw cells,
+  shaped once by `pipeline.ingest.files`.
 - The rules that compare rows (duplicate case_ref, force mismatch) run in SQL over the keys
   of every current row, and `case_audits` (pseudonymised there), `rejected_rows` and
   `file_loads` are built from the staging tables by their files in sql/.
@@ -18,16 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from pipeline.ingest.duckdb_csv import read_csv_into_duckdb
-from pipeline.ingest.duckdb_csv import release as release_csv
-from pipeline.ingest.files import NO_DATA_ROWS, FileReport, described, stream_case_file
-from pipeline.ingest.readers import CHUNK_ROWS
+from pipeline.ingest.files import FileReport, stream_case_file
 from pipeline.lazy import pd
 from pipeline.settings import PROJECT_DIR
 from pipeline.validate.cross_row import CROSS_ROW_RULES, build_cross_row_reasons
@@ -35,15 +31,20 @@ from pipeline.validate.quarantine import judge_rows
 from pipeline.warehouse.build_state import code_version, digest_run, remember, remembered
 from pipeline.warehouse.pseudonym import hmac_pads, key_id
 from pipeline.warehouse.sql import build_table
-from schemas.case_audit import COLUMNS, iso_days
+from schemas.case_audit import iso_days
 
 # the code whose change must re-validate every file
 RULE_SOURCES = (
     "schemas/case_audit.py",
-    "pipeline/ingest/readers.py",
+    "pipeline/ingest/raw.py",
+    "pipeline/ingest/formats/__init__.py",
+    "pipeline/ingest/formats/csv_file.py",
+    "pipeline/ingest/formats/csv_duckdb.py",
+    "pipeline/ingest/formats/csv_text.py",
+    "pipeline/ingest/formats/xlsx.py",
+    "pipeline/ingest/formats/parquet.py",
     "pipeline/ingest/headers.py",
     "pipeline/ingest/files.py",
-    "pipeline/ingest/duckdb_csv.py",
     "pipeline/ingest/text.py",
     "pipeline/validate/normalise.py",
     "pipeline/validate/quarantine.py",
@@ -185,18 +186,15 @@ class Stager:
             self.conn.unregister("row_failures")
 
     def stage_file(self, path: Path, name: str, sha256: str) -> FileReport:
-        """Stage one file: a well-formed CSV through DuckDB's reader, anything else (or a CSV
-        that DuckDB declines) through the chunked pandas readers."""
+        """Stage one file, chunk by chunk, as its format's reader gives it."""
         self.forget([sha256])
-        report = self.stage_plain_csv(path, name, sha256) if path.suffix.lower() == ".csv" else None
-        if report is None:
-            report = stream_case_file(
-                path,
-                name,
-                sha256,
-                sink=lambda frame: self.stage_chunk(sha256, frame),
-                reset=lambda: self.forget([sha256]),
-            )
+        report = stream_case_file(
+            path,
+            name,
+            sha256,
+            sink=lambda frame: self.stage_chunk(sha256, frame),
+            reset=lambda: self.forget([sha256]),
+        )
         self.conn.execute(
             "INSERT INTO staging.staged_files SELECT ?, ?, ?, ?, ?, ?, ?, "
             "(SELECT max(audit_date) FROM staging.staged_rows WHERE sha256 = ? AND ?)",
@@ -204,50 +202,6 @@ class Stager:
              report.message or None, self.run_date, sha256, report.status == "read"],
         )  # fmt: skip
         return report
-
-    def stage_plain_csv(self, path: Path, name: str, sha256: str) -> FileReport | None:
-        read = read_csv_into_duckdb(self.conn, path)
-        if read is None:
-            return None
-        rows, plan, unnamed, note = read
-        try:
-            if rows == 0:
-                return FileReport(
-                    name, sha256, "refused", rule="file_no_rows", message=NO_DATA_ROWS
-                )
-            for chunk in raw_chunks(self.conn, name):
-                self.stage_chunk(sha256, chunk)
-        finally:
-            release_csv(self.conn)
-        dropped = list(dict.fromkeys([*plan.dropped, *unnamed]))
-        notes = [note] if note else []
-        return described(
-            FileReport(name, sha256, "read", rows, dropped_columns=dropped, notes=notes)
-        )
-
-
-TEXT_COLUMNS = [*COLUMNS, "extra_cells"]
-
-
-def raw_chunks(conn: duckdb.DuckDBPyConnection, name: str) -> Iterator[pd.DataFrame]:
-    """The rows DuckDB read (TEMP view raw_rows) as text frames of at most CHUNK_ROWS, in
-    file order, shaped as the pandas readers shape theirs (`source_file` = `name`)."""
-    [(last,)] = conn.execute("SELECT coalesce(max(source_row), 1) FROM raw_rows").fetchall()
-    columns = ", ".join(TEXT_COLUMNS)
-    for start in range(2, last + 1, CHUNK_ROWS):
-        frame = (
-            conn.sql(  # through Arrow: a tenth of the time .df() takes for text
-                f"SELECT source_row, {columns} FROM raw_rows WHERE source_row >= $1 "
-                "AND source_row < $2 ORDER BY source_row",
-                params=[start, start + CHUNK_ROWS],
-            )
-            .to_arrow_table()
-            .to_pandas()
-        )
-        if len(frame):
-            frame = frame.astype(dict.fromkeys(TEXT_COLUMNS, "str"))
-            frame.insert(0, "source_file", name)
-            yield frame
 
 
 def stage_inputs(

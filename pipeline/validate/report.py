@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.errors import CaseAuditError
 from pipeline.ingest.files import FileReport, find_input_files, read_case_files
-from pipeline.ingest.readers import ACCEPTED_SUFFIXES
+from pipeline.ingest.formats import ACCEPTED_SUFFIXES
 from pipeline.lazy import pd
 from pipeline.validate.quarantine import validate_rows
 

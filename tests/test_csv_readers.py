@@ -1,27 +1,25 @@
-"""DuckDB's CSV reader (the fast way in) against the pandas reader it stands in for.
+"""The CSV format's two readers: DuckDB's (the fast way in) against Python's csv engine.
 
-Whenever `read_csv_into_duckdb` accepts a file, its rows, row numbers, trimmed cells, extra
-cells and dropped columns must be exactly what the pandas reader gives; whenever the file
-is unusual (blank lines, bare CRs, ragged rows, another encoding) it must decline.
+Whenever `csv_duckdb.read` accepts a file, the rows, row numbers and cells it gives, shaped
+by the one `shape_table`, must be exactly what the careful reader gives; whenever the file is
+unusual (blank lines, bare CRs, ragged rows, another encoding) it must decline.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingest.duckdb_csv import (
-    PYTHON_SPACES,
-    PlainCsv,
-    _plain_utf8,
-    read_csv_into_duckdb,
-)
-from pipeline.ingest.files import read_case_file
+from pipeline.errors import FileRefused
+from pipeline.ingest.files import shape_table
+from pipeline.ingest.formats import csv_duckdb, csv_text
+from pipeline.ingest.formats.csv_duckdb import PlainCsv, _plain_utf8
+from pipeline.ingest.headers import plan_headers
+from pipeline.ingest.raw import CHUNK_ROWS, WiderThanHeader
 from schemas.case_audit import COLUMNS, EXTRA_CELLS
 from tests.bad_input_corpus import CORPUS
 from tests.helpers import case, write_csv
@@ -29,33 +27,37 @@ from tests.helpers import case, write_csv
 SHAPED = ["source_row", *COLUMNS, EXTRA_CELLS]
 
 
-def both_ways(path: Path) -> tuple[list[tuple] | None, list[tuple] | None, list[str], list[str]]:
-    """(rows by DuckDB or None if declined, rows by pandas or None if refused, dropped x2)."""
-    frame, report = read_case_file(path, path.name)
-    by_pandas = None
-    if frame is not None:
+def _shaped(chunks) -> tuple[list[tuple], list[str]]:
+    rows, dropped, plan = [], {}, None
+    for table in chunks:
+        plan = plan or plan_headers(table.headers)
+        frame, unnamed = shape_table(table, plan)
+        dropped.update(dict.fromkeys([*plan.dropped, *unnamed]))
         cells = frame[SHAPED].astype(object)
-        by_pandas = [tuple(r) for r in cells.where(cells.notna(), None).itertuples(index=False)]
-    with duckdb.connect() as conn:
-        read = read_csv_into_duckdb(conn, path)
-        if read is None:
-            return None, by_pandas, [], report.dropped_columns
-        rows, plan, unnamed, _ = read
-        by_duckdb = conn.execute(f"SELECT {', '.join(SHAPED)} FROM raw_rows ORDER BY 1").fetchall()
-    assert rows == len(by_duckdb)
-    return (
-        by_duckdb,
-        by_pandas,
-        list(dict.fromkeys([*plan.dropped, *unnamed])),
-        report.dropped_columns,
-    )
+        rows += [tuple(r) for r in cells.where(cells.notna(), None).itertuples(index=False)]
+    return rows, list(dropped)
 
 
-def test_python_spaces_are_what_str_strip_removes():
-    import sys
-
-    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
-    assert spaces == PYTHON_SPACES
+def both_ways(path: Path) -> tuple[list[tuple] | None, list[tuple] | None, list[str], list[str]]:
+    """(rows by DuckDB or None if declined, rows by Python or None if refused, dropped x2)."""
+    width = None
+    while True:
+        try:
+            by_text, text_dropped = _shaped(csv_text.read(path, width=width))
+            break
+        except WiderThanHeader as wider:
+            width = wider.width
+        except FileRefused:
+            by_text, text_dropped = None, []
+            break
+    fast = csv_duckdb.read(path, CHUNK_ROWS)
+    if fast is None:
+        return None, by_text, [], text_dropped
+    try:
+        by_duckdb, duckdb_dropped = _shaped(fast)
+    except FileRefused:
+        return [], by_text, [], text_dropped
+    return by_duckdb, by_text, duckdb_dropped, text_dropped
 
 
 def test_a_plain_file_is_read_by_duckdb_exactly_as_by_pandas(tmp_path):
@@ -83,18 +85,13 @@ def test_unusual_files_are_left_to_the_pandas_reader(tmp_path, tweak):
     assert both_ways(path)[0] is None
 
 
-@pytest.mark.parametrize(
-    ("area", "spaces_only"),
-    [("  Harbour side ", True), ("\tHarbour\t", False), ("Harbour\u00a0", False),
-     ('"Harbour, side "', False)],
-)  # fmt: skip
-def test_plain_space_trimming_is_used_only_when_it_is_exact(tmp_path, area, spaces_only):
-    rows = [case(case_ref=f"R-{n}", area=area, force=" Northwold ") for n in range(5)]
+def test_a_plain_file_has_its_lines_counted(tmp_path):
+    rows = [case(case_ref=f"R-{n}", area="\tHarbour\u00a0", force=" Northwold ") for n in range(5)]
     path = write_csv(tmp_path / "f.csv", rows)
-    assert _plain_utf8(path) == PlainCsv(spaces_only=spaces_only, lines=6)
+    assert _plain_utf8(path) == PlainCsv(lines=6)
     by_duckdb, by_pandas, *_ = both_ways(path)
     assert by_duckdb is not None and by_duckdb == by_pandas
-    assert {row[2] for row in by_duckdb} == {"Northwold"}  # force, trimmed
+    assert {row[2] for row in by_duckdb} == {"Northwold"}  # force, trimmed by shape_table
 
 
 def test_trailing_blank_lines_keep_the_fast_path(tmp_path):
@@ -158,24 +155,19 @@ def test_every_corpus_name_is_still_meaningful():
 
 
 @pytest.mark.slow
-def test_row_numbers_survive_the_parallel_reader_on_the_build_connection(tmp_path):
-    """A file larger than DuckDB's parallel read buffer, read on the pipeline's own build
-    connection (which turns insertion order off for speed): every row keeps its number.
-    Synthetic case_refs count the rows (C000000000 is row 2), so any shuffle shows."""
-    from pipeline.resources import CaseAuditResource
-    from pipeline.settings import Settings
+def test_row_numbers_survive_the_parallel_reader(tmp_path):
+    """A file larger than DuckDB's parallel read buffer, in chunks smaller than the file:
+    every row keeps its number. Synthetic case_refs count the rows (C000000000 is row 2),
+    so any shuffle shows."""
     from pipeline.synth import write
 
     path = write(700_000, tmp_path / "in" / "big.csv")
-    settings = Settings.resolve(input_dir=path.parent, warehouse=tmp_path / "w" / "w.duckdb")
-    with CaseAuditResource.from_settings(settings).connect() as conn:
-        conn.execute("SET threads = 4")
-        rows, _, _, _ = read_csv_into_duckdb(conn, path)
-        shuffled = conn.execute(
-            "SELECT count(*) FROM raw_rows "
-            "WHERE case_ref <> 'C' || lpad((source_row - 2)::VARCHAR, 9, '0')"
-        ).fetchone()[0]
-        setting = conn.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-    assert rows == 700_000
-    assert shuffled == 0
-    assert setting == (False,)  # the connection's own setting is restored
+    chunks = csv_duckdb.read(path, 100_000)
+    assert chunks is not None
+    case_ref = COLUMNS.index("case_ref")
+    seen = shuffled = 0
+    for table in chunks:
+        expected = "C" + (table.source_row - 2).astype(str).str.zfill(9)
+        shuffled += int(table.body.iloc[:, case_ref].ne(expected.to_numpy()).sum())
+        seen += len(table.body)
+    assert (seen, shuffled) == (700_000, 0)
