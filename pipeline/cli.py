@@ -88,7 +88,7 @@ def report_warehouse(path: Path) -> None:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from pipeline.runner import run_pipeline
+    from pipeline.defs.runner import run_pipeline
 
     settings = Settings.resolve(
         input_dir=args.input, warehouse=args.warehouse, feeds_dir=args.feeds

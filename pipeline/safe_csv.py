@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.lazy import pd
-from pipeline.publish.atomic import atomic_write
+from pipeline.storage.atomic import atomic_write
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

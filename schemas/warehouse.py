@@ -428,6 +428,37 @@ def built_by(step: str) -> tuple[Relation, ...]:
     return tuple(relation for relation in TABLES if relation.step == step)
 
 
+# What runs before the registry's tables, in order: the staging and assembly SQL, and the
+# relations Python makes between those files (`python:<relation>`: the inventory,
+# pipeline/ingest/inventory.py; chunks judged by pandera and the files of this run,
+# pipeline/validate/engine.py; rule messages, pipeline/validate/cross_row.py).
+STAGING_ORDER = (
+    "python:input_files", "staging",
+    "python:checked_rows", "python:row_failures", "stage_rows",
+    "python:staged_this_run", "python:current_files", "python:rule_messages",
+    "cross_row_reasons", "appendable_files", "python:assembling_files",
+    "case_audit_rows", "row_reasons",
+)  # fmt: skip
+# After the registry's tables: the run history and its summary, the consumer views; the
+# partitioned merge's own files last (pipeline/partitions/merge.py).
+PUBLISH_ORDER = (
+    "pipeline_runs", "run_summary", "views/*",
+    "python:partition_inspections", "partition_overlaps", "partition_summary",
+)  # fmt: skip
+
+
+def sql_order(views: list[str]) -> list[str]:
+    """Every SQL file of a run in the order it runs (`views`: the consumer views' file names,
+    `views/v_...`), with the relations Python makes between them. Each file's header
+    (`-- reads:` / `-- writes:`) is checked against it by tests/test_sql.py."""
+    order = list(STAGING_ORDER)
+    for table in (t for step in (VALIDATE, DERIVED, RECONCILE) for t in built_by(step)):
+        order += [h for h in table.helpers if h not in order] + [table.name]
+    for name in PUBLISH_ORDER:
+        order += sorted(views) if name == "views/*" else [name]
+    return order
+
+
 # the tables a run builds and publishes (pipeline_runs, the run history, is added by the
 # publish step itself)
 PUBLISHED_TABLES = tuple(r.name for r in TABLES if r.step in (VALIDATE, DERIVED, RECONCILE))

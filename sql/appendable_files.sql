@@ -1,3 +1,6 @@
+-- reads: cross_row_reasons, current_files, staged_this_run
+-- writes: appendable_files
+-- reads too: file_loads, rejected_rows (of the last build, when there is one)
 -- appendable_files: the files this run adds to those of the last build, when it only adds
 -- files: every file loaded then is loaded now under the same name and content and was not
 -- read again (a new run date can change its verdicts), and the rules that compare rows judge

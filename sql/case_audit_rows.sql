@@ -1,3 +1,5 @@
+-- reads: assembling_files, cross_row_reasons, staged_rows
+-- writes: case_audit_rows
 -- case_audit_rows: the valid rows of the files in relation assembling_files (sha256,
 -- source_file), typed and pseudonymised, minus the rows held back by the rules that compare
 -- rows (cross_row_reasons). case_key = HMAC-SHA256(key, inspection_id || U+001F || case_ref)

@@ -1,3 +1,5 @@
+-- reads: case_audit_rows
+-- writes: case_audits
 -- case_audits: one row per valid case, typed and pseudonymised, from every current file
 -- (the view case_audit_rows, sql/case_audit_rows.sql, over assembling_files = current_files).
 -- No ORDER BY: the build runs with insertion order off (faster), so no stored order would

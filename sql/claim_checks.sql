@@ -1,3 +1,5 @@
+-- reads: headline_figures
+-- writes: claim_checks
 -- claim_checks: each published claim about a percentage, tested against the computed figure.
 -- Input: the CSV named by the variable published_claims_csv (data/reference/).
 -- `holds` compares the exact percentage (numerator / denominator), not the rounded pct, so

@@ -1,3 +1,5 @@
+-- reads: current_files, rule_messages, staged_rows
+-- writes: cross_row_reasons
 -- cross_row_reasons: the rules that compare rows with each other, over every row of the
 -- current input files (valid or not). Inputs: staged_rows, current_files (sha256 of each
 -- file loaded this run), rule_messages (rule, message) from the rule catalogue.

@@ -1,3 +1,5 @@
+-- reads: case_audits, input_files, rejected_rows, staged_files
+-- writes: file_loads
 -- file_loads: one row per input file seen. Inputs: input_files (the inventory, with
 -- duplicate-content refusals) and staged_files (what reading each content gave); row counts
 -- come from the loaded and quarantined rows, so rows_read = rows_loaded + rows_rejected is a

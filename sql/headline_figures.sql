@@ -1,3 +1,5 @@
+-- reads: case_audits
+-- writes: headline_figures
 -- headline_figures: one row per inspection x metric, as defined in the data contract.
 -- pct is 0-100 rounded to one decimal, with its 95% Wilson interval (ci_low, ci_high); all
 -- three NULL where the denominator is 0.

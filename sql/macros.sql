@@ -1,3 +1,5 @@
+-- reads: nothing
+-- writes: percent, wilson_bound, wilson_low, wilson_high (macros)
 -- Macros shared by the warehouse SQL and available to analysts in the published file.
 -- percent(k, n): 100 * k / n rounded to one decimal; NULL when n = 0.
 -- wilson_low/high(k, n): the 95% Wilson score interval for k of n, in percent, one decimal;

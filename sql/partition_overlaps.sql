@@ -1,3 +1,5 @@
+-- reads: partition_inspections
+-- writes: partition_overlaps
 -- partition_overlaps: inspections found in more than one partition (pipeline/partitions/).
 -- The rules that compare rows (duplicate case_ref, force mismatch) need every row of an
 -- inspection in one run, so the merge refuses such a layout.

@@ -1,3 +1,5 @@
+-- reads: file_loads
+-- writes: partition_summary
 -- partition_summary: what each partition contributed to a merged warehouse
 -- (pipeline/partitions/merge.py): files, rows read, cases loaded, rows quarantined.
 -- Input: file_loads, whose source_file starts with the partition key.

@@ -1,3 +1,5 @@
+-- reads: nothing
+-- writes: pipeline_runs
 -- pipeline_runs: one row per finished run (success or failure), carried from run to run.
 -- Created once; rows are only ever added (see pipeline/operations/history.py).
 CREATE TABLE IF NOT EXISTS pipeline_runs (

@@ -1,3 +1,5 @@
+-- reads: headline_figures
+-- writes: published_reconciliation
 -- published_reconciliation: every published figure next to the one computed from the cases.
 -- Input: the CSV named by the variable published_figures_csv (data/reference/).
 -- Counts must match exactly; a percentage-only figure must equal the computed percentage

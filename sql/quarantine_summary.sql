@@ -1,3 +1,5 @@
+-- reads: rejected_rows
+-- writes: quarantine_summary
 -- quarantine_summary: for data providers, what to fix where: one row per file x rule x
 -- column, with how many rows and the first spreadsheet rows to look at.
 CREATE OR REPLACE TABLE quarantine_summary AS

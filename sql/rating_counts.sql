@@ -1,3 +1,5 @@
+-- reads: case_audits
+-- writes: rating_counts
 -- rating_counts (view): the one place rating counts are defined, grouped both by category
 -- and by area; ratings_by_category and ratings_by_area select their half of it.
 CREATE OR REPLACE VIEW rating_counts AS

@@ -1,3 +1,5 @@
+-- reads: rating_counts
+-- writes: ratings_by_area
 -- ratings_by_area: one row per inspection x area; a NULL area means "not recorded".
 CREATE OR REPLACE TABLE ratings_by_area AS
 SELECT inspection_id, force, area,

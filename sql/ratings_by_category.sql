@@ -1,3 +1,5 @@
+-- reads: rating_counts
+-- writes: ratings_by_category
 -- ratings_by_category: one row per inspection x category (counts from rating_counts).
 CREATE OR REPLACE TABLE ratings_by_category AS
 SELECT inspection_id, force, category,

@@ -1,3 +1,5 @@
+-- reads: cross_row_reasons, current_files, row_reasons
+-- writes: rejected_rows
 -- rejected_rows: one row per (rejected row, reason): the row rules' reasons (row_reasons)
 -- and the cross-row rules' (cross_row_reasons), for this run's files.
 -- The provider's case_ref is kept here, and only here, so the provider can fix the row.

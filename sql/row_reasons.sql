@@ -1,3 +1,5 @@
+-- reads: current_files, rule_messages, staged_rows
+-- writes: row_reasons
 -- row_reasons: the reasons the rules that look at one row found, one row per (row, column,
 -- rule), for the files in current_files. Inputs: staged_rows (their `failures`),
 -- current_files, rule_messages (rule, message) from the rule catalogue.

@@ -1,3 +1,6 @@
+-- reads: file_loads, headline_figures
+-- writes: nothing (a query: the run's summary, one row)
+-- reads too: previous.file_loads, previous.headline_figures (the published warehouse, attached)
 -- run_summary: this build's counts and what changed since the previously published warehouse
 -- (attached as `previous`, or an empty stand-in when there is none). One row.
 WITH files AS (

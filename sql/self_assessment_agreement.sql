@@ -1,3 +1,5 @@
+-- reads: case_audits
+-- writes: self_assessment_agreement
 -- self_assessment_agreement: the force's own rating of a case against the inspection's, as
 -- a cross-tabulation in long form (one row per inspection x force_rating x rating present).
 CREATE OR REPLACE TABLE self_assessment_agreement AS

@@ -1,3 +1,5 @@
+-- reads: case_audits
+-- writes: self_assessment_kappa
 -- self_assessment_kappa: how far the force's self-assessment agrees with the inspection,
 -- per inspection, beyond chance (Cohen's kappa). The two scales differ (the force also
 -- uses `adequate`), so agreement is judged on one shared question: was the case handled

@@ -1,3 +1,5 @@
+-- reads: checked_rows, row_failures
+-- writes: staged_rows (in the staging database)
 -- Stage one chunk of one file as the pandera row rules judged it
 -- (pipeline/validate/quarantine.py `judge_rows`, called by pipeline/validate/engine.py):
 -- relation checked_rows, every row read (source_row, its keys as written, its enum and

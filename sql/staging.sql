@@ -1,3 +1,5 @@
+-- reads: nothing
+-- writes: staged_files, staged_rows (in the staging database)
 -- Staging, kept in the private staging database (attached as `staging`, never published)
 -- between runs so that unchanged input files
 -- are not read or validated again. Everything is keyed by the file's content hash (sha256):

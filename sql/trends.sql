@@ -1,3 +1,5 @@
+-- reads: case_audits, headline_figures
+-- writes: trends
 -- trends: every headline metric of every inspection next to the same force's previous
 -- inspection, in date order (an inspection is dated by its last audit_date). The first
 -- inspection of a force has no previous one (NULLs). Two 95% intervals that overlap mean the

@@ -55,9 +55,9 @@ def validate_in_duckdb(rows: pd.DataFrame, run_date: dt.date) -> tuple[pd.DataFr
     rows, typed and pseudonymised; reasons as in rejected_rows)."""
     import duckdb
 
+    from pipeline.storage.sql import build_table
     from pipeline.validate.cross_row import build_cross_row_reasons
     from pipeline.validate.engine import Stager, set_pseudonym_key
-    from pipeline.warehouse.sql import build_table
 
     with duckdb.connect() as conn:
         stager = Stager(conn, run_date, b"differential-test-key")
@@ -78,3 +78,26 @@ def validate_in_duckdb(rows: pd.DataFrame, run_date: dt.date) -> tuple[pd.DataFr
         ).df()
         valid = conn.execute("FROM case_audit_rows ORDER BY source_file, source_row").df()
     return valid, reasons
+
+
+def resource(
+    root: Path,
+    input_dir: Path,
+    name: str = "wh",
+    run_date: str = RUN_DATE.isoformat(),
+    reference_dir: Path | None = None,
+):
+    """The one test resource: a run's places below `root` (warehouse and feeds in
+    `root/name/`, the key in `root/key`), the shipped reference figures, a fixed run date.
+    Never the project's data/ folder."""
+    from pipeline.defs.resources import CaseAuditResource
+    from pipeline.settings import PROJECT_DIR, Settings
+
+    settings = Settings.resolve(
+        input_dir=input_dir,
+        warehouse=root / name / "case_audit.duckdb",
+        reference_dir=reference_dir or PROJECT_DIR / "data" / "reference",
+        key_file=root / "key",
+        feeds_dir=root / name / "feeds",
+    )
+    return CaseAuditResource.from_settings(settings, run_date=run_date)

@@ -17,29 +17,18 @@ import duckdb
 import pytest
 import yaml
 
-from pipeline.definitions import build_definitions
+from pipeline.defs.definitions import build_definitions
+from pipeline.defs.resources import CaseAuditResource
 from pipeline.ingest import inventory
 from pipeline.operations.automation import AutomationSettings, folder_digest
 from pipeline.operations.history import RunRecord, drop_in_inbox
-from pipeline.resources import CaseAuditResource
 from pipeline.settings import PROJECT_DIR, Settings
-from pipeline.warehouse.lock import RunLock
-from tests.conftest import REFERENCE_DIR
-from tests.helpers import RUN_DATE, case, write_csv
+from pipeline.storage.lock import RunLock
+from tests.helpers import case, resource, write_csv
 
 pytestmark = pytest.mark.slow  # whole runs under Dagster's test instance: not in `make test-fast`
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-
-
-def resource(tmp_path: Path, input_dir: Path) -> CaseAuditResource:
-    settings = Settings.resolve(
-        input_dir=input_dir,
-        warehouse=tmp_path / "wh" / "case_audit.duckdb",
-        reference_dir=REFERENCE_DIR,
-        key_file=tmp_path / "key",
-    )
-    return CaseAuditResource.from_settings(settings, run_date=RUN_DATE.isoformat())
 
 
 def defs_for(res: CaseAuditResource, **automation_overrides: object) -> dg.Definitions:
@@ -86,7 +75,8 @@ def evaluate(defs: dg.Definitions, res: CaseAuditResource, cursor: str | None):
     sensor = defs.resolve_sensor_def("input_folder_sensor")
     with dg.build_sensor_context(cursor=cursor, resources={"case_audit": res}) as context:
         result = sensor.evaluate_tick(context)
-        assert not (res.build_dir / "run.lock").exists()  # sensors never take the run lock
+        # sensors never take the run lock
+        assert not (res.workspace().build_dir / "run.lock").exists()
         return result, context.cursor
 
 
@@ -226,7 +216,7 @@ def test_failed_run_is_recorded_and_posted(tmp_path, sample_input, webhook) -> N
 
 
 def test_webhook_down_does_not_hide_the_failure(tmp_path, sample_input, monkeypatch) -> None:
-    from pipeline.runner import run_pipeline
+    from pipeline.defs.runner import run_pipeline
 
     monkeypatch.setenv("CASE_AUDIT_ALERT_WEBHOOK", "http://127.0.0.1:9/nothing-listens-here")
     settings = Settings.resolve(input_dir=tmp_path / "missing", warehouse=tmp_path / "w.duckdb")
@@ -263,17 +253,18 @@ def test_failure_seen_during_a_run_is_kept_for_the_next_publish(tmp_path, sample
 
     res = resource(tmp_path, sample_input)
     defs = defs_for(res)
-    lock = RunLock(res.build_dir / "run.lock").acquire()
+    lock = RunLock(res.workspace().build_dir / "run.lock").acquire()
     try:  # a run holds the lock: the failure waits in the inbox
-        assert not record_failure(res, RunRecord(run_id="r-1", status="failure"), wait=0)
+        queued = RunRecord(run_id="r-1", status="failure")
+        assert not record_failure(res.workspace(), queued, wait=0)
     finally:
         lock.release()
-    drop_in_inbox(res, RunRecord(run_id="r-2", status="failure", error_summary="x"))
+    drop_in_inbox(res.workspace(), RunRecord(run_id="r-2", status="failure", error_summary="x"))
     with dg.instance_for_test() as instance:
         assert run_job(defs, instance).success
     runs = history(res)
     assert {r["run_id"] for r in runs if r["status"] == "failure"} == {"r-1", "r-2"}
-    assert not list((res.build_dir / "history_inbox").glob("*.json"))
+    assert not list((res.workspace().build_dir / "history_inbox").glob("*.json"))
 
 
 # ---------------------------------------------------------------- freshness and instance

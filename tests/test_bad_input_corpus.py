@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from pipeline.ingest.files import read_case_files
+from pipeline.storage.pseudonym import case_keys
 from pipeline.validate.quarantine import validate_rows
 from pipeline.validate.report import check_paths, describe_reason
-from pipeline.warehouse.pseudonym import case_keys
 from tests.bad_input_corpus import CORPUS, Bad
 from tests.helpers import RUN_DATE
 
@@ -46,7 +46,7 @@ class CorpusRun:
 
 @pytest.fixture(scope="module")
 def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
-    from pipeline.runner import run_pipeline
+    from pipeline.defs.runner import run_pipeline
     from pipeline.settings import Settings
     from tests.conftest import REFERENCE_DIR
 

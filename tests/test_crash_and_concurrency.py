@@ -18,9 +18,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.resources import CaseAuditResource
+from pipeline.defs.resources import CaseAuditResource
 from pipeline.settings import PROJECT_DIR, Settings
-from pipeline.warehouse.lock import RunLock
+from pipeline.storage.lock import RunLock
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import case, write_csv
 
@@ -73,7 +73,7 @@ def _build(warehouse: Path) -> CaseAuditResource:
 
 
 def _validated(warehouse: Path) -> Callable[[], bool]:
-    build = _build(warehouse).build_path
+    build = _build(warehouse).workspace().build_path
     start = build.stat().st_mtime_ns if build.exists() else 0
     return lambda: build.exists() and build.stat().st_mtime_ns != start
 
@@ -161,7 +161,7 @@ def test_reader_neither_blocks_nor_sees_half_a_build(published) -> None:
 def test_second_run_fails_clearly_while_one_holds_the_warehouse(published) -> None:
     input_dir, warehouse = published
     before = warehouse.read_bytes()
-    lock = RunLock(_build(warehouse).build_dir / "run.lock").acquire()
+    lock = RunLock(_build(warehouse).workspace().build_dir / "run.lock").acquire()
     try:
         done = run_cli(input_dir, warehouse)
     finally:

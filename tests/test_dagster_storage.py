@@ -15,11 +15,9 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from pipeline.graph import ASSETS, CHECKS
-from pipeline.resources import CaseAuditResource
-from pipeline.settings import Settings
-from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
-from tests.helpers import RUN_DATE, case, write_csv
+from pipeline.defs.graph import ASSETS, CHECKS
+from tests.conftest import SAMPLE_DIR
+from tests.helpers import case, resource, write_csv
 
 PLANTED_REFS = [f"PLANTREF{n:04}" for n in (*range(1, 9), 99)]
 PLANTED_TEXT = ["Plantarea Ward", "PLANTCATEGORY", "PLANT NOTE", "PLANT BAD REF",
@@ -53,12 +51,9 @@ def _sample_refs() -> list[str]:
 
 
 def _materialize(instance: dg.DagsterInstance, incoming: Path, root: Path) -> bool:
-    settings = Settings.resolve(input_dir=incoming, warehouse=root / "wh" / "w.duckdb",
-                                reference_dir=REFERENCE_DIR, key_file=root / "key",
-                                feeds_dir=root / "feeds")  # fmt: skip
-    resource = CaseAuditResource.from_settings(settings, run_date=RUN_DATE.isoformat())
     result = dg.materialize([*ASSETS, *CHECKS], instance=instance,
-                            resources={"case_audit": resource}, raise_on_error=False)  # fmt: skip
+                            resources={"case_audit": resource(root, incoming)},
+                            raise_on_error=False)  # fmt: skip
     return result.success
 
 

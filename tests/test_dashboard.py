@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.runner import run_pipeline
+from pipeline.defs.runner import run_pipeline
 from pipeline.settings import PROJECT_DIR, Settings
 from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
 from tests.helpers import RUN_DATE, case, write_csv

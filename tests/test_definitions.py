@@ -28,7 +28,10 @@ EXPECTED_GROUPS = {
     "published_warehouse": "publish",
     "dashboard_feeds": "publish",
     "dashboard": "publish",
-    "inspection_warehouse": "partitions",
+    "inspection/case_files": "partitions",
+    "inspection/cases": "partitions",
+    "inspection/tables": "partitions",
+    "inspection/warehouse": "partitions",
     "partitioned_warehouse": "partitions",
 }
 
@@ -65,7 +68,7 @@ def test_definitions_load_from_the_workspace_module() -> None:
     }
     for job in ("case_audit_job", "inspection_job", "partitioned_merge_job"):
         assert defs.resolve_job_def(job) is not None
-    assert parents_of(graph, "partitioned_warehouse") == {"inspection_warehouse"}
+    assert parents_of(graph, "partitioned_warehouse") == {"inspection/warehouse"}
     # the graph reads ingest -> validate -> warehouse -> reconcile -> publish
     parents = {
         k.to_user_string(): {p.to_user_string() for p in graph.get(k).parent_keys}
@@ -88,3 +91,14 @@ def test_dagster_cli_validates_the_workspace() -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_resource_configures_exactly_a_workspace() -> None:
+    """Dagster's configuration of a run (the resource's fields) is a Workspace's fields, so a
+    workspace round-trips through the resource unchanged."""
+    from pipeline.defs.resources import WORKSPACE_FIELDS, CaseAuditPaths
+    from pipeline.storage.workspace import Workspace
+
+    assert set(CaseAuditPaths.model_fields) == set(WORKSPACE_FIELDS)
+    workspace = Workspace("in", "w.duckdb", "ref", "key", "feeds", 7, "md:x", "2026-01-02")
+    assert CaseAuditPaths.from_workspace(workspace).workspace() == workspace

@@ -21,9 +21,9 @@ import pytest
 from pipeline.cli import main
 from pipeline.ingest import inventory
 from pipeline.operations import alerts as alerts_module
-from pipeline.publish import assets as publish_assets
 from pipeline.publish import dashboard as dashboard_module
 from pipeline.publish import feeds as feeds_module
+from pipeline.publish import steps as publish_steps
 from pipeline.validate import engine
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import case, write_csv
@@ -145,7 +145,7 @@ def test_disk_full_before_the_swap_changes_nothing(place, capsys, monkeypatch):
     def full(*_: object, **__: object) -> None:
         raise NO_SPACE
 
-    monkeypatch.setattr(publish_assets, "atomic_replace", full)
+    monkeypatch.setattr(publish_steps, "atomic_replace", full)
     code, text = run(place, capsys)
     assert code == 1
     assert "nothing was published: the published figures were not changed" in text
@@ -194,7 +194,7 @@ def test_a_report_path_that_is_a_folder_is_one_sentence(tmp_path, capsys):
 
 def test_disk_full_while_writing_a_report_is_one_sentence(tmp_path, capsys, monkeypatch):
     write_csv(tmp_path / "in" / "cases.csv", [case()])
-    from pipeline.publish import atomic
+    from pipeline.storage import atomic
 
     monkeypatch.setattr(atomic.os, "fsync", lambda _: (_ for _ in ()).throw(NO_SPACE))
     code = main(["check", str(tmp_path / "in"), "--report", str(tmp_path / "r.csv")])

@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
+from pipeline.defs.runner import run_pipeline
 from pipeline.publish.disclosure import MEASURES, hide
 from pipeline.publish.feeds import FEED_COLUMNS, FEEDS, write_feeds
-from pipeline.runner import run_pipeline
 from pipeline.settings import Settings
 from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
 from tests.helpers import RUN_DATE, case, write_csv

@@ -13,15 +13,15 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.graph import ASSETS, CHECKS
+from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.resources import CaseAuditResource
+from pipeline.defs.runner import run_pipeline
 from pipeline.reconcile.checks import figures_reconcile
-from pipeline.resources import CaseAuditResource
-from pipeline.runner import run_pipeline
 from pipeline.settings import Settings
 from pipeline.validate.checks import rows_conserved
 from schemas.warehouse import PUBLISHED_TABLES
 from tests.conftest import REFERENCE_DIR
-from tests.helpers import RUN_DATE, case, custody_case, missing_case, write_csv
+from tests.helpers import RUN_DATE, case, custody_case, missing_case, resource, write_csv
 
 pytestmark = pytest.mark.slow  # whole runs: not in `make test-fast`
 
@@ -33,16 +33,6 @@ NORTHWOLD = [
     custody_case(case_ref="NW-0004", rating="good"),
     case(case_ref="NW-0005", rating="superb"),
 ]
-
-
-def resource(tmp_path: Path, input_dir: Path, **extra: str) -> CaseAuditResource:
-    settings = Settings.resolve(
-        input_dir=input_dir,
-        warehouse=tmp_path / "warehouse" / "case_audit.duckdb",
-        reference_dir=REFERENCE_DIR,
-        key_file=tmp_path / "secrets" / "key",
-    )
-    return CaseAuditResource.from_settings(settings, run_date=RUN_DATE.isoformat(), **extra)
 
 
 def materialize(res: CaseAuditResource) -> dg.ExecuteInProcessResult:
@@ -342,7 +332,7 @@ def test_changed_file_replaces_and_removed_file_disappears(
 
 
 def test_interrupted_copy_leaves_the_published_file(tmp_path: Path, monkeypatch) -> None:
-    from pipeline.publish import atomic as publish
+    from pipeline.storage import atomic as publish
 
     target = tmp_path / "case_audit.duckdb"
     target.write_bytes(b"published")

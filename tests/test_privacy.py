@@ -13,7 +13,7 @@ import pytest
 from pipeline.errors import CaseAuditError
 from pipeline.safe_csv import neutralise_formulas, write_csv
 from pipeline.settings import ENVIRONMENT, PROJECT_DIR
-from pipeline.warehouse.pseudonym import KEY_VARIABLE, case_keys, load_key
+from pipeline.storage.pseudonym import KEY_VARIABLE, case_keys, load_key
 
 
 @pytest.fixture

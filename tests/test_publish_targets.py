@@ -9,9 +9,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from pipeline.defs.runner import run_pipeline
 from pipeline.errors import CaseAuditError
 from pipeline.publish.targets import motherduck_statements
-from pipeline.runner import run_pipeline
 from pipeline.settings import Settings, parse_targets
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import RUN_DATE

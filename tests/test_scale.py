@@ -13,20 +13,20 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.graph import ASSETS, CHECKS
+from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.resources import CaseAuditResource
 from pipeline.ingest import files as ingest_files
 from pipeline.ingest.files import read_case_file, read_case_files
 from pipeline.ingest.formats import csv_text, xlsx
-from pipeline.resources import CaseAuditResource
-from pipeline.settings import SQL_DIR, Settings
+from pipeline.settings import SQL_DIR
+from pipeline.storage.pseudonym import case_keys
+from pipeline.storage.sql import build_table
 from pipeline.synth import BREAKAGES, write
 from pipeline.validate.engine import Stager, set_pseudonym_key
 from pipeline.validate.quarantine import validate_rows
-from pipeline.warehouse.pseudonym import case_keys
-from pipeline.warehouse.sql import build_table
 from schemas.case_audit import RULES, build_schema, parse_check_label
 from tests.conftest import REFERENCE_DIR
-from tests.helpers import RUN_DATE, case, rows_frame, write_csv
+from tests.helpers import RUN_DATE, case, resource, rows_frame, write_csv
 
 pytestmark = pytest.mark.slow  # runs over large synthetic inputs: not in `make test-fast`
 
@@ -98,13 +98,6 @@ def test_sql_pseudonymisation_equals_the_reference_hmac():
 # ---------------------------------------------------------------- the staging cache
 
 
-def resource(tmp_path: Path, input_dir: Path, run_date: str = RUN_DATE.isoformat()):
-    settings = Settings.resolve(input_dir=input_dir, warehouse=tmp_path / "wh" / "w.duckdb",
-                                reference_dir=REFERENCE_DIR, key_file=tmp_path / "key",
-                                feeds_dir=tmp_path / "feeds")  # fmt: skip
-    return CaseAuditResource.from_settings(settings, run_date=run_date)
-
-
 def files_read(res: CaseAuditResource) -> tuple[int, int, dict[str, object]]:
     result = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res},
                             raise_on_error=False)  # fmt: skip
@@ -125,12 +118,12 @@ def test_staging_of_a_former_layout_is_dropped_and_made_afresh(tmp_path, sample_
     res = resource(tmp_path, sample_input)
     files_read(res)
     expected = table(res, "case_audits").sort_values(["source_file", "source_row"])
-    with duckdb.connect(str(res.staging_path)) as conn:  # as an older version left it
+    with duckdb.connect(str(res.workspace().staging_path)) as conn:  # as an older version left it
         conn.execute("DROP TABLE staged_rows")
         conn.execute("CREATE TABLE staged_cases AS SELECT 1 AS stale")
     write_csv(sample_input / "new.csv", [case()])  # (a new version's run is never a no-op)
     assert files_read(res)[:2] == (3, 0)  # every file staged again
-    with duckdb.connect(str(res.staging_path), read_only=True) as conn:
+    with duckdb.connect(str(res.workspace().staging_path), read_only=True) as conn:
         tables = {name for (name,) in conn.execute("SHOW TABLES").fetchall()}
     assert "staged_rows" in tables and "staged_cases" not in tables
     again = table(res, "case_audits").query("source_file != 'new.csv'")
@@ -189,10 +182,7 @@ def test_a_run_is_skipped_only_when_nothing_it_depends_on_changed(
     shutil.copytree(REFERENCE_DIR, reference)
 
     def res_now() -> CaseAuditResource:
-        settings = Settings.resolve(input_dir=sample_input, warehouse=tmp_path / "wh" / "w.duckdb",
-                                    reference_dir=reference, key_file=tmp_path / "key",
-                                    feeds_dir=tmp_path / "feeds")  # fmt: skip
-        return CaseAuditResource.from_settings(settings, run_date=RUN_DATE.isoformat())
+        return resource(tmp_path, sample_input, reference_dir=reference)
 
     res = res_now()
     assert not _skipped(res)
@@ -205,7 +195,7 @@ def test_a_run_is_skipped_only_when_nothing_it_depends_on_changed(
     elif change == "dashboard_deleted":
         (Path(res.feeds_dir) / "dashboard.html").unlink()
     elif change == "failure_in_inbox":
-        drop_in_inbox(res, RunRecord(run_id="queued-failure", status="failure"))
+        drop_in_inbox(res.workspace(), RunRecord(run_id="queued-failure", status="failure"))
     elif change == "renamed":
         (sample_input / "mps_ncpi_2016_part1.csv").rename(sample_input / "part1.csv")
     elif change == "key":
@@ -275,8 +265,8 @@ def test_staging_is_never_published(tmp_path, sample_input):
         for name in tables - {"rejected_rows"}:
             cells = conn.execute(f"SELECT * FROM {name}").df().astype(str)
             assert not cells.isin(refs).any().any(), name
-    assert Path(res.staging_path).exists()
-    assert oct(Path(res.build_dir).stat().st_mode)[-3:] == "700"
+    assert Path(res.workspace().staging_path).exists()
+    assert oct(Path(res.workspace().build_dir).stat().st_mode)[-3:] == "700"
 
 
 # ---------------------------------------------------------------- synthetic data
@@ -316,7 +306,7 @@ def test_synth_parquet(tmp_path):
 
 def test_multiprocess_executor_by_configuration(tmp_path, sample_input, monkeypatch):
     """The same code under Dagster's multiprocess executor: a process per step."""
-    from pipeline.definitions import case_audit_job_from_environment
+    from pipeline.defs.definitions import case_audit_job_from_environment
 
     warehouse = tmp_path / "wh" / "w.duckdb"
     for name, value in {"CASE_AUDIT_EXECUTOR": "multiprocess",

@@ -8,9 +8,9 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipeline.storage.sql import build_table
 from pipeline.validate.cross_row import build_cross_row_reasons
 from pipeline.validate.engine import Stager
-from pipeline.warehouse.sql import build_table
 from tests.helpers import RUN_DATE, case, custody_case, missing_case, rows_frame
 
 # Force A, inspection A-1 (8 cases):

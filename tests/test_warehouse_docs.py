@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.runner import run_pipeline
+from pipeline.defs.runner import run_pipeline
 from pipeline.settings import PROJECT_DIR, SQL_DIR, Settings
 from pipeline.warehouse import dictionary
 from pipeline.warehouse.catalogue import undocumented

@@ -11,17 +11,14 @@ import json
 import os
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-import dagster as dg
 import duckdb
 
 from pipeline.errors import CaseAuditError
-from pipeline.operations.history import RunRecord, failure_record, record_failure
+from pipeline.operations.history import Problem, RunInfo, RunRecord, failure_record, record_failure
 from pipeline.operations.publication import Publication, what_was_published
-from pipeline.operations.run_events import problems
-from pipeline.resources import CaseAuditResource
+from pipeline.storage.workspace import Workspace
 
 WEBHOOK_VARIABLE = "CASE_AUDIT_ALERT_WEBHOOK"
 TIMEOUT_SECONDS = 10
@@ -52,7 +49,7 @@ def post_alert(url: str, payload: dict[str, object]) -> str | None:
 
 
 def alert_payload(
-    record: RunRecord, resource: CaseAuditResource, job: str, publication: Publication
+    record: RunRecord, resource: Workspace, job: str, publication: Publication
 ) -> dict[str, object]:
     return {
         "event": "case_audit.run_failed",
@@ -66,23 +63,20 @@ def alert_payload(
 
 
 def handle_failure(
-    resource: CaseAuditResource,
-    run: dg.DagsterRun,
-    events: Iterable[dg.DagsterEvent],
-    started: float | None,
+    resource: Workspace, run: RunInfo, job: str, found: list[Problem]
 ) -> FailureReport:
     """Record a failed run in the history and post the alert, if a webhook is configured;
     both say exactly which published parts this run changed before it failed. Never raises
     for the file system: a failure that cannot be recorded is said so."""
     publication = what_was_published(resource, run.run_id)
     said = publication.sentence() if publication.anything else ""
-    record = failure_record(run, problems(events), started, said)
+    record = failure_record(run, found, said)
     recorded, history_error = False, None
     try:
         recorded = record_failure(resource, record)
     except (OSError, CaseAuditError, duckdb.Error) as exc:
         history_error = f"{type(exc).__name__}: {exc}"
     url = os.environ.get(WEBHOOK_VARIABLE, "").strip()
-    payload = alert_payload(record, resource, run.job_name, publication)
+    payload = alert_payload(record, resource, job, publication)
     error = post_alert(url, payload) if url else None
     return FailureReport(record, recorded, error, publication, history_error)

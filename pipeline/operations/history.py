@@ -13,19 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 
 from pipeline.errors import CaseAuditError
 from pipeline.lazy import pd
-from pipeline.operations.run_events import Problem, check_evaluations
-from pipeline.publish.atomic import atomic_replace
-from pipeline.resources import CaseAuditResource
-from pipeline.warehouse.lock import RunLock
-from pipeline.warehouse.sql import build_table, sql_text
+from pipeline.storage.atomic import atomic_replace
+from pipeline.storage.lock import RunLock
+from pipeline.storage.sql import build_table, sql_text
+from pipeline.storage.workspace import Workspace
 
 TABLE = "pipeline_runs"
 COMPARED_TABLES = ("headline_figures", "file_loads")
@@ -54,6 +52,33 @@ class RunRecord:
 
 
 COLUMNS = [f.name for f in fields(RunRecord)]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the history needs to know of a run, whoever started it: its id, its tags (what
+    triggered it), when it started (seconds since the epoch) and its checks' verdicts."""
+
+    run_id: str
+    tags: dict[str, str] = field(default_factory=dict)
+    started: float | None = None
+    checks_passed: int = 0
+    checks_failed: int = 0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a run failed: where (step, asset) and a plain sentence."""
+
+    step: str | None
+    asset: str | None
+    message: str
+    check: str | None = None
+
+    def __str__(self) -> str:
+        if self.check:
+            return f"check {self.check} failed: {self.message}"
+        return f"{f'step {self.step}' if self.step else 'run'} failed: {self.message}"
 
 
 def trigger_of(tags: dict[str, str]) -> str:
@@ -107,34 +132,26 @@ def _detach_previous(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute("DETACH published_prev")
 
 
-def success_record(
-    conn: duckdb.DuckDBPyConnection, context: dg.AssetExecutionContext, published: Path
-) -> RunRecord:
+def success_record(conn: duckdb.DuckDBPyConnection, run: RunInfo, published: Path) -> RunRecord:
     """This run's record, computed from the build and compared with the last publish."""
     _attach_previous(conn, published)
     try:
         summary = conn.execute(sql_text("run_summary")).df().iloc[0].to_dict()
     finally:
         _detach_previous(conn)
-    run = context.run
-    record = context.instance.get_run_record_by_id(run.run_id)
-    events = [e.dagster_event for e in context.instance.all_logs(run.run_id) if e.dagster_event]
-    checks = check_evaluations(events)
     return RunRecord(
         run_id=run.run_id,
         status="success",
-        trigger=trigger_of(dict(run.tags)),
-        started_at=_timestamp(record.start_time if record else None),
+        trigger=trigger_of(run.tags),
+        started_at=_timestamp(run.started),
         finished_at=dt.datetime.now(dt.UTC),
-        checks_passed=sum(c.passed for c in checks),
-        checks_failed=sum(not c.passed for c in checks),
+        checks_passed=run.checks_passed,
+        checks_failed=run.checks_failed,
         **{k: (None if pd.isna(v) else v) for k, v in summary.items()},
     )
 
 
-def failure_record(
-    run: dg.DagsterRun, found: list[Problem], started: float | None, published: str = ""
-) -> RunRecord:
+def failure_record(run: RunInfo, found: list[Problem], published: str = "") -> RunRecord:
     """The record of a failed run. `published`: what it published before failing (then the
     status is `partial`, and the summary says which parts are new and which are not)."""
     first = found[0] if found else None
@@ -142,8 +159,8 @@ def failure_record(
     return RunRecord(
         run_id=run.run_id,
         status="partial" if published else "failure",
-        trigger=trigger_of(dict(run.tags)),
-        started_at=_timestamp(started),
+        trigger=trigger_of(run.tags),
+        started_at=_timestamp(run.started),
         finished_at=dt.datetime.now(dt.UTC),
         checks_failed=sum(p.check is not None for p in found),
         failed_asset=first.asset if first else None,
@@ -154,11 +171,11 @@ def failure_record(
 # ---------------------------------------------------------------- storage
 
 
-def inbox(resource: CaseAuditResource) -> Path:
+def inbox(resource: Workspace) -> Path:
     return resource.build_dir / "history_inbox"
 
 
-def drop_in_inbox(resource: CaseAuditResource, record: RunRecord) -> Path:
+def drop_in_inbox(resource: Workspace, record: RunRecord) -> Path:
     """Write the record as JSON into the inbox, atomically; needs no lock."""
     folder = inbox(resource)
     folder.mkdir(parents=True, exist_ok=True)
@@ -191,15 +208,11 @@ def ensure_history(conn: duckdb.DuckDBPyConnection, published: Path) -> None:
         conn.execute("DETACH seed")
 
 
-def record_unchanged_run(
-    conn: duckdb.DuckDBPyConnection, context: dg.AssetExecutionContext, published: Path
-) -> None:
+def record_unchanged_run(conn: duckdb.DuckDBPyConnection, run: RunInfo, published: Path) -> None:
     """The row of a run that found nothing to rebuild: the last success's counts, nothing
     changed, no check run (their verdicts on these very inputs stand). Plain SQL: a run with
     nothing to do needs no pandas."""
     ensure_history(conn, published)
-    run = context.run
-    record = context.instance.get_run_record_by_id(run.run_id)
     conn.execute(
         f"INSERT INTO {TABLE} BY NAME SELECT ? AS run_id, ? AS trigger, "
         "to_timestamp(?::DOUBLE) AS started_at, "
@@ -207,7 +220,7 @@ def record_unchanged_run(
         "checks_passed, checks_failed, figures_changed, input_changes), 0 AS checks_passed, "
         "0 AS checks_failed, false AS figures_changed, NULL AS input_changes "
         f"FROM {TABLE} WHERE status = 'success' ORDER BY finished_at DESC LIMIT 1",
-        [run.run_id, trigger_of(dict(run.tags)), record.start_time if record else None],
+        [run.run_id, trigger_of(run.tags), run.started],
     )  # fmt: skip
 
 
@@ -231,7 +244,7 @@ def add_records(
     conn.unregister("new_run_records")
 
 
-def absorb_inbox(conn: duckdb.DuckDBPyConnection, resource: CaseAuditResource) -> int:
+def absorb_inbox(conn: duckdb.DuckDBPyConnection, resource: Workspace) -> int:
     """Move every queued record into the history table; returns how many."""
     paths = sorted(inbox(resource).glob("*.json"))
     records = [RunRecord(**json.loads(p.read_text())) for p in paths]
@@ -261,7 +274,7 @@ def adopt_history(conn: duckdb.DuckDBPyConnection, published: Path) -> None:
         conn.execute("DETACH adopted")
 
 
-def republish_history(resource: CaseAuditResource) -> None:
+def republish_history(resource: Workspace) -> None:
     """Replace the published warehouse by a copy whose `pipeline_runs` is the build's."""
     with resource.connect() as conn:
         history = conn.execute(f"SELECT * FROM {TABLE}").df()
@@ -274,7 +287,7 @@ def republish_history(resource: CaseAuditResource) -> None:
     atomic_replace(resource.published_path, resource.published_path, prepare=with_history)
 
 
-def record_failure(resource: CaseAuditResource, record: RunRecord, wait: float = 5.0) -> bool:
+def record_failure(resource: Workspace, record: RunRecord, wait: float = 5.0) -> bool:
     """Queue the failure; absorb and republish now if no run holds the lock (True if done)."""
     drop_in_inbox(resource, record)
     try:

@@ -18,8 +18,8 @@ import duckdb
 
 from pipeline.errors import CaseAuditError
 from pipeline.operations.history import TABLE
-from pipeline.resources import CaseAuditResource
 from pipeline.settings import MOTHERDUCK, parse_targets, resolve_path
+from pipeline.storage.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _dashboard_has_run(folder: Path, run_id: str) -> bool:
         return False
 
 
-def what_was_published(resource: CaseAuditResource, run_id: str) -> Publication:
+def what_was_published(resource: Workspace, run_id: str) -> Publication:
     """Look at every published part and say which of them this run wrote."""
     folder = Path(resource.feeds_dir)
     parts = {

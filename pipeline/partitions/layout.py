@@ -12,8 +12,10 @@ import dataclasses
 import re
 from pathlib import Path
 
+from pipeline.errors import CaseAuditError
 from pipeline.ingest.files import find_input_files
 from pipeline.settings import Settings
+from pipeline.storage.workspace import Workspace
 
 # a folder name that is also a safe Dagster partition key and file name
 PARTITION_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
@@ -58,3 +60,17 @@ def partition_settings(settings: Settings, key: str) -> Settings:
         feeds_dir=home / "feeds",
         publish_to=(),
     )
+
+
+def partition_warehouses(settings: Settings) -> dict[str, Path]:
+    """key -> published warehouse of every partition folder now in the input folder."""
+    return {key: partition_settings(settings, key).warehouse
+            for key in partition_keys(settings.input_dir)}  # fmt: skip
+
+
+def partition_workspace(workspace: Workspace, key: str) -> Workspace:
+    """The workspace of partition `key`'s run; its folder must exist."""
+    settings = partition_settings(workspace.settings(), key)
+    if not settings.input_dir.is_dir():
+        raise CaseAuditError(f"partition {key}: there is no folder {settings.input_dir}.")
+    return workspace.with_settings(settings)

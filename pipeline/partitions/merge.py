@@ -18,12 +18,14 @@ import duckdb
 from pipeline.errors import CaseAuditError
 from pipeline.lazy import pd
 from pipeline.operations.history import TABLE as HISTORY
+from pipeline.reconcile.build import TABLES as RECONCILE_TABLES
+from pipeline.reconcile.build import build_reconcile_table
 from pipeline.reconcile.checks import figures_reconcile
+from pipeline.storage.sql import build_table, build_views
 from pipeline.validate.checks import rows_conserved
-from pipeline.warehouse.assets import reference_variables
 from pipeline.warehouse.catalogue import apply_comments
-from pipeline.warehouse.sql import build_table, build_views
-from schemas.warehouse import DERIVED, RECONCILE, built_by
+from pipeline.warehouse.derived import TABLES as DERIVED_TABLES
+from pipeline.warehouse.derived import build_derived_table
 
 # the tables whose rows come from the partitions; the ones with source_file get the prefix
 ROW_TABLES = ("case_audits", "rejected_rows", "file_loads")
@@ -78,13 +80,10 @@ def merge_partitions(
             conn.execute(f"INSERT INTO {HISTORY} SELECT * FROM own.{HISTORY} "
                          f"WHERE run_id NOT IN (SELECT run_id FROM {HISTORY})")  # fmt: skip
             conn.execute("DETACH own")
-        for table in built_by(DERIVED):
-            for helper in table.helpers:
-                build_table(conn, helper)
-            build_table(conn, table.name)
-        for table in built_by(RECONCILE):
-            with reference_variables(conn, dict(table.reference), reference_path):
-                build_table(conn, table.name)
+        for table in DERIVED_TABLES:
+            build_derived_table(conn, table.name)
+        for table in RECONCILE_TABLES:
+            build_reconcile_table(conn, table.name, reference_path)
         for check in (rows_conserved(conn), figures_reconcile(conn)):
             if not check.passed:
                 raise CaseAuditError(f"the merged warehouse fails a check: {check.description}")

@@ -280,7 +280,7 @@ def _quality(feed: pd.DataFrame, level: str) -> pd.DataFrame:
 
 
 def write_dashboard(html: str, path: Path) -> Path:
-    from pipeline.publish.atomic import atomic_write
+    from pipeline.storage.atomic import atomic_write
 
     return atomic_write(path, lambda temporary: temporary.write_text(html, encoding="utf-8"))
 

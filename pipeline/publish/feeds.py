@@ -22,10 +22,10 @@ from pathlib import Path
 import duckdb
 
 from pipeline.lazy import np, pd
-from pipeline.publish.atomic import atomic_write
 from pipeline.publish.disclosure import MEASURES as AREA_COUNTS
 from pipeline.publish.disclosure import hide
 from pipeline.safe_csv import write_csv
+from pipeline.storage.atomic import atomic_write
 
 SCHEMA_VERSION = "1.0"
 SUPPRESSED = "c"

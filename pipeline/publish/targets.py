@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.publish.atomic import atomic_replace
 from pipeline.settings import MOTHERDUCK, resolve_path
+from pipeline.storage.atomic import atomic_replace
 
 
 def motherduck_statements(published: Path, target: str) -> list[str]:

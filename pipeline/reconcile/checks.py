@@ -1,11 +1,11 @@
 """Every published figure must reconcile with the one computed from the case-level data."""
 
-import dagster as dg
+from __future__ import annotations
+
 import duckdb
 
 from pipeline.lazy import pd
-from pipeline.metadata import markdown_table
-from pipeline.resources import CaseAuditResource
+from pipeline.validate.checks import CheckResult
 
 FAILING_STATUSES = ("differs", "metric_unknown", "nothing_to_compare")
 
@@ -29,7 +29,7 @@ def _describe_disagreement(row: object) -> str:
     return f"{subject}: published {published}, computed {computed}"
 
 
-def figures_reconcile(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
+def figures_reconcile(conn: duckdb.DuckDBPyConnection) -> CheckResult:
     """Fails naming each metric whose published and computed values disagree."""
     table = conn.execute(
         "SELECT inspection_id, metric, published_numerator, published_denominator, "
@@ -49,27 +49,9 @@ def figures_reconcile(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
         description = "published figures do not reconcile: " + "; ".join(
             _describe_disagreement(r) for r in failing.itertuples()
         )
-    return dg.AssetCheckResult(
+    return CheckResult(
         passed=failing.empty,
         description=description,
-        metadata={
-            "figures": len(table),
-            "failing": len(failing),
-            "not_loaded": len(not_loaded),
-            "failing_figures": dg.MetadataValue.md(markdown_table(failing)),
-        },
+        figures={"figures": len(table), "failing": len(failing), "not_loaded": len(not_loaded)},
+        failing=failing,
     )
-
-
-@dg.asset_check(
-    asset="published_reconciliation",
-    blocking=True,
-    description="Every published figure equals the computed one (counts exactly, "
-    "percentage-only figures to the whole number).",
-)
-def published_figures_reconcile(case_audit: CaseAuditResource) -> dg.AssetCheckResult:
-    with case_audit.connect() as conn:
-        return figures_reconcile(conn)
-
-
-CHECKS = [published_figures_reconcile]

@@ -1,13 +1,25 @@
 """Row conservation: every row read is either loaded or quarantined, per file."""
 
-import dagster as dg
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
 import duckdb
 
-from pipeline.metadata import markdown_table
-from pipeline.resources import CaseAuditResource
+from pipeline.lazy import pd
 
 
-def rows_conserved(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
+@dataclass(frozen=True)
+class CheckResult:
+    """A blocking check's verdict: passed, one sentence, figures and the failing rows."""
+
+    passed: bool
+    description: str
+    figures: dict[str, int] = field(default_factory=dict)
+    failing: pd.DataFrame | None = None
+
+
+def rows_conserved(conn: duckdb.DuckDBPyConnection) -> CheckResult:
     """Fails naming each loaded file where rows_read != rows_loaded + rows_rejected."""
     broken = conn.execute(
         """
@@ -32,26 +44,9 @@ def rows_conserved(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
         if len(broken)
         else f"{files} file(s): {read} rows read = {loaded} loaded + {rejected} rejected"
     )
-    return dg.AssetCheckResult(
+    return CheckResult(
         passed=broken.empty,
         description=description,
-        metadata={
-            "rows_read": read,
-            "rows_loaded": loaded,
-            "rows_rejected": rejected,
-            "broken_files": dg.MetadataValue.md(markdown_table(broken)),
-        },
+        figures={"rows_read": read, "rows_loaded": loaded, "rows_rejected": rejected},
+        failing=broken,
     )
-
-
-@dg.asset_check(
-    asset="file_loads",
-    blocking=True,
-    description="rows_read = rows_loaded + rows_rejected for every loaded file.",
-)
-def file_loads_rows_conserved(case_audit: CaseAuditResource) -> dg.AssetCheckResult:
-    with case_audit.connect() as conn:
-        return rows_conserved(conn)
-
-
-CHECKS = [file_loads_rows_conserved]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from pipeline.lazy import pd
-from pipeline.warehouse.sql import build_table
+from pipeline.storage.sql import build_table
 from schemas.case_audit import CROSS_ROW, RULES
 
 CROSS_ROW_RULES = tuple(rule.code for rule in RULES if rule.checked_by == CROSS_ROW)

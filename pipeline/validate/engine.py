@@ -26,11 +26,12 @@ import duckdb
 from pipeline.ingest.files import FileReport, stream_case_file
 from pipeline.lazy import pd
 from pipeline.settings import PROJECT_DIR
+from pipeline.storage.build_state import code_version, digest_run, remember, remembered
+from pipeline.storage.pseudonym import hmac_pads, key_id
+from pipeline.storage.sql import build_table
+from pipeline.storage.workspace import attach_staging
 from pipeline.validate.cross_row import CROSS_ROW_RULES, build_cross_row_reasons
 from pipeline.validate.quarantine import judge_rows
-from pipeline.warehouse.build_state import code_version, digest_run, remember, remembered
-from pipeline.warehouse.pseudonym import hmac_pads, key_id
-from pipeline.warehouse.sql import build_table
 from schemas.case_audit import iso_days
 
 # the code whose change must re-validate every file
@@ -107,17 +108,6 @@ class StagingSummary:
     files_staged: int
     files_reused: int
     rows_staged: int
-
-
-def attach_staging(conn: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
-    """Attach the staging database as `staging` (in memory without `path`) and let unqualified
-    names find its tables. Staging holds raw case_refs: it lives in its own file, which is
-    never published."""
-    attached = {name for (name,) in conn.execute(
-        "SELECT database_name FROM duckdb_databases()").fetchall()}  # fmt: skip
-    if "staging" not in attached:
-        conn.execute("ATTACH ? AS staging", [str(path) if path else ":memory:"])
-    conn.execute("SET search_path = 'main,staging'")
 
 
 STAGING_TABLES = ("staged_files", "staged_rows")

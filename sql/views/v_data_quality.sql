@@ -1,3 +1,5 @@
+-- reads: file_loads, quarantine_summary
+-- writes: v_data_quality
 -- v_data_quality: per input file, what loaded, what was refused or quarantined and why.
 CREATE OR REPLACE VIEW v_data_quality AS
 SELECT f.source_file, f.status, f.rows_read, f.rows_loaded, f.rows_rejected,

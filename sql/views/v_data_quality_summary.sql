@@ -1,3 +1,5 @@
+-- reads: file_loads, rejected_rows
+-- writes: v_data_quality_summary
 -- v_data_quality_summary: the public data-quality figures of a run (the data_quality feed and
 -- the dashboard): the run's totals, files refused per refusal rule, and files and rows
 -- quarantined per row rule and column. No file name and no count per file: when files map to

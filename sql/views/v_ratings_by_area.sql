@@ -1,3 +1,5 @@
+-- reads: ratings_by_area
+-- writes: v_ratings_by_area
 -- v_ratings_by_area: ratings per inspection and area, for analysts (unsuppressed: public
 -- feeds apply disclosure control; see docs/dashboards.md). area NULL: not recorded.
 CREATE OR REPLACE VIEW v_ratings_by_area AS

@@ -1,3 +1,5 @@
+-- reads: ratings_by_category
+-- writes: v_ratings_by_category
 -- v_ratings_by_category: ratings per inspection and category, for dashboards.
 CREATE OR REPLACE VIEW v_ratings_by_category AS
 SELECT inspection_id, force, category, cases, good, requires_improvement, inadequate,

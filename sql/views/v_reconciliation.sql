@@ -1,3 +1,5 @@
+-- reads: claim_checks, published_reconciliation
+-- writes: v_reconciliation
 -- v_reconciliation: published figures against computed ones, and the press claims tested.
 CREATE OR REPLACE VIEW v_reconciliation AS
 SELECT inspection_id, metric, 'figure' AS kind, status, matches AS holds,

@@ -1,3 +1,5 @@
+-- reads: pipeline_runs
+-- writes: v_runs
 -- v_runs: the run history, newest first: when the figures last changed and why.
 CREATE OR REPLACE VIEW v_runs AS
 SELECT run_id, status, trigger, started_at, finished_at, files_seen, files_refused,

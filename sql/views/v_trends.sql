@@ -1,3 +1,5 @@
+-- reads: trends
+-- writes: v_trends
 -- v_trends: each inspection's headline figures against the same force's previous inspection.
 CREATE OR REPLACE VIEW v_trends AS
 SELECT force, metric, inspection_id, inspection_date, numerator, denominator, pct, ci_low,

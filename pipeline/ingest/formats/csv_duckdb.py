@@ -21,7 +21,6 @@ from pathlib import Path
 import duckdb
 
 from pipeline.ingest.formats.csv_text import CsvLayout
-from pipeline.ingest.literal import literal_path
 from pipeline.ingest.raw import (
     CHUNK_BYTES,
     MAX_COLUMNS,
@@ -31,6 +30,7 @@ from pipeline.ingest.raw import (
 )
 from pipeline.ingest.text import is_plain_text
 from pipeline.lazy import pd
+from pipeline.storage.literal import literal_path
 
 _BLANK_LINE = re.compile(rb"\n\r?\n")
 _BARE_CR = re.compile(rb"\r(?!\n)")

@@ -1,33 +1,37 @@
-"""The one Dagster resource: where this run reads, builds and publishes.
+"""One run's places: where it reads, builds and publishes, its run lock and its connection.
 
-A run never writes the published warehouse in place. Every asset works on a private build
-folder next to it (owner-only), and the `published_warehouse` asset swaps a finished copy in
-atomically, so analysts holding the published file are never blocked or shown half a build.
+A run never writes the published warehouse in place. Every step works on a private build
+folder next to it (owner-only), and the publish step swaps a finished copy in atomically, so
+analysts holding the published file are never blocked or shown half a build.
 """
 
+from __future__ import annotations
+
+import dataclasses
 import datetime as dt
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Self, TypeVar
+from typing import TypeVar
 
-import dagster as dg
 import duckdb
-from pydantic import PrivateAttr
 
 from pipeline.errors import CaseAuditError
-from pipeline.settings import Settings
-from pipeline.warehouse.lock import RunLock
+from pipeline.settings import Settings, parse_targets
+from pipeline.storage.lock import RunLock
 
 T = TypeVar("T")
-PATH_SETTINGS = ("input_dir", "warehouse", "reference_dir", "key_file", "feeds_dir")
+LOG = logging.getLogger("case_audit")
 
 
-class CaseAuditPaths(dg.ConfigurableResource):
-    """Where the pipeline reads and publishes, without the run lock: what a step needs that
-    only starts runs of its own (the partitioned runs, pipeline/partitions/). `run_date`
-    (ISO) pins "today" for reproducible tests; empty = today."""
+@dataclass
+class Workspace:
+    """The paths of one run (as text, as Dagster's configuration holds them), its disclosure
+    threshold and further publish targets; `run_date` (ISO) pins "today" for reproducible
+    tests, empty = today. While `locked()`, every `connect()` shares one connection."""
 
     input_dir: str
     warehouse: str
@@ -37,55 +41,39 @@ class CaseAuditPaths(dg.ConfigurableResource):
     suppression_threshold: int = 5
     publish_to: str = ""  # comma-separated further targets (pipeline/publish/targets.py)
     run_date: str = ""
+    _lock: RunLock | None = field(default=None, repr=False, compare=False)
+    _shared: duckdb.DuckDBPyConnection | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings, run_date: str = "") -> Self:
+    def from_settings(cls, settings: Settings, run_date: str = "") -> Workspace:
         return cls(
-            **{name: str(getattr(settings, name)) for name in PATH_SETTINGS},
+            input_dir=str(settings.input_dir),
+            warehouse=str(settings.warehouse),
+            reference_dir=str(settings.reference_dir),
+            key_file=str(settings.key_file),
+            feeds_dir=str(settings.feeds_dir),
             suppression_threshold=settings.suppression_threshold,
             publish_to=",".join(settings.publish_to),
             run_date=run_date,
         )
 
     def settings(self) -> Settings:
-        """These paths as the Settings a run is started with."""
+        """These places as the Settings a run is started with."""
         return Settings(
-            **{name: Path(getattr(self, name)) for name in PATH_SETTINGS},
+            input_dir=Path(self.input_dir),
+            warehouse=Path(self.warehouse),
+            reference_dir=Path(self.reference_dir),
+            key_file=Path(self.key_file),
+            feeds_dir=Path(self.feeds_dir),
             suppression_threshold=self.suppression_threshold,
-            publish_to=tuple(target for target in self.publish_to.split(",") if target),
+            publish_to=parse_targets(self.publish_to),
         )
 
+    def with_settings(self, settings: Settings) -> Workspace:
+        """Another run's workspace (a partition's) with this one's run date."""
+        return Workspace.from_settings(settings, self.run_date)
 
-class CaseAuditResource(CaseAuditPaths):
-    """The paths of one run, its run lock and its build database connection."""
-
-    lock_timeout_seconds: float = 0.0
-
-    _run_lock: RunLock | None = PrivateAttr(default=None)
-    _shared: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
-
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        """Hold the warehouse's run lock for as long as this run's resources live.
-
-        With the in-process executor that is the whole run: a second run started meanwhile
-        fails at once with a clear message (or waits `lock_timeout_seconds`). Sensors and
-        schedules also use this resource, outside any run: they never take the lock.
-        """
-        if context.run is None:
-            return
-        self._run_lock = RunLock(self.build_dir / "run.lock").acquire(self.lock_timeout_seconds)
-        os.chmod(self.build_dir, 0o700)
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._shared is not None:
-            self._shared.close()
-            self._shared = None
-        if self._run_lock is not None:
-            self._run_lock.release()
-            self._run_lock = None
-
-    def paths(self) -> CaseAuditPaths:
-        return CaseAuditPaths.from_settings(self.settings(), run_date=self.run_date)
+    # ------------------------------------------------------------ places
 
     @property
     def today(self) -> dt.date:
@@ -130,16 +118,43 @@ class CaseAuditResource(CaseAuditPaths):
         os.chmod(self.build_dir, 0o700)
         return self.build_dir
 
+    # ------------------------------------------------------------ the run lock
+
+    def lock(self, timeout: float = 0.0) -> None:
+        """Take the warehouse's run lock (one run at a time per warehouse): a second run
+        fails at once with a clear message, or waits `timeout` seconds."""
+        self.ensure_build_dir()
+        self._lock = RunLock(self.build_dir / "run.lock").acquire(timeout)
+
+    def release(self) -> None:
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    @contextmanager
+    def locked(self, timeout: float = 0.0) -> Iterator[Workspace]:
+        """This workspace under its run lock for the block (a step of a partition's run)."""
+        mine = dataclasses.replace(self, _lock=None, _shared=None)
+        mine.lock(timeout)
+        try:
+            yield mine
+        finally:
+            mine.release()
+
+    # ------------------------------------------------------------ the build database
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to the build database (never the published one), with the staging
         database attached as `staging`.
 
-        Within a run (this process holds the run lock) every step shares one connection,
-        closed when the run's resources are torn down; outside a run (sensors, the CLI's
-        failure handling) each call opens and closes its own.
+        Under the run lock every call shares one connection, closed on release; without it
+        (sensors, the CLI's failure handling) each call opens and closes its own.
         """
-        if self._run_lock is not None:
+        if self._lock is not None:
             if self._shared is None:
                 self._shared = self._open()
             yield self._shared
@@ -155,8 +170,6 @@ class CaseAuditResource(CaseAuditPaths):
         cannot be opened (corrupt, truncated, written by something else) is deleted and made
         afresh, which the next steps fill again from the input files; only a lock held by
         another process means "in use"."""
-        from pipeline.validate.engine import attach_staging
-
         self.ensure_build_dir()
         conn = self._heal(self.build_path, self._connect_build)
         try:
@@ -185,10 +198,21 @@ class CaseAuditResource(CaseAuditPaths):
                     f"the build database {path} is in use by another process ({exc}); wait "
                     "for it to finish."
                 ) from None
-            dg.get_dagster_logger().warning(
+            LOG.warning(
                 f"{path.name} in the build folder could not be opened ({type(exc).__name__}); "
                 "it is a cache of the inputs, so it was deleted and is rebuilt from them."
             )
             for stale in (path, path.with_name(path.name + ".wal")):
                 stale.unlink(missing_ok=True)
             return open_it()
+
+
+def attach_staging(conn: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
+    """Attach the staging database as `staging` (in memory without `path`) and let unqualified
+    names find its tables. Staging holds raw case_refs: it lives in its own file, which is
+    never published."""
+    attached = {name for (name,) in conn.execute(
+        "SELECT database_name FROM duckdb_databases()").fetchall()}  # fmt: skip
+    if "staging" not in attached:
+        conn.execute("ATTACH ? AS staging", [str(path) if path else ":memory:"])
+    conn.execute("SET search_path = 'main,staging'")

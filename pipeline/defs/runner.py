@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.resources import CaseAuditResource
+from pipeline.defs.run_events import problems, run_info
 from pipeline.errors import CaseAuditError
-from pipeline.graph import ASSETS, CHECKS
 from pipeline.operations.alerts import handle_failure
-from pipeline.operations.run_events import problems
-from pipeline.resources import CaseAuditResource
 from pipeline.settings import Settings
 
 CLI_TAGS = {"case_audit/trigger": "cli"}
@@ -35,7 +35,7 @@ def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) ->
     """
     resource = CaseAuditResource.from_settings(settings, run_date=run_date)
     try:  # a warehouse folder that cannot be made is the user's to fix, before any run starts
-        resource.ensure_build_dir()
+        resource.workspace().ensure_build_dir()
     except OSError as exc:
         raise CaseAuditError(
             f"cannot use the warehouse folder for {settings.warehouse}: "
@@ -54,11 +54,10 @@ def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) ->
     )
     if result.success:
         return RunOutcome(success=True, run_id=result.run_id)
-    found = [str(p) for p in problems(result.all_events)]
-    record = instance.get_run_record_by_id(result.run_id)
-    report = handle_failure(
-        resource, result.dagster_run, result.all_events, record.start_time if record else None
-    )
+    found = problems(result.all_events)
+    run = result.dagster_run
+    report = handle_failure(resource.workspace(), run_info(instance, run), run.job_name, found)
+    found = [str(p) for p in found]
     if report.webhook_error:
         found.append(f"the failure alert could not be posted: {report.webhook_error}")
     if report.history_error:

@@ -14,15 +14,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipeline.defs.automation import statuses
+from pipeline.defs.partitions import inspection_job, inspection_partitions, merge_job
+from pipeline.defs.resources import CaseAuditPaths
 from pipeline.operations.automation import AutomationSettings, folder_digest
-from pipeline.partitions.assets import (
-    inspection_job,
-    inspection_partitions,
-    merge_job,
-    partition_warehouses,
-)
-from pipeline.partitions.layout import partition_keys
-from pipeline.resources import CaseAuditPaths
+from pipeline.partitions.layout import partition_keys, partition_warehouses
 
 PARTITIONS = inspection_partitions.name
 
@@ -30,7 +26,7 @@ PARTITIONS = inspection_partitions.name
 def build_partition_automation(
     settings: AutomationSettings,
 ) -> tuple[list[dg.ScheduleDefinition], list[dg.SensorDefinition]]:
-    schedule_status, sensor_status = settings.status("partitioned")
+    schedule_status, sensor_status = statuses(settings, "partitioned")
 
     @dg.sensor(
         name="inspection_folders_sensor",
@@ -76,7 +72,7 @@ def build_partition_automation(
     def merge_after_inspection_runs(
         context: dg.RunStatusSensorContext, case_audit_paths: CaseAuditPaths
     ) -> dg.RunRequest | dg.SkipReason:
-        missing = [key for key, path in partition_warehouses(case_audit_paths).items()
+        missing = [key for key, path in partition_warehouses(case_audit_paths.settings()).items()
                    if not path.exists()]  # fmt: skip
         if missing:
             return dg.SkipReason(f"partition(s) not built yet: {', '.join(missing)}")

@@ -8,28 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import dagster as dg
+
+from pipeline.operations.history import Problem, RunInfo
 
 USER_ERRORS = {"CaseAuditError", "FileRefused"}
 FILE_SYSTEM_ERRORS = {"OSError", "PermissionError", "FileNotFoundError", "NotADirectoryError",
                       "IsADirectoryError", "FileExistsError", "IOException"}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a run failed: where (step, asset) and a plain sentence."""
-
-    step: str | None
-    asset: str | None
-    message: str
-    check: str | None = None
-
-    def __str__(self) -> str:
-        if self.check:
-            return f"check {self.check} failed: {self.message}"
-        return f"{f'step {self.step}' if self.step else 'run'} failed: {self.message}"
 
 
 def root_message(error: object) -> str:
@@ -81,3 +67,17 @@ def problems(events: Iterable[dg.DagsterEvent]) -> list[Problem]:
         asset = event.asset_key.to_user_string() if event.asset_key else event.step_key
         found.append(Problem(step=event.step_key, asset=asset, message=message))
     return found
+
+
+def run_info(instance: dg.DagsterInstance, run: dg.DagsterRun) -> RunInfo:
+    """What the run history needs to know of a run, from the instance that ran it."""
+    record = instance.get_run_record_by_id(run.run_id)
+    events = [e.dagster_event for e in instance.all_logs(run.run_id) if e.dagster_event]
+    checks = check_evaluations(events)
+    return RunInfo(
+        run_id=run.run_id,
+        tags=dict(run.tags),
+        started=record.start_time if record else None,
+        checks_passed=sum(c.passed for c in checks),
+        checks_failed=sum(not c.passed for c in checks),
+    )

@@ -6,6 +6,7 @@ import dagster as dg
 import duckdb
 
 from pipeline.lazy import pd
+from pipeline.validate.checks import CheckResult
 
 PREVIEW_ROWS = 10
 # who answers for every asset in the UI (a Dagster team owner)
@@ -73,3 +74,13 @@ def table_metadata(conn: duckdb.DuckDBPyConnection, table: str) -> dict[str, obj
         ),
         "dagster/table_name": f"main.{table}",
     }
+
+
+def check_result(result: CheckResult, failing_name: str) -> dg.AssetCheckResult:
+    """A library check's verdict as Dagster shows it: its figures and the failing rows."""
+    failing = result.failing if result.failing is not None else pd.DataFrame()
+    return dg.AssetCheckResult(
+        passed=result.passed,
+        description=result.description,
+        metadata={**result.figures, failing_name: dg.MetadataValue.md(markdown_table(failing))},
+    )

@@ -1,6 +1,6 @@
 """The Dagster code location: every asset, check and resource of case-audit.
 
-Loaded by `dagster dev -w workspace.yaml` and by `case-audit run`. Importing it does no I/O:
+Loaded by `dagster dev -w workspace.yaml`. Importing it does no I/O:
 settings are resolved from the environment only.
 """
 
@@ -10,12 +10,13 @@ import os
 
 import dagster as dg
 
-from pipeline.graph import ASSETS, CHECKS
-from pipeline.operations.automation import AutomationSettings, build_automation
-from pipeline.partitions import assets as partition_assets
-from pipeline.partitions.automation import build_partition_automation
-from pipeline.publish.assets import published_warehouse
-from pipeline.resources import CaseAuditResource
+from pipeline.defs import partitions as partition_assets
+from pipeline.defs.automation import build_automation
+from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.partition_automation import build_partition_automation
+from pipeline.defs.publish import published_warehouse
+from pipeline.defs.resources import CaseAuditResource
+from pipeline.operations.automation import AutomationSettings
 from pipeline.settings import Settings
 
 case_audit_job = dg.define_asset_job(

@@ -4,7 +4,7 @@ The run's fingerprint covers everything a step's output depends on: the code (pi
 schemas/, sql/), every input file found (by name and content, refused ones included: they
 are listed in file_loads), the staging cache key (rules, pseudonym key, and the run date when
 it can change a verdict), the reference figures and the output settings (disclosure
-threshold, publish targets: `CaseAuditResource.output_settings`). A step whose
+threshold, publish targets: `Workspace.output_settings`). A step whose
 remembered fingerprint equals the run's has nothing to do, so a re-run over unchanged
 inputs costs little more than Dagster itself. Kept in the staging database, never published.
 """

@@ -1,0 +1,94 @@
+"""The first step of every run: the inventory of the input folder, or "all is current".
+
+When the files, the code and the settings are exactly those of the last complete run and
+everything it published is in place, nothing downstream has anything to do: the run is
+recorded as unchanged and no file is read. Otherwise the inventory is taken (content hashes,
+duplicates and unreadable files refused) for validation to stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipeline.errors import CaseAuditError
+from pipeline.ingest.inventory import hash_files, known_hashes, run_files, take_inventory
+from pipeline.lazy import pd
+from pipeline.operations import history
+from pipeline.operations.history import RunInfo
+from pipeline.storage.build_state import COMPLETE, published_intact, remembered
+from pipeline.storage.pseudonym import load_key
+from pipeline.storage.workspace import Workspace
+from pipeline.validate.engine import run_fingerprint
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """`files` (one row per file found; None when everything is current) and the run's
+    fingerprint (empty without a usable key)."""
+
+    files: pd.DataFrame | None
+    fingerprint: str
+
+    @property
+    def current(self) -> bool:
+        return self.files is None
+
+    def refused(self) -> list[str]:
+        """A sentence per file refused before reading (duplicate content, unreadable)."""
+        if self.files is None:
+            return []
+        refused = self.files[self.files["refusal_rule"].notna()]
+        return [f"{r.source_file}: refused [{r.refusal_rule}] {r.refusal_message}"
+                for r in refused.itertuples()]  # fmt: skip
+
+
+def inventory_unless_current(workspace: Workspace, run: RunInfo) -> Inventory:
+    with workspace.connect() as conn:
+        known = known_hashes(conn)
+        hashed = hash_files(Path(workspace.input_dir), known)
+        fingerprint = _fingerprint_or_none(conn, workspace, hashed)
+        if fingerprint and _all_current(conn, workspace, fingerprint):
+            # same contents; files merely touched keep their hash under the new size and
+            # time, so the next run does not read them again
+            touched = [(*h.key[1:], h.hashed_at_ns, h.name) for h in hashed
+                       if h.key not in known or known[h.key][1] != h.hashed_at_ns]  # fmt: skip
+            if touched:
+                conn.executemany(
+                    "UPDATE staging.input_files SET size = ?, mtime_ns = ?, ctime_ns = ?, "
+                    "inode = ?, hashed_at_ns = ? WHERE source_file = ?",
+                    touched,
+                )
+            history.record_unchanged_run(conn, run, workspace.published_path)
+            return Inventory(None, fingerprint)
+        return Inventory(take_inventory(conn, hashed), fingerprint or "")
+
+
+def _fingerprint_or_none(
+    conn: duckdb.DuckDBPyConnection, workspace: Workspace, hashed: list
+) -> str | None:
+    """The run's input fingerprint; None without a usable key (validation then says why)."""
+    try:
+        key = load_key(Path(workspace.key_file), may_create=False)
+    except CaseAuditError:
+        return None
+    return run_fingerprint(
+        conn,
+        run_files(hashed),
+        key,
+        workspace.today,
+        Path(workspace.reference_dir),
+        workspace.output_settings,
+    )
+
+
+def _all_current(conn: duckdb.DuckDBPyConnection, workspace: Workspace, fingerprint: str) -> bool:
+    """The last complete run had this fingerprint and everything it published is in place
+    (and no failure waits in the inbox to be published)."""
+    return (
+        remembered(conn, COMPLETE) == fingerprint
+        and published_intact(conn)  # warehouse, feeds, dashboard as written (or publish again)
+        and not any(history.inbox(workspace).glob("*.json"))
+    )

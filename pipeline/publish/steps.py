@@ -1,0 +1,119 @@
+"""The publish steps: the warehouse swapped in atomically once every blocking check has
+passed, then its feeds and dashboard, each done again only when its inputs changed or what
+was published was altered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipeline.lazy import pd
+from pipeline.operations import history
+from pipeline.operations.history import RunInfo, RunRecord
+from pipeline.publish.dashboard import dashboard_from_feeds, read_manifest
+from pipeline.publish.feeds import feed_files, publish_feeds
+from pipeline.publish.targets import publish_copies
+from pipeline.settings import parse_targets
+from pipeline.storage.atomic import atomic_replace
+from pipeline.storage.build_state import (
+    COMPLETE,
+    RUN,
+    is_built,
+    mark_built,
+    published_intact,
+    remember,
+    remember_published,
+    remembered,
+)
+from pipeline.storage.sql import build_views
+from pipeline.storage.workspace import Workspace
+from pipeline.warehouse.catalogue import apply_comments
+from schemas.warehouse import PUBLISHED_TABLES
+
+PUBLISH_STEPS = ("published_warehouse", "dashboard_feeds", "dashboard")
+
+
+def publish_again(conn: duckdb.DuckDBPyConnection) -> None:
+    """Forget that this build was published (the published files were replaced another way,
+    by the partitioned merge): the next whole-folder run publishes again."""
+    for step in (COMPLETE, *PUBLISH_STEPS):
+        remember(conn, step, "")
+
+
+@dataclass
+class WarehousePublished:
+    record: RunRecord
+    counts: pd.DataFrame  # rows per published table
+    republished: bool
+    absorbed: int  # failures recorded from the inbox
+    views: list[str] = field(default_factory=list)
+    copies: list[str] = field(default_factory=list)
+
+
+def publish_warehouse(workspace: Workspace, run: RunInfo, feeds: bool = True) -> WarehousePublished:
+    """Record the run in `pipeline_runs`, build the views and comments, and replace the
+    published warehouse with the build (and its further copies). Nothing new to publish
+    (same inputs, code and settings as the published file, no failure to report): the run
+    is kept in the build's history and published next time."""
+    published = workspace.published_path
+    with workspace.connect() as conn:
+        history.ensure_history(conn, published)
+        absorbed = history.absorb_inbox(conn, workspace)
+        record = history.success_record(conn, run, published)
+        history.add_records(conn, [record])
+        unchanged = (
+            absorbed == 0
+            and is_built(conn, "published_warehouse")
+            and published_intact(conn, [published])  # deleted, truncated or altered: again
+        )
+        views = [] if unchanged else build_views(conn)
+        if not unchanged:
+            apply_comments(conn)
+        counts = conn.execute(
+            " UNION ALL ".join(
+                f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}"
+                for t in [*PUBLISHED_TABLES, history.TABLE]
+            )
+        ).df()
+        conn.execute("CHECKPOINT")
+        copies: list[str] = []
+        if not unchanged:
+            atomic_replace(workspace.build_path, published)
+            remember_published(conn, [published], by_content=False)
+            copies = publish_copies(published, parse_targets(workspace.publish_to))
+            mark_built(conn, "published_warehouse")
+        if not feeds:  # a partition's warehouse: the merge publishes feeds and dashboard
+            remember(conn, COMPLETE, remembered(conn, RUN) or "")
+    return WarehousePublished(record, counts, not unchanged, absorbed, views, copies)
+
+
+def publish_dashboard_feeds(workspace: Workspace, run_id: str) -> tuple[dict, bool]:
+    """The feeds from the published warehouse, unless those published from these inputs are
+    intact; returns the manifest and whether the feeds were written."""
+    folder = Path(workspace.feeds_dir)
+    with workspace.connect() as state:
+        if is_built(state, "dashboard_feeds") and published_intact(state, feed_files(folder)):
+            return read_manifest(folder), False
+    manifest = publish_feeds(workspace.published_path, folder, run_id,
+                             workspace.suppression_threshold)  # fmt: skip
+    with workspace.connect() as state:
+        remember_published(state, feed_files(folder), by_content=True)
+        mark_built(state, "dashboard_feeds")
+    return manifest, True
+
+
+def publish_dashboard(workspace: Workspace) -> tuple[dict, bool, Path]:
+    """dashboard.html from the feeds, unless the one published from these inputs is intact;
+    then the whole run is complete: the next run over the same inputs has nothing to do."""
+    folder = Path(workspace.feeds_dir)
+    path = folder / "dashboard.html"
+    with workspace.connect() as state:
+        rebuild = not (is_built(state, "dashboard") and published_intact(state, [path]))
+    manifest = dashboard_from_feeds(folder) if rebuild else read_manifest(folder)
+    with workspace.connect() as state:
+        remember_published(state, [path], by_content=True)
+        mark_built(state, "dashboard")
+        remember(state, COMPLETE, remembered(state, RUN) or "")
+    return manifest, rebuild, path
