@@ -450,7 +450,7 @@ PUBLISH_ORDER = (
 def sql_order(views: list[str]) -> list[str]:
     """Every SQL file of a run in the order it runs (`views`: the consumer views' file names,
     `views/v_...`), with the relations Python makes between them. Each file's header
-    (`-- reads:` / `-- writes:`) is checked against it by tests/test_sql.py."""
+    (`-- reads:` / `-- writes:`) is checked against it by tests/warehouse/test_sql.py."""
     order = list(STAGING_ORDER)
     for table in (t for step in (VALIDATE, DERIVED, RECONCILE) for t in built_by(step)):
         order += [h for h in table.helpers if h not in order] + [table.name]

@@ -171,3 +171,17 @@ def test_row_numbers_survive_the_parallel_reader(tmp_path):
         shuffled += int(table.body.iloc[:, case_ref].ne(expected.to_numpy()).sum())
         seen += len(table.body)
     assert (seen, shuffled) == (700_000, 0)
+
+
+def test_the_format_takes_duckdb_from_its_size_threshold(tmp_path, monkeypatch):
+    from pipeline.ingest.formats import csv_file
+
+    path = write_csv(tmp_path / "f.csv", [case(case_ref=f"R-{n}") for n in range(5)])
+    used = []
+    real = csv_duckdb.read
+    monkeypatch.setattr(csv_duckdb, "read", lambda *a: used.append("duckdb") or real(*a))
+    rows = [len(t.body) for t in csv_file.read(path)]
+    assert (used, rows) == ([], [5])  # a small file: Python's reader
+    monkeypatch.setattr(csv_file, "FAST_FROM_BYTES", path.stat().st_size)
+    rows = [len(t.body) for t in csv_file.read(path)]
+    assert (used, rows) == (["duckdb"], [5])

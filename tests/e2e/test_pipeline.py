@@ -16,9 +16,7 @@ import pytest
 from pipeline.defs.graph import ASSETS, CHECKS
 from pipeline.defs.resources import CaseAuditResource
 from pipeline.defs.runner import run_pipeline
-from pipeline.reconcile.checks import figures_reconcile
 from pipeline.settings import Settings
-from pipeline.validate.checks import rows_conserved
 from schemas.warehouse import PUBLISHED_TABLES
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import RUN_DATE, case, custody_case, missing_case, resource, write_csv
@@ -245,46 +243,6 @@ def test_missing_key_next_to_existing_warehouse_fails(
     result = materialize(res)
     assert not result.success
     assert not key_file.exists()  # no new key silently created over old data
-
-
-def test_checks_as_plain_functions() -> None:
-    with duckdb.connect() as conn:
-        conn.execute(
-            "CREATE TABLE file_loads AS SELECT * FROM (VALUES "
-            "('a.csv', 'loaded', 10, 7, 3), ('b.csv', 'loaded', 5, 4, 0), "
-            "('c.csv', 'refused', 0, 0, 0)) t(source_file, status, rows_read, rows_loaded, "
-            "rows_rejected)"
-        )
-        result = rows_conserved(conn)
-        assert not result.passed
-        assert "b.csv: read 5, loaded 4, rejected 0" in result.description
-        assert "a.csv" not in result.description
-        conn.execute("DELETE FROM file_loads WHERE source_file = 'b.csv'")
-        assert rows_conserved(conn).passed
-
-        conn.execute(
-            "CREATE TABLE published_reconciliation AS SELECT * FROM (VALUES "
-            "('X-1', 'cases_not_good', 278, 374, NULL, 279, 374, 74.6, 'differs'), "
-            "('X-1', 'self_assessed_not_good', NULL, 132, 76, 99, 132, 75.0, 'differs'), "
-            "('X-1', 'cases_audited', 374, 374, NULL, 374, 374, 100.0, 'matches'), "
-            "('Y-1', 'cases_audited', 9, 9, NULL, NULL, NULL, NULL, 'inspection_not_loaded')"
-            ") t(inspection_id, metric, published_numerator, published_denominator, "
-            "published_pct, computed_numerator, computed_denominator, computed_pct, status)"
-        )
-        result = figures_reconcile(conn)
-        assert not result.passed
-        assert "X-1 cases_not_good (differs): published 278/374, computed 279/374" in (
-            result.description
-        )
-        assert (
-            "X-1 self_assessed_not_good (differs): published ?/132 76%, computed "
-            "99/132 75%" in result.description
-        )
-        assert "cases_audited" not in result.description
-        conn.execute("DELETE FROM published_reconciliation WHERE status = 'differs'")
-        result = figures_reconcile(conn)
-        assert result.passed
-        assert "1 not compared" in result.description
 
 
 def test_same_content_under_a_new_name_is_not_counted_twice(
