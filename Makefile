@@ -21,10 +21,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# the fast tier: no whole runs in processes, no webserver, no browser (under a minute)
+# the fast tier: no whole runs in processes, no webserver, no browser; two processes, a test
+# file each at a time (under a minute)
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
