@@ -94,7 +94,7 @@ def command_run(args: argparse.Namespace) -> int:
         input_dir=args.input, warehouse=args.warehouse, feeds_dir=args.feeds
     )
     print(f"case-audit: input {settings.input_dir} -> warehouse {settings.warehouse}")
-    outcome = run_pipeline(settings, quiet=not args.verbose)
+    outcome = run_pipeline(settings, quiet=not args.verbose, rebuild=args.rebuild)
     if not outcome.success:
         recorded = " (recorded in pipeline_runs)" if outcome.recorded else ""
         print(f"\nRun {outcome.run_id} FAILED; {outcome.published}{recorded}.")
@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder for the dashboard feeds and dashboard.html (env CASE_AUDIT_FEEDS_DIR)",
     )
     run.add_argument("--verbose", action="store_true", help="show Dagster's own log")
+    run.add_argument("--rebuild", action="store_true",
+                     help="forget what earlier runs left: read, validate, build and publish "
+                     "everything again (in the UI: tag a run case_audit/rebuild=true)")  # fmt: skip
     run.set_defaults(handler=command_run)
 
     check = commands.add_parser("check", help="validate files without loading them")

@@ -1,7 +1,8 @@
 """Where things are: a command-line flag beats the environment, which beats the default.
 
-Relative paths are resolved against the project folder, not the current directory, so
-`case-audit run` and `dagster dev` agree wherever they are started from.
+A relative path given as a flag is taken from the current directory, as every Unix tool
+does; a relative path in the environment or a default is taken from the project folder, so
+`case-audit run` and `dagster dev` agree on them wherever they are started from.
 """
 
 from __future__ import annotations
@@ -17,6 +18,21 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 THRESHOLD_VARIABLE = "CASE_AUDIT_SUPPRESSION_THRESHOLD"
 PUBLISH_TO_VARIABLE = "CASE_AUDIT_PUBLISH_TO"
 SQL_DIR = PROJECT_DIR / "sql"
+QUARANTINE_WARN_VARIABLE = "CASE_AUDIT_QUARANTINE_WARN_PERCENT"
+
+
+def quarantine_warn_percent() -> float:
+    """Above this share of a file's rows quarantined, the run warns (default 5%)."""
+    value = os.environ.get(QUARANTINE_WARN_VARIABLE, "5")
+    try:
+        percent = float(value)
+    except ValueError:
+        percent = -1.0
+    if not 0 <= percent <= 100:
+        raise CaseAuditError(f"{QUARANTINE_WARN_VARIABLE} must be a percentage from 0 to 100, "
+                             f"not {value!r}.")  # fmt: skip
+    return percent
+
 
 # setting name -> (environment variable, default relative to the project folder)
 ENVIRONMENT = {
@@ -47,10 +63,10 @@ def parse_targets(value: str) -> tuple[str, ...]:
     return targets
 
 
-def resolve_path(value: str | os.PathLike[str]) -> Path:
-    """An absolute path; a relative one is taken from the project folder."""
+def resolve_path(value: str | os.PathLike[str], base: Path = PROJECT_DIR) -> Path:
+    """An absolute path; a relative one is taken from `base` (the project folder)."""
     path = Path(value).expanduser()
-    return path if path.is_absolute() else PROJECT_DIR / path
+    return path if path.is_absolute() else base / path
 
 
 @dataclass(frozen=True)
@@ -69,14 +85,17 @@ class Settings:
 
     @classmethod
     def resolve(cls, **flags: str | os.PathLike[str] | None) -> Settings:
-        """Flags (None means not given) over environment variables over defaults."""
+        """Flags (None means not given) over environment variables over defaults; relative
+        flags from the current directory, the others from the project folder."""
         unknown = set(flags) - set(ENVIRONMENT)
         if unknown:
             raise TypeError(f"unknown settings: {sorted(unknown)}")
         values = {}
         for name, (variable, default) in ENVIRONMENT.items():
-            chosen = flags.get(name) or os.environ.get(variable) or default
-            values[name] = resolve_path(chosen)
+            if flags.get(name):  # a flag: from the current directory
+                values[name] = resolve_path(flags[name], Path.cwd())
+            else:
+                values[name] = resolve_path(os.environ.get(variable) or default)
         threshold = os.environ.get(THRESHOLD_VARIABLE, "5")
         if not threshold.isdigit() or int(threshold) < 1:
             raise CaseAuditError(f"{THRESHOLD_VARIABLE} must be a whole number of 1 or more.")

@@ -24,7 +24,7 @@ case_audit_job = dg.define_asset_job(
     selection=dg.AssetSelection.all() - dg.AssetSelection.groups(partition_assets.GROUP),
     description="Ingest, validate, build, reconcile and publish the whole warehouse.",
 )
-JOBS = [case_audit_job, partition_assets.inspection_job, partition_assets.merge_job]
+PARTITION_JOBS = [partition_assets.inspection_job, partition_assets.merge_job]
 
 
 EXECUTOR_VARIABLE = "CASE_AUDIT_EXECUTOR"
@@ -45,21 +45,22 @@ def executor_from_environment() -> dg.ExecutorDefinition:
 def build_definitions(
     resource: CaseAuditResource, automation: AutomationSettings | None = None
 ) -> dg.Definitions:
-    """Definitions bound to one set of paths and automation settings (tests pass their own)."""
+    """Definitions bound to one set of paths and automation settings (tests pass their own).
+    The partitioned mode's assets, jobs, schedule and sensors are loaded in that mode only, so
+    in the default mode "Materialize all" is the whole-folder run and nothing else."""
     automation = automation or AutomationSettings.from_environment()
-    publishing = (
-        partition_assets.partitioned_warehouse
-        if automation.run_mode == "partitioned"
-        else published_warehouse
-    )
+    partitioned = automation.run_mode == "partitioned"
+    publishing = partition_assets.partitioned_warehouse if partitioned else published_warehouse
     schedules, sensors, freshness_checks = build_automation(case_audit_job, publishing, automation)
-    partition_schedules, partition_sensors = build_partition_automation(automation)
+    if partitioned:
+        partition_schedules, partition_sensors = build_partition_automation(automation)
+        schedules, sensors = [*schedules, *partition_schedules], [*sensors, *partition_sensors]
     return dg.Definitions(
-        assets=[*ASSETS, *partition_assets.ASSETS],
+        assets=[*ASSETS, *(partition_assets.ASSETS if partitioned else [])],
         asset_checks=[*CHECKS, *freshness_checks],
-        jobs=JOBS,
-        schedules=[*schedules, *partition_schedules],
-        sensors=[*sensors, *partition_sensors],
+        jobs=[case_audit_job, *(PARTITION_JOBS if partitioned else [])],
+        schedules=schedules,
+        sensors=sensors,
         resources={"case_audit": resource, "case_audit_paths": resource.paths()},
         executor=executor_from_environment(),
     )

@@ -9,6 +9,9 @@ from pipeline.defs.resources import CaseAuditResource
 from pipeline.defs.run_events import run_info
 from pipeline.operations.currency import inventory_unless_current
 
+# a run tagged so (the CLI's --rebuild, or a tag added in the launchpad) rebuilds everything
+REBUILD_TAG = "case_audit/rebuild"
+
 
 @dg.asset(
     group_name="ingest",
@@ -20,7 +23,8 @@ from pipeline.operations.currency import inventory_unless_current
         "the same content as an earlier one is marked as its duplicate. Input files are never "
         "changed. When the files, the code and the settings are exactly those of the last "
         "complete run, nothing downstream has anything to do: this step then materialises "
-        "nothing and Dagster skips the rest of the run."
+        "nothing and Dagster skips the rest of the run. Tag a run case_audit/rebuild=true to "
+        "rebuild everything."
     ),
     output_required=False,
 )
@@ -28,7 +32,11 @@ def case_files(
     context: dg.AssetExecutionContext, case_audit: CaseAuditResource
 ) -> Iterator[dg.MaterializeResult]:
     workspace = case_audit.workspace()
-    found = inventory_unless_current(workspace, run_info(context.instance, context.run))
+    rebuild = context.run.tags.get(REBUILD_TAG, "").lower() == "true"
+    found = inventory_unless_current(workspace, run_info(context.instance, context.run), rebuild)
+    if rebuild:
+        context.log.info("Rebuild asked for (tag case_audit/rebuild=true): every file is read "
+                         "and every table built and published again.")  # fmt: skip
     if found.current:
         context.log.info(
             "Input files, code and settings are those of the last complete run: the "

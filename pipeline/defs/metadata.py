@@ -7,6 +7,9 @@ import duckdb
 
 from pipeline.lazy import pd
 from pipeline.validate.checks import CheckResult
+from schemas.warehouse import RELATIONS
+
+DESCRIBED = {relation.name: relation for relation in RELATIONS}
 
 PREVIEW_ROWS = 10
 # who answers for every asset in the UI (a Dagster team owner)
@@ -57,8 +60,24 @@ def frame_metadata(frame: pd.DataFrame, rows: int | None = None) -> dict[str, ob
     }
 
 
+def column_schema(table: str) -> dg.TableSchema:
+    """A registered table's columns with their types and meanings (schemas/warehouse.py):
+    what an asset's definition carries, so the catalogue explains it before any run."""
+    relation = DESCRIBED[table]
+    return dg.TableSchema(
+        columns=[dg.TableColumn(name=name, type=kind, description=relation.column_description(name))
+                 for name, kind, _ in relation.columns]
+    )  # fmt: skip
+
+
+def definition_metadata(table: str) -> dict[str, object]:
+    """The metadata an asset's definition carries: its columns, described, and its table."""
+    return {"dagster/column_schema": column_schema(table), "dagster/table_name": f"main.{table}"}
+
+
 def table_metadata(conn: duckdb.DuckDBPyConnection, table: str) -> dict[str, object]:
-    """Row count, column schema (DuckDB types) and a Markdown preview of a warehouse table."""
+    """Row count, column schema (DuckDB types, the registry's meanings) and a Markdown
+    preview of a warehouse table."""
     described = conn.execute(f'DESCRIBE "{table}"').fetchall()
     rows = conn.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
     preview = conn.execute(f'SELECT * FROM "{table}" LIMIT {PREVIEW_ROWS}').df()
@@ -70,17 +89,32 @@ def table_metadata(conn: duckdb.DuckDBPyConnection, table: str) -> dict[str, obj
     return {
         **shown,
         "dagster/column_schema": dg.TableSchema(
-            columns=[dg.TableColumn(name=name, type=str(kind)) for name, kind, *_ in described]
+            columns=[
+                dg.TableColumn(name=name, type=str(kind), description=_meaning(table, name))
+                for name, kind, *_ in described
+            ]
         ),
         "dagster/table_name": f"main.{table}",
     }
 
 
-def check_result(result: CheckResult, failing_name: str) -> dg.AssetCheckResult:
+def check_result(
+    result: CheckResult,
+    failing_name: str,
+    severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR,
+) -> dg.AssetCheckResult:
     """A library check's verdict as Dagster shows it: its figures and the failing rows."""
     failing = result.failing if result.failing is not None else pd.DataFrame()
     return dg.AssetCheckResult(
         passed=result.passed,
         description=result.description,
+        severity=severity,
         metadata={**result.figures, failing_name: dg.MetadataValue.md(markdown_table(failing))},
     )
+
+
+def _meaning(table: str, column: str) -> str | None:
+    try:
+        return DESCRIBED[table].column_description(column)
+    except KeyError:
+        return None

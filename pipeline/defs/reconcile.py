@@ -3,7 +3,7 @@ blocking check that every published figure equals the computed one."""
 
 import dagster as dg
 
-from pipeline.defs.metadata import OWNERS, check_result, table_metadata
+from pipeline.defs.metadata import OWNERS, check_result, definition_metadata, table_metadata
 from pipeline.defs.resources import CaseAuditResource
 from pipeline.reconcile.build import TABLES, build_reconciliation
 from pipeline.reconcile.checks import figures_reconcile
@@ -11,7 +11,8 @@ from pipeline.reconcile.checks import figures_reconcile
 
 def reconcile_asset(name: str, description: str, deps: list[str]) -> dg.AssetsDefinition:
     @dg.asset(name=name, group_name="reconcile", owners=OWNERS, deps=deps,
-              description=description, kinds={"duckdb", "sql"})  # fmt: skip
+              description=description, kinds={"duckdb", "sql"},
+              metadata=definition_metadata(name))  # fmt: skip
     def _asset(case_audit: CaseAuditResource) -> dg.MaterializeResult:
         workspace = case_audit.workspace()
         build_reconciliation(workspace, name)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.ingest import REBUILD_TAG
 from pipeline.defs.resources import CaseAuditResource
 from pipeline.defs.run_events import problems, run_info
 from pipeline.errors import CaseAuditError
@@ -28,10 +29,13 @@ class RunOutcome:
     recorded: bool = True  # the failure is in pipeline_runs (or queued for the next run)
 
 
-def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) -> RunOutcome:
+def run_pipeline(
+    settings: Settings, run_date: str = "", quiet: bool = False, rebuild: bool = False
+) -> RunOutcome:
     """Materialise every asset and check over `settings`; never raises for a failed run.
 
-    `quiet` silences Dagster's console log (the CLI prints its own summary instead).
+    `quiet` silences Dagster's console log (the CLI prints its own summary instead);
+    `rebuild` forgets what earlier runs left and does everything again.
     """
     resource = CaseAuditResource.from_settings(settings, run_date=run_date)
     try:  # a warehouse folder that cannot be made is the user's to fix, before any run starts
@@ -49,7 +53,7 @@ def run_pipeline(settings: Settings, run_date: str = "", quiet: bool = False) ->
         instance=instance,
         resources={"case_audit": resource},
         run_config={"loggers": {"console": {"config": {"log_level": level}}}},
-        tags=CLI_TAGS,
+        tags={**CLI_TAGS, **({REBUILD_TAG: "true"} if rebuild else {})},
         raise_on_error=False,
     )
     if result.success:

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from pipeline.defs.metadata import OWNERS, table_metadata
+from pipeline.defs.metadata import OWNERS, definition_metadata, table_metadata
 from pipeline.defs.resources import CaseAuditResource
 from pipeline.warehouse.derived import TABLES, build_derived
 
@@ -13,7 +13,8 @@ from pipeline.warehouse.derived import TABLES, build_derived
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(t.name, group_name="warehouse", owners=OWNERS, deps=list(t.reads),
-                     description=t.description, kinds={"duckdb", "sql"}, skippable=True)
+                     description=t.description, kinds={"duckdb", "sql"}, skippable=True,
+                     metadata=definition_metadata(t.name))
         for t in TABLES
     ],
     can_subset=True,

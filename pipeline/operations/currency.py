@@ -21,7 +21,11 @@ from pipeline.operations.history import RunInfo
 from pipeline.storage.build_state import COMPLETE, published_intact, remembered
 from pipeline.storage.pseudonym import load_key
 from pipeline.storage.workspace import Workspace
-from pipeline.validate.engine import run_fingerprint
+from pipeline.validate.engine import STAGING_TABLES, run_fingerprint
+
+# everything a build remembers between runs: forgotten, every file is hashed, read and
+# validated again and every table built and published again
+REMEMBERED = ("build_state", "input_files", *STAGING_TABLES)
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,14 @@ class Inventory:
                 for r in refused.itertuples()]  # fmt: skip
 
 
-def inventory_unless_current(workspace: Workspace, run: RunInfo) -> Inventory:
+def inventory_unless_current(
+    workspace: Workspace, run: RunInfo, rebuild: bool = False
+) -> Inventory:
+    """`rebuild`: forget what earlier runs left (hashes, staged files, what was built and
+    published), so this run does everything again, whatever it finds."""
     with workspace.connect() as conn:
+        if rebuild:
+            forget_everything(conn)
         known = known_hashes(conn)
         hashed = hash_files(Path(workspace.input_dir), known)
         fingerprint = _fingerprint_or_none(conn, workspace, hashed)
@@ -92,3 +102,12 @@ def _all_current(conn: duckdb.DuckDBPyConnection, workspace: Workspace, fingerpr
         and published_intact(conn)  # warehouse, feeds, dashboard as written (or publish again)
         and not any(history.inbox(workspace).glob("*.json"))
     )
+
+
+def forget_everything(conn: duckdb.DuckDBPyConnection) -> None:
+    """Empty the build's memory of earlier runs (the run history stays)."""
+    query = "SELECT table_name FROM duckdb_tables() WHERE database_name = 'staging'"
+    present = {name for (name,) in conn.execute(query).fetchall()}
+    for table in REMEMBERED:
+        if table in present:
+            conn.execute(f"DELETE FROM staging.{table}")

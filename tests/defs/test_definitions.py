@@ -11,6 +11,13 @@ import yaml
 
 from pipeline.settings import PROJECT_DIR
 
+PARTITION_GROUPS = {
+    "inspection/case_files": "partitions",
+    "inspection/cases": "partitions",
+    "inspection/tables": "partitions",
+    "inspection/warehouse": "partitions",
+    "partitioned_warehouse": "partitions",
+}
 EXPECTED_GROUPS = {
     "case_files": "ingest",
     "case_audits": "validate",
@@ -28,11 +35,6 @@ EXPECTED_GROUPS = {
     "published_warehouse": "publish",
     "dashboard_feeds": "publish",
     "dashboard": "publish",
-    "inspection/case_files": "partitions",
-    "inspection/cases": "partitions",
-    "inspection/tables": "partitions",
-    "inspection/warehouse": "partitions",
-    "partitioned_warehouse": "partitions",
 }
 
 
@@ -57,18 +59,20 @@ def test_definitions_load_from_the_workspace_module() -> None:
         assert node.owners == ["team:case-audit"], key
         assert node.kinds, key
     checks = {key.name for key in graph.asset_check_keys}
-    assert checks == {"file_loads_rows_conserved", "published_figures_reconcile", "freshness_check"}
-    assert {s.name for s in defs.schedules} == {"nightly_case_audit", "nightly_inspections"}
+    assert checks == {
+        "file_loads_rows_conserved",
+        "published_figures_reconcile",
+        "freshness_check",
+        "file_loads_no_file_refused",
+        "file_loads_quarantine_rate",
+    }
+    assert {s.name for s in defs.schedules} == {"nightly_case_audit"}
     assert {s.name for s in defs.sensors} == {
         "input_folder_sensor",
         "failure_alerts",
         "warehouse_freshness_sensor",
-        "inspection_folders_sensor",
-        "merge_after_inspection_runs",
     }
-    for job in ("case_audit_job", "inspection_job", "partitioned_merge_job"):
-        assert defs.resolve_job_def(job) is not None
-    assert parents_of(graph, "partitioned_warehouse") == {"inspection/warehouse"}
+    assert [job.name for job in defs.jobs] == ["case_audit_job"]
     # the graph reads ingest -> validate -> warehouse -> reconcile -> publish
     parents = {
         k.to_user_string(): {p.to_user_string() for p in graph.get(k).parent_keys}
@@ -102,3 +106,42 @@ def test_the_resource_configures_exactly_a_workspace() -> None:
     assert set(CaseAuditPaths.model_fields) == set(WORKSPACE_FIELDS)
     workspace = Workspace("in", "w.duckdb", "ref", "key", "feeds", 7, "md:x", "2026-01-02")
     assert CaseAuditPaths.from_workspace(workspace).workspace() == workspace
+
+
+def test_every_table_asset_describes_its_columns_before_any_run() -> None:
+    """The catalogue explains each table from its definition (the registry's columns and
+    meanings), not only once a run has materialised it."""
+    from pipeline.defs.definitions import defs
+    from schemas.warehouse import TABLES
+
+    graph = defs.resolve_asset_graph()
+    for table in TABLES:
+        if table.step == "published_warehouse":
+            continue  # pipeline_runs: the history, in the published_warehouse asset
+        schema = graph.get(dg.AssetKey(table.name)).metadata["dagster/column_schema"]
+        columns = {c.name: c.description for c in schema.columns}
+        assert list(columns) == [name for name, _, _ in table.columns], table.name
+        assert all(columns.values()), f"{table.name}: a column without a description"
+
+
+def test_the_partitioned_mode_loads_its_own_definitions_only_in_that_mode(monkeypatch) -> None:
+    from pipeline.defs.definitions import build_definitions
+    from pipeline.defs.resources import CaseAuditResource
+    from pipeline.operations.automation import AutomationSettings
+    from pipeline.settings import Settings
+
+    resource = CaseAuditResource.from_settings(Settings.resolve())
+    values = AutomationSettings.from_environment().__dict__
+    defs = build_definitions(resource, AutomationSettings(**{**values, "run_mode": "partitioned"}))
+    graph = defs.resolve_asset_graph()
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups == {**EXPECTED_GROUPS, **PARTITION_GROUPS}
+    assert {s.name for s in defs.schedules} == {"nightly_case_audit", "nightly_inspections"}
+    assert {"inspection_folders_sensor", "merge_after_inspection_runs"} <= {
+        s.name for s in defs.sensors}  # fmt: skip
+    for job in ("case_audit_job", "inspection_job", "partitioned_merge_job"):
+        assert defs.resolve_job_def(job) is not None
+    assert parents_of(graph, "partitioned_warehouse") == {"inspection/warehouse"}
+    # the whole-folder job never selects a partitioned asset
+    whole = defs.resolve_job_def("case_audit_job").asset_layer.selected_asset_keys
+    assert not {k.to_user_string() for k in whole} & set(PARTITION_GROUPS)

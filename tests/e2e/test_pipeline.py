@@ -78,9 +78,16 @@ def test_whole_graph_two_forces(tmp_path: Path, two_forces: Path) -> None:
     evaluations = result.get_asset_check_evaluations()
     assert {e.check_name for e in evaluations} == {
         "file_loads_rows_conserved",
+        "file_loads_no_file_refused",
+        "file_loads_quarantine_rate",
         "published_figures_reconcile",
     }
-    assert all(e.passed for e in evaluations)
+    by_name = {e.check_name: e for e in evaluations}
+    assert all(e.passed for e in evaluations if e.severity == dg.AssetCheckSeverity.ERROR)
+    # the quarantined rows of the hand-made Northwold file are a warning, the sample's none
+    rate = by_name["file_loads_quarantine_rate"]
+    assert not rate.passed and "northwold/nwc_2025.csv" in rate.description
+    assert "mps_ncpi" not in rate.description and by_name["file_loads_no_file_refused"].passed
 
     # per-inspection figures: the sample reproduces the published counts ...
     published = pd.read_csv(REFERENCE_DIR / "published_figures.csv").dropna(

@@ -374,3 +374,22 @@ def test_adding_files_appends_and_equals_a_build_from_scratch(
     assert _assembly(scratch) == "rebuilt"
     for table in ("case_audits", "rejected_rows", "file_loads"):
         assert _sorted_table(res, table) == _sorted_table(scratch, table), table
+
+
+def test_a_rebuild_tag_does_everything_again(tmp_path, sample_input):
+    """Over unchanged inputs a run has nothing to do; tagged case_audit/rebuild=true (the
+    CLI's --rebuild) it reads every file, builds every table and publishes again."""
+    res = resource(tmp_path, sample_input)
+    assert not _skipped(res)
+    assert _skipped(res)
+    rebuilt = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res},
+                             tags={"case_audit/rebuild": "true"})  # fmt: skip
+    assert rebuilt.success
+    assert not any(e.event_type_value == "STEP_SKIPPED" for e in rebuilt.all_events)
+    loads = next(m for m in rebuilt.asset_materializations_for_node("validated_cases")
+                 if m.asset_key.to_user_string() == "file_loads").metadata  # fmt: skip
+    assert (loads["files_read_this_run"].value, loads["files_reused"].value) == (2, 0)
+    [published] = rebuilt.asset_materializations_for_node("published_warehouse")
+    assert published.metadata["republished"].value is True
+    assert len(table(res, "case_audits")) == 374  # the same figures, rebuilt
+    assert _skipped(res)  # and the next run over the same inputs has nothing to do again
