@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# the run is recorded in the same Dagster instance as `make ui` shows (DAGSTER_HOME)
 run: $(STAMP)
-	$(BIN)/case-audit run
+	mkdir -p $(DAGSTER_HOME)
+	ln -sf $(CURDIR)/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/case-audit run
 
 test: $(STAMP)
 	$(BIN)/ruff check .

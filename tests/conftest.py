@@ -14,10 +14,11 @@ REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> None:
-    """No test sees the developer's CASE_AUDIT_* settings; a fixed pseudonym key; feeds go to
+    """No test sees the developer's CASE_AUDIT_* settings or DAGSTER_HOME (a CLI run would
+    record itself there); a fixed pseudonym key; feeds go to
     a temporary folder unless a test says otherwise (never into the project's data/feeds)."""
     for name in list(os.environ):
-        if name.startswith("CASE_AUDIT_"):
+        if name.startswith("CASE_AUDIT_") or name == "DAGSTER_HOME":
             monkeypatch.delenv(name)
     monkeypatch.setenv("CASE_AUDIT_PSEUDONYM_KEY", "test-pseudonym-key")
     monkeypatch.setenv("CASE_AUDIT_FEEDS_DIR", str(tmp_path_factory.mktemp("feeds")))

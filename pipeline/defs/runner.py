@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 
@@ -29,6 +31,17 @@ class RunOutcome:
     recorded: bool = True  # the failure is in pipeline_runs (or queued for the next run)
 
 
+def run_instance() -> dg.DagsterInstance:
+    """The Dagster instance a CLI run is recorded in: the persistent one of DAGSTER_HOME when
+    that is set (the UI then shows the run, its materialisations and checks, as for a run it
+    launched), else an ephemeral one that leaves nothing behind."""
+    home = os.environ.get("DAGSTER_HOME", "").strip()
+    if not home:
+        return dg.DagsterInstance.ephemeral()
+    Path(home).mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.get()
+
+
 def run_pipeline(
     settings: Settings, run_date: str = "", quiet: bool = False, rebuild: bool = False
 ) -> RunOutcome:
@@ -47,7 +60,7 @@ def run_pipeline(
             "(CASE_AUDIT_WAREHOUSE). Nothing was published."
         ) from None
     level = "CRITICAL" if quiet else "INFO"
-    instance = dg.DagsterInstance.ephemeral()
+    instance = run_instance()
     result = dg.materialize(
         [*ASSETS, *CHECKS],
         instance=instance,

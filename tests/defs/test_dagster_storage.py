@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipeline.defs.graph import ASSETS, CHECKS
 from tests.conftest import SAMPLE_DIR
-from tests.helpers import case, resource, write_csv
+from tests.helpers import RUN_DATE, case, resource, write_csv
 
 PLANTED_REFS = [f"PLANTREF{n:04}" for n in (*range(1, 9), 99)]
 PLANTED_TEXT = ["Plantarea Ward", "PLANTCATEGORY", "PLANT NOTE", "PLANT BAD REF",
@@ -79,3 +79,31 @@ def test_no_case_reference_or_cell_text_in_dagster_storage(tmp_path: Path) -> No
         data = path.read_bytes()
         found = [text for text in planted if text.encode() in data]
         assert not found, f"{path.relative_to(home)} holds {found[:5]}"
+
+
+def test_a_cli_run_is_recorded_in_a_persistent_dagster_home(tmp_path, sample_input, monkeypatch):
+    """With DAGSTER_HOME set, `case-audit run` records its run, materialisations and check
+    verdicts there, as the UI shows a run it launched itself; without it, nothing is kept."""
+    from pipeline.defs.runner import run_pipeline
+
+    home = tmp_path / "dagster_home"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    settings = resource(tmp_path, sample_input).settings()
+    outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
+    assert outcome.success
+    with dg.DagsterInstance.get() as instance:
+        [run] = instance.get_runs()
+        assert run.run_id == outcome.run_id and run.tags["case_audit/trigger"] == "cli"
+        published = instance.get_latest_materialization_event(dg.AssetKey("published_warehouse"))
+        assert published is not None and published.run_id == outcome.run_id
+        check = instance.event_log_storage.get_latest_asset_check_execution_by_key(
+            [dg.AssetCheckKey(dg.AssetKey("file_loads"), "file_loads_rows_conserved")]
+        )
+        assert check and next(iter(check.values())).run_id == outcome.run_id
+
+    monkeypatch.delenv("DAGSTER_HOME")
+    again = tmp_path / "elsewhere"
+    assert run_pipeline(resource(again, sample_input).settings(), quiet=True).success
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as instance:
+        assert [r.run_id for r in instance.get_runs()] == [outcome.run_id]  # not the second
