@@ -16,6 +16,7 @@ memory, through the same code (`pipeline/validate/quarantine.py`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -174,6 +175,20 @@ def _one_of(values: tuple[str, ...]) -> Callable[[pd.Series, dt.date], pd.Series
     return lambda cells, _: cells.isin(values)
 
 
+def _did_you_mean(values: tuple[str, ...]) -> Callable[[str], str | None]:
+    """`Did you mean missing_absent?` for a near miss (`mising_absent`), as the enum's
+    spelling is read (lower case, spaces and hyphens as `_`); None when nothing is close."""
+
+    def hint(written: str) -> str | None:
+        import difflib
+
+        folded = re.sub(r"[\s\-]+", "_", str(written).strip().lower())
+        close = difflib.get_close_matches(folded, values, n=1, cutoff=0.75)
+        return f"Did you mean {close[0]}?" if close else None
+
+    return hint
+
+
 # ---------------------------------------------------------------- the rule catalogue
 
 # Rows a rule's examples are written against: a valid case of each kind; an example lists
@@ -259,6 +274,8 @@ class Rule:
     row: Callable[[pd.DataFrame, str], pd.Series] | None = None
     judges_missing: bool = False
     examples: tuple[Example, ...] = ()
+    # what the provider probably meant, from the cell as written (None: nothing to add)
+    hint: Callable[[str], str | None] | None = None
 
 
 CROSS_ROW = "sql/cross_row_reasons.sql"
@@ -406,6 +423,7 @@ RULES: tuple[Rule, ...] = (
         f"Use one of: {', '.join(CATEGORIES)}.",
         cells=_one_of(CATEGORIES),
         examples=(breaks({"category": "burglary"}), passes({"category": "Domestic Abuse"})),
+        hint=_did_you_mean(CATEGORIES),
     ),
     Rule(
         "rating_unknown",
@@ -413,6 +431,7 @@ RULES: tuple[Rule, ...] = (
         f"Use one of: {', '.join(RATINGS)} (or RI).",
         cells=_one_of(RATINGS),
         examples=(breaks({"rating": "excellent"}), passes({"rating": "RI"})),
+        hint=_did_you_mean(RATINGS),
     ),
     Rule(
         "force_rating_unknown",
@@ -420,6 +439,7 @@ RULES: tuple[Rule, ...] = (
         f"Use one of: {', '.join(FORCE_RATINGS)}, or leave it empty.",
         cells=_one_of(FORCE_RATINGS),
         examples=(breaks({"force_rating": "outstanding"}), passes({"force_rating": "Adequate"})),
+        hint=_did_you_mean(FORCE_RATINGS),
     ),
     Rule(
         "bool_invalid",

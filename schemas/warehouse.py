@@ -140,6 +140,9 @@ TABLES: tuple[Relation, ...] = (
             ("message", "VARCHAR", None),
             ("value", "VARCHAR", "The cell as given, trimmed; over 200 characters cut with its "
              "length; NULL when empty; for extra_cells only the count."),
+            ("hint", "VARCHAR", "What fixes the row, where it can be told: the value probably "
+             "meant (`Did you mean missing_absent?`), the force most of the inspection's rows "
+             "name, where the other copies of a case_ref are; NULL otherwise."),
         ),
         step=VALIDATE, reads=("case_files",),
     ),

@@ -1,11 +1,14 @@
 -- reads: current_files, rule_messages, staged_rows
 -- writes: cross_row_reasons
 -- cross_row_reasons: the rules that compare rows with each other, over every row of the
--- current input files (valid or not). Inputs: staged_rows, current_files (sha256 of each
--- file loaded this run), rule_messages (rule, message) from the rule catalogue.
---   duplicate_case_ref: every row whose (inspection_id, case_ref) appears more than once.
+-- current input files (valid or not). Inputs: staged_rows, current_files (sha256 and
+-- source_file of each file loaded this run), rule_messages (rule, message) from the rule
+-- catalogue. `hint` says what fixes the row:
+--   duplicate_case_ref: every row whose (inspection_id, case_ref) appears more than once;
+--     hint: where the other copies are (up to five, `file row N`).
 --   force_mismatch: rows whose force is not the single most common force of their
---     inspection_id; when two forces tie for most common, every row of that inspection.
+--     inspection_id; when two forces tie for most common, every row of that inspection;
+--     hint: the force most rows name, or the forces that tie.
 CREATE OR REPLACE TEMP TABLE cross_row_reasons AS
 WITH keys AS (
     SELECT k.sha256, k.source_row, k.inspection_id, k.case_ref, k.force
@@ -16,11 +19,22 @@ WITH keys AS (
     WHERE inspection_id IS NOT NULL AND case_ref IS NOT NULL
     GROUP BY inspection_id, case_ref
     HAVING count(*) > 1
-), duplicates AS (
-    SELECT sha256, source_row, inspection_id, case_ref,
-           'case_ref' AS column_name, 'duplicate_case_ref' AS rule, case_ref AS value
-    FROM keys
+), copies AS (
+    SELECT k.sha256, k.source_row, k.inspection_id, k.case_ref,
+           f.source_file || ' row ' || k.source_row AS place
+    FROM keys AS k
     SEMI JOIN duplicated USING (inspection_id, case_ref)
+    JOIN current_files AS f USING (sha256)
+), duplicates AS (
+    SELECT c.sha256, c.source_row, c.inspection_id, c.case_ref,
+           'case_ref' AS column_name, 'duplicate_case_ref' AS rule, c.case_ref AS value,
+           'Other copies: '
+           || array_to_string(list_slice(list(o.place ORDER BY o.place), 1, 5), ', ')
+           || if(count(*) > 5, ' and ' || (count(*) - 5) || ' more', '') || '.' AS hint
+    FROM copies AS c
+    JOIN copies AS o ON o.inspection_id = c.inspection_id AND o.case_ref = c.case_ref
+                    AND NOT (o.sha256 = c.sha256 AND o.source_row = c.source_row)
+    GROUP BY c.sha256, c.source_row, c.inspection_id, c.case_ref
 ), force_counts AS (
     SELECT inspection_id, force, count(*) AS n
     FROM keys
@@ -35,17 +49,27 @@ WITH keys AS (
     WHERE place = 1
     GROUP BY inspection_id
     HAVING count(*) = 1
+), tied AS (
+    SELECT inspection_id, string_agg('''' || force || '''', ' and ' ORDER BY force) AS forces
+    FROM ranked
+    WHERE place = 1
+    GROUP BY inspection_id
+    HAVING count(*) > 1
 ), mixed AS (  -- only inspections naming more than one force can have a mismatch
     SELECT inspection_id FROM force_counts GROUP BY inspection_id HAVING count(*) > 1
 ), mismatches AS (
     SELECT k.sha256, k.source_row, k.inspection_id, k.case_ref,
-           'force' AS column_name, 'force_mismatch' AS rule, k.force AS value
+           'force' AS column_name, 'force_mismatch' AS rule, k.force AS value,
+           coalesce('Most rows of ' || k.inspection_id || ' name ''' || l.force || '''.',
+                    'Rows of ' || k.inspection_id || ' name ' || t.forces
+                    || ' equally often: say which force it is.') AS hint
     FROM keys AS k
     SEMI JOIN mixed USING (inspection_id)
     LEFT JOIN leaders AS l USING (inspection_id)
+    LEFT JOIN tied AS t USING (inspection_id)
     WHERE k.inspection_id IS NOT NULL AND k.force IS NOT NULL
       AND k.force IS DISTINCT FROM l.force
 )
 SELECT r.*, m.message
-FROM (SELECT * FROM duplicates UNION ALL SELECT * FROM mismatches) AS r
+FROM (SELECT * FROM duplicates UNION ALL BY NAME SELECT * FROM mismatches) AS r
 JOIN rule_messages AS m USING (rule);

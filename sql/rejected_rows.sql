@@ -5,10 +5,10 @@
 -- The provider's case_ref is kept here, and only here, so the provider can fix the row.
 CREATE OR REPLACE TABLE rejected_rows AS
 WITH reasons AS (
-    SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, message, value
+    SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, message, value, hint
     FROM row_reasons
     UNION ALL BY NAME
-    SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, message, value
+    SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, message, value, hint
     FROM cross_row_reasons
 )
 SELECT
@@ -19,7 +19,8 @@ SELECT
     r.column_name,
     r.rule,
     r.message,
-    r.value
+    r.value,
+    r.hint
 FROM reasons AS r
 JOIN current_files AS f USING (sha256)
 ORDER BY f.source_file, r.source_row, r.column_name, r.rule;

@@ -10,6 +10,6 @@ WITH failed AS (
     SEMI JOIN current_files USING (sha256)
     WHERE failures IS NOT NULL
 )
-SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, m.message, value
+SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, m.message, value, hint
 FROM failed
 JOIN rule_messages AS m USING (rule);

@@ -4,7 +4,7 @@
 -- (pipeline/validate/quarantine.py `judge_rows`, called by pipeline/validate/engine.py):
 -- relation checked_rows, every row read (source_row, its keys as written, its enum and
 -- boolean columns in canonical spelling, audit_day: the ISO day or NULL), and relation
--- row_failures, one row per reason (source_row, column_name, rule, value already cut).
+-- row_failures, one row per reason (source_row, column_name, rule, value already cut, hint).
 -- Every row is staged with its keys (for the rules that compare rows), its reasons
 -- (`failures`, NULL when none) and its typed values. Variable file_sha256: the file's hash.
 INSERT INTO staging.staged_rows
@@ -30,7 +30,7 @@ SELECT
 FROM checked_rows AS c
 LEFT JOIN (
     SELECT source_row,
-           list({'column_name': column_name, 'rule': rule, 'value': value}
+           list({'column_name': column_name, 'rule': rule, 'value': value, 'hint': hint}
                 ORDER BY column_name, rule) AS failures
     FROM row_failures
     GROUP BY source_row

@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS staging.staged_rows (
     inspection_id               VARCHAR,
     force                       VARCHAR,
     case_ref                    VARCHAR,
-    failures                    STRUCT(column_name VARCHAR, rule VARCHAR, value VARCHAR)[],
+    failures                    STRUCT(column_name VARCHAR, rule VARCHAR, value VARCHAR, hint VARCHAR)[],
     area                        VARCHAR,
     category                    VARCHAR,
     audit_date                  DATE,

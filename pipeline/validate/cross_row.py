@@ -14,7 +14,7 @@ from schemas.case_audit import CROSS_ROW, RULES
 
 CROSS_ROW_RULES = tuple(rule.code for rule in RULES if rule.checked_by == CROSS_ROW)
 REASON_ORDER = ["source_file", "source_row", "inspection_id", "case_ref", "column_name", "rule",
-                "message", "value"]  # fmt: skip
+                "message", "value", "hint"]  # fmt: skip
 
 
 def register_rule_messages(conn: duckdb.DuckDBPyConnection) -> None:
@@ -37,7 +37,8 @@ def cross_row_reasons_in_memory(keys: pd.DataFrame) -> pd.DataFrame:
     with duckdb.connect() as conn:
         staged = keys.rename(columns={"source_file": "sha256"})
         conn.register("staged_rows", staged)
-        conn.register("current_files", staged[["sha256"]].drop_duplicates())
+        files = staged[["sha256"]].drop_duplicates()
+        conn.register("current_files", files.assign(source_file=files["sha256"]))
         build_cross_row_reasons(conn)
         found = conn.execute("SELECT * FROM cross_row_reasons").df()
     found = found.rename(columns={"sha256": "source_file"})

@@ -112,15 +112,23 @@ FORMER_STAGING_TABLES = ("staged_cases", "staged_keys", "staged_reasons")
 
 def _drop_outdated_staging(conn: duckdb.DuckDBPyConnection) -> None:
     """Staging is a cache: when its tables were made by an older version (another
-    staged_files layout, or the former tables per kind of row), drop them so sql/staging.sql
-    makes them afresh."""
+    staged_files layout, the former tables per kind of row, reasons without hints), drop
+    them so sql/staging.sql makes them afresh."""
     columns = [name for (name,) in conn.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = 'staging' "
         "AND table_name = 'staged_files' ORDER BY column_index").fetchall()]  # fmt: skip
     tables = {name for (name,) in conn.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'staging'"
     ).fetchall()}  # fmt: skip
-    if (columns and "latest_audit_date" not in columns) or tables & set(FORMER_STAGING_TABLES):
+    [failures] = conn.execute(
+        "SELECT any_value(data_type) FROM duckdb_columns() WHERE database_name = 'staging' "
+        "AND table_name = 'staged_rows' AND column_name = 'failures'").fetchone()  # fmt: skip
+    outdated = failures is not None and "hint" not in failures
+    if (
+        (columns and "latest_audit_date" not in columns)
+        or tables & set(FORMER_STAGING_TABLES)
+        or outdated
+    ):
         for table in (*STAGING_TABLES, *FORMER_STAGING_TABLES):
             conn.execute(f"DROP TABLE IF EXISTS staging.{table}")
 
@@ -160,7 +168,7 @@ class Stager:
         judged = judge_rows(frame, self.run_date)
         checked = judged.normalised
         checked["audit_day"] = iso_days(checked["audit_date"])
-        failures = judged.reasons[["source_row", "column_name", "rule", "value"]]
+        failures = judged.reasons[["source_row", "column_name", "rule", "value", "hint"]]
         self.conn.register("checked_rows", checked)
         self.conn.register("row_failures", failures)
         try:

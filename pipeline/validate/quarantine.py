@@ -32,7 +32,9 @@ REASON_COLUMNS = (
     "rule",
     "message",
     "value",
+    "hint",
 )
+HINTS = {code: rule.hint for code, rule in RULES_BY_CODE.items() if rule.hint}
 
 
 @dataclass
@@ -89,6 +91,18 @@ def _failures(frame: pd.DataFrame, run_date: dt.date) -> pd.DataFrame:
     return out.drop_duplicates()
 
 
+def _hints(rules: pd.Series, values: pd.Series) -> pd.Series:
+    """Each reason's hint (`Did you mean ...?`), worked out once per distinct (rule, value)."""
+    hints = pd.Series(pd.NA, index=rules.index, dtype=str)
+    asked = rules.isin(HINTS.keys()) & values.notna()
+    if not asked.any():
+        return hints
+    pairs = pd.DataFrame({"rule": rules[asked], "value": values[asked]})
+    found = {(r, v): HINTS[r](v) for r, v in pairs.drop_duplicates().itertuples(index=False)}
+    hints[asked] = [found[pair] for pair in pairs.itertuples(index=False, name=None)]
+    return hints
+
+
 @dataclass
 class Judged:
     """Every row as the pandera schema judged it: `normalised` (all rows, canonical
@@ -121,6 +135,7 @@ def judge_rows(rows: pd.DataFrame, run_date: dt.date) -> Judged:
             "rule": failures["rule"].to_numpy(),
             "message": failures["rule"].map(MESSAGES).to_numpy(),
             "value": shorten(values).to_numpy(),
+            "hint": _hints(failures["rule"], values).to_numpy(),
         },
         columns=list(REASON_COLUMNS),
     )

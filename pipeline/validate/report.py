@@ -17,15 +17,16 @@ from pipeline.validate.quarantine import validate_rows
 
 # columns of the CSV problem report (`case-audit check --report`): rejected_rows' columns
 PROBLEM_COLUMNS = ("source_file", "source_row", "column_name", "rule", "message", "value",
-                   "inspection_id", "case_ref")  # fmt: skip
+                   "hint", "inspection_id", "case_ref")  # fmt: skip
 
 
 def describe_reason(reason: pd.Series) -> str:
-    """`file row N, column C [rule]: message (value: 'v')` for one quarantine reason."""
+    """`file row N, column C [rule]: message (value: 'v') hint` for one quarantine reason."""
     value = "" if pd.isna(reason["value"]) else f" (value: {reason['value']!r})"
+    hint = "" if pd.isna(reason.get("hint")) else f" {reason['hint']}"
     return (
         f"{reason['source_file']} row {reason['source_row']}, column {reason['column_name']} "
-        f"[{reason['rule']}]: {reason['message']}{value}"
+        f"[{reason['rule']}]: {reason['message']}{value}{hint}"
     )
 
 
