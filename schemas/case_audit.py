@@ -107,8 +107,9 @@ INPUT_DOCS = {
     "area": ("text", "no", "borough or command unit, at most 200 characters"),
     "category": ("enum", "yes", ", ".join(f"`{c}`" for c in CATEGORIES)
                  + " (case, spaces and hyphens forgiven)"),
-    "audit_date": ("date", "yes", "`YYYY-MM-DD` or an Excel date cell; not after the day of "
-                   "the run"),
+    "audit_date": ("date", "yes", "`YYYY-MM-DD`, or `DD/MM/YYYY` / `D/M/YYYY` read day first "
+                   "as UK spreadsheets write dates (`04/03/2025` is 4 March), or an Excel date "
+                   "cell; not after the day of the run"),
     "rating": ("enum", "yes", "`good`, `requires_improvement`, `inadequate`; `Requires "
                "Improvement`, `RI` accepted"),
     "referred_back": ("bool", "yes", "referred back for a continuing risk to a child; "
@@ -130,6 +131,7 @@ INPUT_DOCS = {
 INSPECTION_ID_PATTERN = r"[A-Za-z0-9_.\-]{3,64}"
 CASE_REF_PATTERN = r"[A-Za-z0-9_\-]{3,64}"
 ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+UK_DATE_PATTERN = r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})"  # day first, as UK spreadsheets write
 WHOLE_NUMBER_PATTERN = r"[0-9]{1,9}"  # missing_episodes: at most 9 digits fit an INTEGER
 # a free-text cell holding a line break or four commas: a stray double quote has probably
 # made several cells or lines (other cases among them) one cell
@@ -139,6 +141,24 @@ STRAY_QUOTE_PATTERN = r"[\r\n]|(?:,[^,]*){4}"
 # ---------------------------------------------------------------- vectorised row predicates
 # Each returns True where the row passes. Missing values pass column rules (they are the
 # business of `required_missing` or the conditional rules) and are judged explicitly below.
+
+
+def day_first(values: pd.Series) -> pd.Series:
+    """True where a cell is a UK date, `DD/MM/YYYY` or `D/M/YYYY` (day first)."""
+    return values.str.fullmatch(UK_DATE_PATTERN).fillna(False).astype(bool)
+
+
+def uk_to_iso(values: pd.Series) -> pd.Series:
+    """UK dates (`4/3/2025`, day first) rewritten `YYYY-MM-DD` (`2025-03-04`), so the date
+    rules judge them as ISO dates (`31/02/2025` is still no day); other cells unchanged."""
+    uk = day_first(values)
+    if not uk.any():
+        return values
+    parts = values[uk].str.extract(UK_DATE_PATTERN)
+    iso = parts[2] + "-" + parts[1].str.zfill(2) + "-" + parts[0].str.zfill(2)
+    out = values.copy()
+    out[uk] = iso
+    return out
 
 
 def iso_days(values: pd.Series) -> pd.Series:
@@ -455,16 +475,24 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "audit_date_invalid",
         ("audit_date",),
-        "Write the date as YYYY-MM-DD (or use an Excel date cell).",
+        "Write the date as YYYY-MM-DD (2025-03-04) or DD/MM/YYYY, day first (04/03/2025 "
+        "is 4 March 2025), or use an Excel date cell; the day must exist.",
         cells=lambda v, _: iso_days(v).notna(),
         examples=(
             breaks(
-                {"audit_date": "04/03/2025"},
                 {"audit_date": "2025-02-30"},
+                {"audit_date": "31/02/2025"},
                 {"audit_date": "0000-01-01"},
                 {"audit_date": "2025-3-4"},
+                {"audit_date": "04-03-2025"},
+                {"audit_date": "4/3/25"},
+                {"audit_date": "4 March 2025"},
             ),
-            passes({"audit_date": "2016-02-29"}),
+            passes(
+                {"audit_date": "2016-02-29"},
+                {"audit_date": "04/03/2025"},
+                {"audit_date": "4/3/2025"},
+            ),
         ),
     ),
     Rule(

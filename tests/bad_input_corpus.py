@@ -189,8 +189,8 @@ def _wrong_types(iid: str) -> pd.DataFrame:
 
 
 def _text_dates(iid: str) -> pd.DataFrame:
-    frame = pd.DataFrame([c(iid), c(iid, 2)], columns=list(COLUMNS))
-    frame["audit_date"] = ["04/03/2025", "2025-03-04"]
+    frame = pd.DataFrame([c(iid), c(iid, 2), c(iid, 3)], columns=list(COLUMNS))
+    frame["audit_date"] = ["04/03/2025", "2025-03-04", "4th March 2025"]  # UK, ISO, neither
     return frame
 
 
@@ -340,8 +340,8 @@ CORPUS: list[Bad] = [
     Bad(
         "parquet_dates_as_text",
         parquet_entry(_text_dates),
-        loaded=1,
-        quarantined={2: {("audit_date", "audit_date_invalid")}},
+        loaded=2,
+        quarantined={4: {("audit_date", "audit_date_invalid")}},
     ),
     # ---- headers
     Bad(
@@ -482,6 +482,17 @@ CORPUS: list[Bad] = [
             ]
         ),
         quarantined={r: {("audit_date", "audit_date_invalid")} for r in range(2, 6)},
+    ),
+    Bad(
+        "uk_dates_read_day_first",
+        csv_entry(
+            lambda i: [
+                c(i, n, audit_date=v)
+                for n, v in enumerate(["04/03/2025", "4/3/2025", "13/13/2025", "4/3/25"], 1)
+            ]
+        ),
+        loaded=2,  # 4 March 2025 twice; month 13 and a two-digit year are no dates
+        quarantined={r: {("audit_date", "audit_date_invalid")} for r in (4, 5)},
     ),
     # ---- conditional fields
     Bad(

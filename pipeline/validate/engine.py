@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.ingest.files import FileReport, stream_case_file
+from pipeline.ingest.files import FileReport, described, stream_case_file
 from pipeline.lazy import pd
 from pipeline.settings import PROJECT_DIR
 from pipeline.storage.build_state import code_version, digest_run, remember, remembered
@@ -31,7 +31,7 @@ from pipeline.storage.pseudonym import hmac_pads, key_id
 from pipeline.storage.sql import build_table
 from pipeline.storage.workspace import attach_staging
 from pipeline.validate.cross_row import CROSS_ROW_RULES, build_cross_row_reasons
-from pipeline.validate.quarantine import judge_rows
+from pipeline.validate.quarantine import day_first_note, judge_rows
 from schemas.case_audit import iso_days
 
 # the code whose change must re-validate every file: the contract and its rules, everything
@@ -148,6 +148,7 @@ class Stager:
         self.conn = conn
         self.run_date = run_date
         self.cache = cache_key(key)
+        self.day_first = 0  # UK dates read in the file being staged
         attach_staging(conn)
         _drop_outdated_staging(conn)
         build_table(conn, "staging")
@@ -166,6 +167,7 @@ class Stager:
         """Judge shaped text rows (`frame`, as the readers shape a chunk) with the pandera
         schema and stage every one of them under `sha256` (sql/stage_rows.sql)."""
         judged = judge_rows(frame, self.run_date)
+        self.day_first += int(judged.day_first.sum())
         checked = judged.normalised
         checked["audit_day"] = iso_days(checked["audit_date"])
         failures = judged.reasons[["source_row", "column_name", "rule", "value", "hint"]]
@@ -179,15 +181,21 @@ class Stager:
             self.conn.unregister("row_failures")
 
     def stage_file(self, path: Path, name: str, sha256: str) -> FileReport:
-        """Stage one file, chunk by chunk, as its format's reader gives it."""
+        """Stage one file, chunk by chunk, as its format's reader gives it; its report says
+        how many UK dates were read day first."""
         self.forget([sha256])
+        self.day_first = 0
+
+        def reset() -> None:
+            self.forget([sha256])
+            self.day_first = 0
+
         report = stream_case_file(
-            path,
-            name,
-            sha256,
-            sink=lambda frame: self.stage_chunk(sha256, frame),
-            reset=lambda: self.forget([sha256]),
+            path, name, sha256, sink=lambda frame: self.stage_chunk(sha256, frame), reset=reset
         )
+        if report.status == "read" and self.day_first:
+            report.notes.append(day_first_note(self.day_first))
+            report = described(report)
         self.conn.execute(
             "INSERT INTO staging.staged_files SELECT ?, ?, ?, ?, ?, ?, ?, "
             "(SELECT max(audit_date) FROM staging.staged_rows WHERE sha256 = ? AND ?)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipeline.lazy import pd
-from schemas.case_audit import BOOL_COLUMNS, BOOL_SPELLINGS, ENUM_ALIASES
+from schemas.case_audit import BOOL_COLUMNS, BOOL_SPELLINGS, ENUM_ALIASES, uk_to_iso
 
 
 def _per_distinct(values: pd.Series, fold: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -45,8 +45,10 @@ def canonical_bool(values: pd.Series) -> pd.Series:
 
 
 def normalise(rows: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `rows` with enum and boolean columns in canonical spelling."""
+    """A copy of `rows` with enum and boolean columns in canonical spelling and UK dates
+    (`DD/MM/YYYY`, day first) written `YYYY-MM-DD`."""
     out = rows.copy()
+    out["audit_date"] = uk_to_iso(rows["audit_date"])
     for column, aliases in ENUM_ALIASES.items():
         out[column] = canonical_enum(rows[column], aliases)
     for column in BOOL_COLUMNS:

@@ -9,7 +9,7 @@ code over files held in memory, storing nothing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.lazy import pd
 from pipeline.validate.normalise import normalise
@@ -18,6 +18,7 @@ from schemas.case_audit import (
     REQUIRED_RULE,
     RULES_BY_CODE,
     build_schema,
+    day_first,
     parse_check_label,
 )
 
@@ -43,6 +44,7 @@ class Validation:
 
     valid: pd.DataFrame
     reasons: pd.DataFrame
+    day_first: dict[str, int] = field(default_factory=dict)  # file -> UK dates read
 
     @property
     def rejected_row_count(self) -> int:
@@ -111,6 +113,7 @@ class Judged:
     normalised: pd.DataFrame
     reasons: pd.DataFrame
     failed: pd.Index  # positions in `normalised` of the rows with a reason
+    day_first: pd.Series  # True where audit_date was written as a UK date (DD/MM/YYYY)
 
 
 def judge_rows(rows: pd.DataFrame, run_date: dt.date) -> Judged:
@@ -139,7 +142,8 @@ def judge_rows(rows: pd.DataFrame, run_date: dt.date) -> Judged:
         },
         columns=list(REASON_COLUMNS),
     )
-    return Judged(frame, reasons, pd.Index(failures["index"].unique()))
+    failed = pd.Index(failures["index"].unique())
+    return Judged(frame, reasons, failed, day_first(raw["audit_date"]))
 
 
 def check_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
@@ -147,7 +151,9 @@ def check_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
     for the others."""
     judged = judge_rows(rows, run_date)
     valid = judged.normalised.drop(index=judged.failed).reset_index(drop=True)
-    return Validation(valid=valid, reasons=judged.reasons)
+    files = rows["source_file"].reset_index(drop=True)[judged.day_first]
+    counts = {str(name): int(n) for name, n in files.value_counts().items()}
+    return Validation(valid=valid, reasons=judged.reasons, day_first=counts)
 
 
 def validate_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
@@ -163,4 +169,11 @@ def validate_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
     crossed = pd.MultiIndex.from_frame(cross[["source_file", "source_row"]])
     rows_of_valid = pd.MultiIndex.from_frame(local.valid[["source_file", "source_row"]])
     valid = local.valid[~rows_of_valid.isin(crossed)].reset_index(drop=True)
-    return Validation(valid=valid, reasons=reasons.reset_index(drop=True))
+    return Validation(valid=valid, reasons=reasons.reset_index(drop=True),
+                      day_first=local.day_first)  # fmt: skip
+
+
+def day_first_note(count: int) -> str:
+    """What a file's report says when it held UK dates."""
+    return (f"{count:,} date(s) written DD/MM/YYYY were read day first "
+            "(04/03/2025 is 4 March 2025)")  # fmt: skip

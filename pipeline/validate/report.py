@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import CaseAuditError
-from pipeline.ingest.files import FileReport, find_input_files, read_case_files
+from pipeline.ingest.files import FileReport, described, find_input_files, read_case_files
 from pipeline.ingest.formats import ACCEPTED_SUFFIXES
 from pipeline.lazy import pd
-from pipeline.validate.quarantine import validate_rows
+from pipeline.validate.quarantine import day_first_note, validate_rows
 
 # columns of the CSV problem report (`case-audit check --report`): rejected_rows' columns
 PROBLEM_COLUMNS = ("source_file", "source_row", "column_name", "rule", "message", "value",
@@ -65,6 +65,10 @@ def check_paths(paths: list[Path], today: dt.date) -> CheckReport:
     files = _expand(paths)
     rows, reports = read_case_files(files)
     validation = validate_rows(rows, today)
+    for read in reports:  # the load report's note on UK dates, as a run's file_loads says
+        if read.status == "read" and validation.day_first.get(read.source_file):
+            read.notes.append(day_first_note(validation.day_first[read.source_file]))
+            described(read)
     report = CheckReport(
         files=len(reports),
         rows=len(rows),
