@@ -300,7 +300,7 @@ def test_freshness_check_warns_when_the_warehouse_is_old(tmp_path, sample_input)
 
 
 def test_committed_instance_config_queues_one_run_at_a_time() -> None:
-    config = yaml.safe_load((PROJECT_DIR / "dagster.yaml").read_text())
+    config = yaml.safe_load((PROJECT_DIR / "deploy" / "dagster.yaml").read_text())
     coordinator = config["run_coordinator"]
     assert coordinator["class"] == "QueuedRunCoordinator"
     assert coordinator["config"]["max_concurrent_runs"] == 1
