@@ -19,6 +19,7 @@ from schemas.case_audit import COLUMNS, REQUIRED
 ROW_COLUMNS = ("source_file", *COLUMNS, "extra_cells", "source_row")
 HEADER_SEARCH_ROWS = 10
 NO_DATA_ROWS = "the file has a header but no data rows; add the cases below it."
+IDENTIFIER_RULE = "file_identifier_column"
 
 
 @dataclass
@@ -111,9 +112,9 @@ def shape_table(table: RawTable, plan: HeaderPlan) -> tuple[pd.DataFrame, list[s
     return frame.reset_index(drop=True), unnamed_with_data
 
 
-def _plan(table: RawTable) -> HeaderPlan:
+def _plan(table: RawTable, screen: bool = True) -> HeaderPlan:
     try:
-        return plan_headers(table.headers)
+        return plan_headers(table.headers, screen)
     except FileRefused as refusal:
         if refusal.rule == "file_missing_columns":
             refusal.message += _header_hint(table)
@@ -121,13 +122,17 @@ def _plan(table: RawTable) -> HeaderPlan:
 
 
 def _stream_once(
-    path: Path, name: str, sink: Callable[[pd.DataFrame], None], width: int | None
+    path: Path,
+    name: str,
+    sink: Callable[[pd.DataFrame], None],
+    width: int | None,
+    screen: bool = True,
 ) -> tuple[int, list[str], list[str]]:
     reader = READERS[path.suffix.lower()]
     chunks = reader(path, width=width) if width else reader(path)
     plan, rows, dropped, notes = None, 0, {}, {}
     for table in chunks:
-        plan = plan or _plan(table)
+        plan = plan or _plan(table, screen)
         frame, unnamed = shape_table(table, plan)
         dropped.update(dict.fromkeys([*plan.dropped, *unnamed]))
         notes.update(dict.fromkeys(filter(None, [table.note])))
@@ -144,8 +149,10 @@ def stream_case_file(
     sha256: str,
     sink: Callable[[pd.DataFrame], None],
     reset: Callable[[], None],
+    screen: bool = True,
 ) -> FileReport:
-    """Read one file chunk by chunk into `sink` and say what happened.
+    """Read one file chunk by chunk into `sink` and say what happened (`screen=False`: see
+    `headers.plan_headers`).
 
     `reset` undoes whatever `sink` received: it is called before a file is read again wider
     (a row with more cells than any before it) and when the file is refused part-way, so a
@@ -159,7 +166,7 @@ def stream_case_file(
         while True:
             try:
                 report.rows_read, report.dropped_columns, report.notes = _stream_once(
-                    path, name, sink, width
+                    path, name, sink, width, screen
                 )
                 break
             except WiderThanHeader as wider:
@@ -205,18 +212,28 @@ def described(report: FileReport) -> FileReport:
 
 
 def read_case_file(
-    path: Path, name: str, sha256: str | None = None
+    path: Path, name: str, sha256: str | None = None, one_pass: bool = False
 ) -> tuple[pd.DataFrame | None, FileReport]:
-    """Read one whole file into memory; a refused file gives no frame and a report."""
+    """Read one whole file into memory; a refused file gives no frame and a report.
+
+    `one_pass` (`case-audit check`): a file refused for an identifier column is read again
+    without that column (never read: it is dropped like any unknown column), so the provider
+    learns all its other problems in the same report; the file stays refused."""
     frames: list[pd.DataFrame] = []
-    report = stream_case_file(path, name, sha256 or sha256_of(path), frames.append, frames.clear)
+    digest = sha256 or sha256_of(path)
+    report = stream_case_file(path, name, digest, frames.append, frames.clear)
+    if report.status == "refused" and one_pass and report.rule == IDENTIFIER_RULE:
+        again = stream_case_file(path, name, digest, frames.append, frames.clear, screen=False)
+        if again.status == "read":
+            report.message += " Its other problems are listed as if the column were removed."
+            return pd.concat(frames, ignore_index=True), report
     if report.status == "refused":
         return None, report
     return pd.concat(frames, ignore_index=True), report
 
 
 def read_case_files(
-    paths: list[Path], root: Path | None = None
+    paths: list[Path], root: Path | None = None, one_pass: bool = False
 ) -> tuple[pd.DataFrame, list[FileReport]]:
     """All rows of all readable files, and one report per file (refused ones included)."""
     frames, reports = [], []
@@ -233,7 +250,7 @@ def read_case_files(
             reports.append(duplicate_content_report(name, digest, first_with_content[digest]))
             continue
         first_with_content[digest] = name
-        frame, report = read_case_file(path, name, digest)
+        frame, report = read_case_file(path, name, digest, one_pass)
         reports.append(report)
         if frame is not None:
             frames.append(frame)

@@ -104,12 +104,15 @@ class HeaderPlan:
     width: int
 
 
-def plan_headers(headers: Iterable[object]) -> HeaderPlan:
-    """Match headers to the contract, or refuse the file with a message that says why."""
+def plan_headers(headers: Iterable[object], screen: bool = True) -> HeaderPlan:
+    """Match headers to the contract, or refuse the file with a message that says why.
+    `screen=False` (only `case-audit check`, after the refusal): a column that looks like an
+    identifier is dropped unread like any unknown column, so the file's other problems can
+    be found in the same pass."""
     original = [str(h).strip() if h is not None and not pd.isna(h) else "" for h in headers]
     width = max((i + 1 for i, h in enumerate(original) if h), default=0)
     identifiers = [h for h in original if h and looks_like_identifier(h)]
-    if identifiers:
+    if identifiers and screen:
         names = ", ".join(repr(h) for h in identifiers)
         raise FileRefused(
             "file_identifier_column",

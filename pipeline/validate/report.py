@@ -63,7 +63,7 @@ def _expand(paths: list[Path]) -> list[Path]:
 def check_paths(paths: list[Path], today: dt.date) -> CheckReport:
     """Validate files together (duplicates are found across them) without storing anything."""
     files = _expand(paths)
-    rows, reports = read_case_files(files)
+    rows, reports = read_case_files(files, one_pass=True)
     validation = validate_rows(rows, today)
     for read in reports:  # the load report's note on UK dates, as a run's file_loads says
         if read.status == "read" and validation.day_first.get(read.source_file):

@@ -103,7 +103,9 @@ def read(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
             "remove it and send the file again. Nothing of this file was stored.",
         )
     headers = [str(name) for name in schema.names]
-    plan_headers(headers)  # refusals (identifiers, duplicates, missing) before any read
+    # duplicate or missing columns refused before any read; identifier columns are screened
+    # where every format's are (`files`), and a column not in the contract is never read
+    plan_headers(headers, screen=False)
     wanted = [i for i, h in enumerate(headers) if normalise_header(h) in COLUMNS]
     kinds = {i: _arrow_kind(schema.field(i).type) for i in wanted}
     if odd := [i for i, kind in kinds.items() if kind is None]:
