@@ -11,11 +11,12 @@ import datetime as dt
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from pipeline.errors import CaseAuditError
+from pipeline.progress import Progress, TerminalProgress, showing
 from pipeline.settings import Settings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -61,30 +62,82 @@ REPORT_QUERIES = {
 }
 
 
-def report_warehouse(path: Path) -> None:
-    """Print the headline figures, reconciliation, claims and quarantine of a warehouse
-    (plain DuckDB rows: printing a report needs no pandas)."""
+SHORT_LIMIT = 20  # inspections listed one line each in the short summary
+SUMMARY_QUERIES = {
+    "files": "SELECT count(*) FILTER (status = 'loaded'), count(*) FILTER (status = 'refused'), "
+    "coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0) FROM file_loads",
+    "inspections": "SELECT h.inspection_id, h.force, max(h.denominator) FILTER "
+    "(h.metric = 'cases_audited') AS cases, max(h.pct) FILTER (h.metric = 'cases_not_good') "
+    "AS pct_not_good FROM headline_figures AS h GROUP BY ALL ORDER BY h.inspection_id",
+    "reconciled": "SELECT status, count(*) FROM published_reconciliation GROUP BY ALL ORDER BY ALL",
+    "claims": "SELECT count(*) FILTER (holds), count(*) FILTER (NOT holds), "
+    "count(*) FILTER (holds IS NULL) FROM claim_checks",
+}
+
+
+def report_warehouse(path: Path, inspection: str | None = None, everything: bool = False) -> None:
+    """Print what a run published: a short summary by default (totals, one line per
+    inspection, reconciliation and claims in counts, the top quarantine rules), every table
+    in full with `everything`, or one inspection's figures in full (plain DuckDB rows:
+    printing a report needs no pandas). Few inspections are shown in full by default."""
     import duckdb
 
-    tables: dict[str, Table] = {}
     with duckdb.connect(str(path), read_only=True) as conn:
-        for name, query in REPORT_QUERIES.items():
-            result = conn.execute(query)
-            tables[name] = ([d[0] for d in result.description], result.fetchall())
-    print("Files")
-    _print_table(tables["loads"])
-    names, headline = tables["headline"]
+
+        def table(query: str, *params: object) -> Table:
+            result = conn.execute(query, list(params))
+            return [d[0] for d in result.description], result.fetchall()
+
+        inspections = table(SUMMARY_QUERIES["inspections"])[1]
+        if inspection is not None and inspection not in {row[0] for row in inspections}:
+            raise CaseAuditError(f"--inspection {inspection}: no such inspection in {path}; "
+                                 "they are listed by `case-audit run` without it.")  # fmt: skip
+        if everything or inspection is not None or len(inspections) <= 3:
+            where = "" if inspection is None else " WHERE inspection_id = ?"
+            params = () if inspection is None else (inspection,)
+            _report_in_full(table, where, params, inspection is None)
+            return
+        _report_short(table, inspections)
+
+
+def _report_in_full(table: Callable[..., Table], where: str, params: tuple, files: bool) -> None:
+    if files:
+        print("Files")
+        _print_table(table(REPORT_QUERIES["loads"]))
+    names, headline = table(REPORT_QUERIES["headline"].replace(" ORDER BY", where + " ORDER BY"),
+                            *params)  # fmt: skip
     if not headline:
         print("\nHeadline figures\n  (no valid cases loaded)")
     for inspection, force in dict.fromkeys((row[0], row[1]) for row in headline):
         print(f"\nHeadline figures: {inspection} ({force})")
         _print_table((names[2:], [row[2:] for row in headline if row[:2] == (inspection, force)]))
-    print("\nPublished figures, reconciled")
-    _print_table(tables["reconciliation"])
-    print("\nPublished claims")
-    _print_table(tables["claims"])
-    print("\nQuarantined rows by rule (details: table rejected_rows)")
-    _print_table(tables["quarantine"])
+    for title, name in (("Published figures, reconciled", "reconciliation"),
+                        ("Published claims", "claims")):  # fmt: skip
+        print(f"\n{title}")
+        _print_table(table(REPORT_QUERIES[name].replace(" ORDER BY", where + " ORDER BY"),
+                           *params))  # fmt: skip
+    if files:
+        print("\nQuarantined rows by rule (details: table rejected_rows)")
+        _print_table(table(REPORT_QUERIES["quarantine"]))
+
+
+def _report_short(table: Callable[..., Table], inspections: list[tuple]) -> None:
+    [(loaded, refused, rows, rejected)] = table(SUMMARY_QUERIES["files"])[1]
+    print(f"Files: {loaded} loaded, {refused} refused; rows: {rows:,} loaded, {rejected:,} "
+          f"quarantined (details: v_data_quality, rejected_rows)")  # fmt: skip
+    print(f"\n{len(inspections)} inspections (one line each; --inspection ID for one in full, "
+          "--all for everything)")  # fmt: skip
+    shown = inspections[:SHORT_LIMIT]
+    _print_table((["inspection_id", "force", "cases", "pct_not_good"], shown))
+    if len(inspections) > len(shown):
+        print(f"  ... and {len(inspections) - len(shown)} more")
+    statuses = ", ".join(f"{n} {status}" for status, n in table(SUMMARY_QUERIES["reconciled"])[1])
+    [(holding, failing, unknown)] = table(SUMMARY_QUERIES["claims"])[1]
+    print(f"\nPublished figures: {statuses or 'none'}")
+    print(f"Published claims: {holding} hold, {failing} do not, {unknown} not computed")
+    names, rules = table(REPORT_QUERIES["quarantine"])
+    print("\nQuarantined rows by rule (top 5; details: table rejected_rows)")
+    _print_table((names, rules[:5]))
 
 
 def command_run(args: argparse.Namespace) -> int:
@@ -94,7 +147,8 @@ def command_run(args: argparse.Namespace) -> int:
         input_dir=args.input, warehouse=args.warehouse, feeds_dir=args.feeds
     )
     print(f"case-audit: input {settings.input_dir} -> warehouse {settings.warehouse}")
-    outcome = run_pipeline(settings, quiet=not args.verbose, rebuild=args.rebuild)
+    with showing(_progress(args.quiet or args.verbose)):
+        outcome = run_pipeline(settings, quiet=not args.verbose, rebuild=args.rebuild)
     if not outcome.success:
         recorded = " (recorded in pipeline_runs)" if outcome.recorded else ""
         print(f"\nRun {outcome.run_id} FAILED; {outcome.published}{recorded}.")
@@ -102,8 +156,13 @@ def command_run(args: argparse.Namespace) -> int:
             print(f"  - {problem}")
         return EXIT_PROBLEMS
     print(f"Run {outcome.run_id} succeeded; published {settings.warehouse}\n")
-    report_warehouse(settings.warehouse)
+    report_warehouse(settings.warehouse, args.inspection, args.all)
     return EXIT_OK
+
+
+def _progress(quiet: bool) -> Progress:
+    """A live display of phases and rows on a terminal; silent otherwise or when asked."""
+    return TerminalProgress() if sys.stderr.isatty() and not quiet else Progress()
 
 
 # ---------------------------------------------------------------- check
@@ -113,7 +172,8 @@ def command_check(args: argparse.Namespace) -> int:
     from pipeline.safe_csv import write_csv
     from pipeline.validate.report import check_paths
 
-    problems = check_paths([Path(p) for p in args.files], today=dt.date.today())
+    with showing(_progress(args.quiet)):
+        problems = check_paths([Path(p) for p in args.files], today=dt.date.today())
     for line in problems.lines:
         print(line)
     if args.report:
@@ -186,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder for the dashboard feeds and dashboard.html (env CASE_AUDIT_FEEDS_DIR)",
     )
     run.add_argument("--verbose", action="store_true", help="show Dagster's own log")
+    run.add_argument("--quiet", action="store_true", help="no progress display")
+    run.add_argument("--inspection", help="report this inspection's figures in full")
+    run.add_argument("--all", action="store_true", help="report every table in full")
     run.add_argument("--rebuild", action="store_true",
                      help="forget what earlier runs left: read, validate, build and publish "
                      "everything again (in the UI: tag a run case_audit/rebuild=true)")  # fmt: skip
@@ -194,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate files without loading them")
     check.add_argument("files", nargs="+", help="files or folders to check")
     check.add_argument("--report", help="also write every problem to this CSV file")
+    check.add_argument("--quiet", action="store_true", help="no progress display")
     check.set_defaults(handler=command_check)
 
     synth = commands.add_parser("synth", help="write synthetic case records at scale")

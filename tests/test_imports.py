@@ -17,7 +17,7 @@ PACKAGES = ("pipeline", "schemas")
 # the layers, bottom up, as the data flows (README, "Architecture"): a module imports its own
 # layer and the ones below, never one above
 LAYERS = (
-    ("schemas", "pipeline.errors", "pipeline.lazy", "pipeline.settings"),
+    ("schemas", "pipeline.errors", "pipeline.lazy", "pipeline.settings", "pipeline.progress"),
     ("pipeline.storage", "pipeline.safe_csv"),
     ("pipeline.ingest",),
     ("pipeline.validate",),

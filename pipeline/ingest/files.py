@@ -14,6 +14,7 @@ from pipeline.ingest.headers import HeaderPlan, normalise_header, plan_headers
 from pipeline.ingest.raw import RawTable, WiderThanHeader
 from pipeline.ingest.text import visible_cells
 from pipeline.lazy import pd
+from pipeline.progress import reporter
 from schemas.case_audit import COLUMNS, REQUIRED
 
 ROW_COLUMNS = ("source_file", *COLUMNS, "extra_cells", "source_row")
@@ -250,7 +251,9 @@ def read_case_files(
             reports.append(duplicate_content_report(name, digest, first_with_content[digest]))
             continue
         first_with_content[digest] = name
+        reporter().phase(f"reading {name}")
         frame, report = read_case_file(path, name, digest, one_pass)
+        reporter().advance(0 if frame is None else len(frame))
         reports.append(report)
         if frame is not None:
             frames.append(frame)

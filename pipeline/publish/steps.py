@@ -12,6 +12,7 @@ import duckdb
 from pipeline.lazy import pd
 from pipeline.operations import history
 from pipeline.operations.history import RunInfo, RunRecord
+from pipeline.progress import reporter
 from pipeline.publish.dashboard import dashboard_from_feeds, read_manifest
 from pipeline.publish.feeds import feed_files, publish_feeds
 from pipeline.publish.targets import publish_copies
@@ -58,6 +59,7 @@ def publish_warehouse(workspace: Workspace, run: RunInfo, feeds: bool = True) ->
     (same inputs, code and settings as the published file, no failure to report): the run
     is kept in the build's history and published next time."""
     published = workspace.published_path
+    reporter().phase("publishing the warehouse")
     with workspace.connect() as conn:
         history.ensure_history(conn, published)
         absorbed = history.absorb_inbox(conn, workspace)
@@ -96,6 +98,7 @@ def publish_dashboard_feeds(workspace: Workspace, run_id: str) -> tuple[dict, bo
     with workspace.connect() as state:
         if is_built(state, "dashboard_feeds") and published_intact(state, feed_files(folder)):
             return read_manifest(folder), False
+    reporter().phase("writing the dashboard feeds")
     manifest = publish_feeds(workspace.published_path, folder, run_id,
                              workspace.suppression_threshold)  # fmt: skip
     with workspace.connect() as state:
@@ -111,6 +114,8 @@ def publish_dashboard(workspace: Workspace) -> tuple[dict, bool, Path]:
     path = folder / "dashboard.html"
     with workspace.connect() as state:
         rebuild = not (is_built(state, "dashboard") and published_intact(state, [path]))
+    if rebuild:
+        reporter().phase("drawing the dashboard")
     manifest = dashboard_from_feeds(folder) if rebuild else read_manifest(folder)
     with workspace.connect() as state:
         remember_published(state, [path], by_content=True)

@@ -25,6 +25,7 @@ import duckdb
 
 from pipeline.ingest.files import FileReport, described, stream_case_file
 from pipeline.lazy import pd
+from pipeline.progress import reporter
 from pipeline.settings import PROJECT_DIR
 from pipeline.storage.build_state import code_version, digest_run, remember, remembered
 from pipeline.storage.pseudonym import hmac_pads, key_id
@@ -168,6 +169,7 @@ class Stager:
         schema and stage every one of them under `sha256` (sql/stage_rows.sql)."""
         judged = judge_rows(frame, self.run_date)
         self.day_first += int(judged.day_first.sum())
+        reporter().advance(len(frame))
         checked = judged.normalised
         checked["audit_day"] = iso_days(checked["audit_date"])
         failures = judged.reasons[["source_row", "column_name", "rule", "value", "hint"]]
@@ -190,6 +192,7 @@ class Stager:
             self.forget([sha256])
             self.day_first = 0
 
+        reporter().phase(f"validating {name}")
         report = stream_case_file(
             path, name, sha256, sink=lambda frame: self.stage_chunk(sha256, frame), reset=reset
         )
@@ -263,6 +266,7 @@ def assemble(conn: duckdb.DuckDBPyConnection, key: bytes) -> str:
     transaction. A run that only added files (appendable_files.sql) appends their rows to
     case_audits instead of copying every row again; returns "appended" or "rebuilt".
     `key` pseudonymises the rows assembled."""
+    reporter().phase("assembling case_audits, rejected_rows, file_loads")
     set_pseudonym_key(conn, key)
     build_cross_row_reasons(conn)
     mode = "rebuilt"

@@ -13,6 +13,7 @@ from pipeline.errors import CaseAuditError
 from pipeline.ingest.files import FileReport, described, find_input_files, read_case_files
 from pipeline.ingest.formats import ACCEPTED_SUFFIXES
 from pipeline.lazy import pd
+from pipeline.progress import reporter
 from pipeline.validate.quarantine import day_first_note, validate_rows
 
 # columns of the CSV problem report (`case-audit check --report`): rejected_rows' columns
@@ -64,7 +65,9 @@ def check_paths(paths: list[Path], today: dt.date) -> CheckReport:
     """Validate files together (duplicates are found across them) without storing anything."""
     files = _expand(paths)
     rows, reports = read_case_files(files, one_pass=True)
+    reporter().phase("checking every rule")
     validation = validate_rows(rows, today)
+    reporter().advance(len(rows))
     for read in reports:  # the load report's note on UK dates, as a run's file_loads says
         if read.status == "read" and validation.day_first.get(read.source_file):
             read.notes.append(day_first_note(validation.day_first[read.source_file]))

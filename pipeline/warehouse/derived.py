@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
+from pipeline.progress import reporter
 from pipeline.storage.build_state import is_built, mark_built
 from pipeline.storage.sql import build_table
 from pipeline.storage.workspace import Workspace
@@ -25,6 +26,7 @@ def build_derived(workspace: Workspace, selected: set[str] | None = None) -> lis
     """Build the `selected` derived tables (all by default) that are not built from this
     run's inputs yet, in dependency order; returns the names of the tables selected."""
     names = [t.name for t in TABLES if selected is None or t.name in selected]
+    reporter().phase("building the derived tables")
     with workspace.connect() as conn:
         for name in names:
             if not is_built(conn, name, name):
