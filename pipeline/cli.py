@@ -180,14 +180,22 @@ def command_check(args: argparse.Namespace) -> int:
         report = Path(args.report)
         if report.is_dir():
             raise CaseAuditError(f"--report {report} is a folder; give a file name, e.g. "
-                                 f"{report / 'problems.csv'}.")  # fmt: skip
+                                 f"{report / 'problems.xlsx'}.")  # fmt: skip
+        workbook = report.suffix.lower() == ".xlsx"
         try:
-            written = write_csv(problems.problems, report)
+            if workbook:
+                from pipeline.validate.workbook import write_workbook
+
+                written = write_workbook(problems, report, dt.date.today())
+            else:
+                written = write_csv(problems.problems, report)
         except OSError as exc:
             raise CaseAuditError(
                 f"cannot write the report {report}: {exc.strerror or exc}; nothing was written."
             ) from None
-        print(f"\nProblem report (one row per problem, safe to open in Excel): {written}")
+        what = ("a summary and each file's rows to fix, bad cells highlighted" if workbook
+                else "one row per problem, safe to open in Excel")  # fmt: skip
+        print(f"\nProblem report ({what}): {written}")
     print(
         f"\n{problems.files} file(s), {problems.rows} row(s): {problems.refused} file(s) "
         f"refused, {problems.rejected_rows} row(s) would be quarantined."
@@ -256,7 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate files without loading them")
     check.add_argument("files", nargs="+", help="files or folders to check")
-    check.add_argument("--report", help="also write every problem to this CSV file")
+    check.add_argument("--report", help="also write every problem to this file: .xlsx (a "
+                       "workbook for the provider) or .csv (one row per problem)")  # fmt: skip
     check.add_argument("--quiet", action="store_true", help="no progress display")
     check.set_defaults(handler=command_check)
 

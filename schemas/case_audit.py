@@ -26,6 +26,9 @@ from pipeline.lazy import pd
 if TYPE_CHECKING:  # pandera is imported where the schema is built: keeps start-up cheap
     import pandera.pandas as pa
 
+# the product contract these rules implement (../shared/CONTRACT.md)
+CONTRACT_VERSION = "1.1"
+
 # ---------------------------------------------------------------- columns and spellings
 
 CATEGORIES = (

@@ -35,6 +35,8 @@ class FileReport:
     message: str = ""
     dropped_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # about the file's layout, for its provider
+    # where each contract column is in the file (0-based), for cell references like `E3`
+    positions: dict[str, int] = field(default_factory=dict)
 
 
 def find_input_files(input_dir: Path) -> list[Path]:
@@ -141,7 +143,7 @@ def _stream_once(
             frame.insert(0, "source_file", name)
             sink(frame)
             rows += len(frame)
-    return rows, list(dropped), list(notes)
+    return rows, list(dropped), list(notes), dict(plan.positions) if plan else {}
 
 
 def stream_case_file(
@@ -166,9 +168,8 @@ def stream_case_file(
         width = None
         while True:
             try:
-                report.rows_read, report.dropped_columns, report.notes = _stream_once(
-                    path, name, sink, width, screen
-                )
+                read = _stream_once(path, name, sink, width, screen)
+                report.rows_read, report.dropped_columns, report.notes, report.positions = read
                 break
             except WiderThanHeader as wider:
                 reset()
@@ -227,6 +228,7 @@ def read_case_file(
         again = stream_case_file(path, name, digest, frames.append, frames.clear, screen=False)
         if again.status == "read":
             report.message += " Its other problems are listed as if the column were removed."
+            report.positions = again.positions
             return pd.concat(frames, ignore_index=True), report
     if report.status == "refused":
         return None, report

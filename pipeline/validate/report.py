@@ -43,6 +43,8 @@ class CheckReport:
     rejected_rows: int = 0
     lines: list[str] = field(default_factory=list)
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reports: list[FileReport] = field(default_factory=list)  # one per file, refused included
+    cases: pd.DataFrame = field(default_factory=pd.DataFrame)  # the rows read, as text
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -77,6 +79,8 @@ def check_paths(paths: list[Path], today: dt.date) -> CheckReport:
         rows=len(rows),
         refused=sum(r.status == "refused" for r in reports),
         rejected_rows=validation.rejected_row_count,
+        reports=reports,
+        cases=rows,
     )
     report.lines += [describe_refusal(r) for r in reports if r.status == "refused"]
     report.lines += [f"{r.source_file}: {r.message}" for r in reports
