@@ -59,6 +59,8 @@ REPORT_QUERIES = {
     "wording FROM claim_checks ORDER BY inspection_id, metric",
     "quarantine": "SELECT rule, column_name, count(*) AS reasons, count(DISTINCT (source_file, "
     "source_row)) AS rows FROM rejected_rows GROUP BY ALL ORDER BY rows DESC, rule",
+    "queries": "SELECT rule, column_name, count(*) AS flagged FROM data_queries GROUP BY ALL "
+    "ORDER BY flagged DESC, rule",
 }
 
 
@@ -119,6 +121,8 @@ def _report_in_full(table: Callable[..., Table], where: str, params: tuple, file
     if files:
         print("\nQuarantined rows by rule (details: table rejected_rows)")
         _print_table(table(REPORT_QUERIES["quarantine"]))
+        print("\nQueries: worth a second look, nothing held back (details: table data_queries)")
+        _print_table(table(REPORT_QUERIES["queries"]))
 
 
 def _report_short(table: Callable[..., Table], inspections: list[tuple]) -> None:
@@ -135,9 +139,13 @@ def _report_short(table: Callable[..., Table], inspections: list[tuple]) -> None
     [(holding, failing, unknown)] = table(SUMMARY_QUERIES["claims"])[1]
     print(f"\nPublished figures: {statuses or 'none'}")
     print(f"Published claims: {holding} hold, {failing} do not, {unknown} not computed")
-    names, rules = table(REPORT_QUERIES["quarantine"])
-    print("\nQuarantined rows by rule (top 5; details: table rejected_rows)")
-    _print_table((names, rules[:5]))
+    for name, title in (("quarantine", "Quarantined rows by rule (top 5; details: table "
+                                        "rejected_rows)"),
+                        ("queries", "Queries, nothing held back (top 5; details: table "
+                                    "data_queries)")):  # fmt: skip
+        names, rules = table(REPORT_QUERIES[name])
+        print(f"\n{title}")
+        _print_table((names, rules[:5]))
 
 
 def command_run(args: argparse.Namespace) -> int:
@@ -198,7 +206,8 @@ def command_check(args: argparse.Namespace) -> int:
         print(f"\nProblem report ({what}): {written}")
     print(
         f"\n{problems.files} file(s), {problems.rows} row(s): {problems.refused} file(s) "
-        f"refused, {problems.rejected_rows} row(s) would be quarantined."
+        f"refused, {problems.rejected_rows} row(s) would be quarantined, {problems.queries} "
+        "query(ies) to look at."
     )
     return EXIT_PROBLEMS if problems.refused or problems.rejected_rows else EXIT_OK
 
@@ -209,7 +218,8 @@ def command_check(args: argparse.Namespace) -> int:
 def command_rules(_: argparse.Namespace) -> int:
     from schemas.case_audit import RULES, example_of
 
-    for level, title in (("file", "File refusals"), ("row", "Row rules")):
+    for level, title in (("file", "File refusals"), ("row", "Row rules"),
+                         ("query", "Queries (flagged, nothing held back)")):  # fmt: skip
         print(f"{title}:")
         for rule in (r for r in RULES if r.level == level):
             print(f"  {rule.code:<32} columns: {', '.join(rule.columns) or '(whole file)'}")

@@ -302,6 +302,9 @@ class Rule:
 
 
 CROSS_ROW = "sql/cross_row_reasons.sql"
+QUERIES = "sql/data_queries.sql"  # checked_by of the queries: flags that hold nothing back
+QUERY_DAYS = 183  # an audit date further than this from its inspection's median is queried
+QUERY_SELF_RATED_SHARE = 0.1  # self-rated on fewer than this share of cases: queried
 BY_READERS = "ingest"  # checked_by of the file rules: pipeline/ingest refuses the file
 LONG = "x" * 201
 
@@ -588,6 +591,48 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
 )
+# Queries: a row (or an inspection) worth a second look, flagged for its provider without
+# holding anything back (the children's-data validators' "queries" beside their errors).
+# They run over the rows that loaded (`sql/data_queries.sql`, table data_queries).
+QUERY_RULES: tuple[Rule, ...] = (
+    Rule(
+        "query_audit_date_far_from_inspection",
+        ("audit_date",),
+        f"This audit date is more than {QUERY_DAYS} days from the middle of its inspection's "
+        "other audit dates; check the date (or the inspection_id).",
+        "query",
+        QUERIES,
+        examples=(
+            breaks({}, {}, {}, {}, {"audit_date": "2023-03-04"}, blamed={(4, "audit_date")}),
+            passes({}, {}, {}, {}, {"audit_date": "2025-01-04"}),
+        ),
+    ),
+    Rule(
+        "query_custody_accommodation_unrecorded",
+        ("la_accommodation_requested",),
+        "A custody case without la_accommodation_requested: say whether local-authority "
+        "accommodation was asked for (PACE s.38(6)), yes or no.",
+        "query",
+        QUERIES,
+        examples=(
+            breaks({"la_accommodation_requested": None}, kind="custody"),
+            passes({"la_accommodation_requested": "no"}, kind="custody"),
+        ),
+    ),
+    Rule(
+        "query_self_rating_sparse",
+        ("force_rating",),
+        f"The force rated fewer than {QUERY_SELF_RATED_SHARE:.0%} of this inspection's cases "
+        "itself (force_rating); add its self-assessment where it made one.",
+        "query",
+        QUERIES,
+        examples=(
+            breaks(*[{"force_rating": None}] * 10, blamed={(None, "force_rating")}),
+            passes(*[{"force_rating": "good"}] * 10),
+        ),
+    ),
+)
+RULES = (*RULES, *QUERY_RULES)
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 
 

@@ -147,6 +147,27 @@ TABLES: tuple[Relation, ...] = (
         step=VALIDATE, reads=("case_files",),
     ),
     Relation(
+        "data_queries", "table", "one row per (loaded row, query); one per (inspection, query) "
+        "for a query about a whole inspection",
+        "Rows worth a second look, flagged for their provider without holding anything back "
+        "(the queries of `case-audit rules`): an audit date far from its inspection's others, a "
+        "custody case without la_accommodation_requested, an inspection its force rarely "
+        "rated itself.",
+        (
+            ("source_file", "VARCHAR", "Input file of the row; NULL for a query about a whole "
+             "inspection."),
+            ("source_row", "INTEGER", "Row number as a spreadsheet shows it; NULL for a query "
+             "about a whole inspection."),
+            ("inspection_id", "VARCHAR", None),
+            ("column_name", "VARCHAR", None),
+            ("rule", "VARCHAR", "Query code (`case-audit rules`)."),
+            ("message", "VARCHAR", None),
+            ("value", "VARCHAR", "What was queried: the audit date, or how many cases were "
+             "self-rated; NULL for a missing value."),
+        ),
+        step=VALIDATE, reads=("case_files",),
+    ),
+    Relation(
         "file_loads", "table", "one row per input file seen",
         "What happened to each input file. For every loaded file rows_read = rows_loaded + "
         "rows_rejected (a blocking check).",

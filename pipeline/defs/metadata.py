@@ -19,7 +19,13 @@ OWNERS = ["team:case-audit"]
 # input file are never previewed, and other previews keep only text columns whose values
 # come from a closed set the project defines (codes, metrics, statuses, validated ids).
 # docs/data-protection.md, "Dagster's storage".
-ROW_LEVEL_TABLES = ("case_audits", "rejected_rows", "file_loads", "quarantine_summary")
+ROW_LEVEL_TABLES = (
+    "case_audits",
+    "rejected_rows",
+    "file_loads",
+    "quarantine_summary",
+    "data_queries",
+)
 PREVIEWED_TEXT = frozenset({
     "inspection_id", "previous_inspection_id", "category", "rating", "force_rating", "metric",
     "rule", "column_name", "status", "kind", "comparator", "measure", "table_name", "file",

@@ -28,7 +28,7 @@ from pipeline.warehouse.derived import TABLES as DERIVED_TABLES
 from pipeline.warehouse.derived import build_derived_table
 
 # the tables whose rows come from the partitions; the ones with source_file get the prefix
-ROW_TABLES = ("case_audits", "rejected_rows", "file_loads")
+ROW_TABLES = ("case_audits", "rejected_rows", "file_loads", "data_queries")
 
 
 def _union(conn: duckdb.DuckDBPyConnection, table: str, keys: list[str], prefix: bool) -> None:

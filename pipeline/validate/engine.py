@@ -33,6 +33,7 @@ from pipeline.storage.sql import build_table
 from pipeline.storage.workspace import attach_staging
 from pipeline.validate.cross_row import CROSS_ROW_RULES, build_cross_row_reasons
 from pipeline.validate.quarantine import day_first_note, judge_rows
+from pipeline.validate.queries import build_queries
 from schemas.case_audit import iso_days
 
 # the code whose change must re-validate every file: the contract and its rules, everything
@@ -249,7 +250,7 @@ def stage_inputs(
     )
 
 
-ASSEMBLED = ("case_audits", "rejected_rows", "file_loads")
+ASSEMBLED = ("case_audits", "rejected_rows", "file_loads")  # then data_queries
 ASSEMBLED_CODE = "assembled_code"  # build_state: the code version of the last assembly
 
 
@@ -291,6 +292,7 @@ def assemble(conn: duckdb.DuckDBPyConnection, key: bytes) -> str:
             build_table(conn, "case_audits")
         for table in ASSEMBLED[1:]:
             build_table(conn, table)
+        build_queries(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

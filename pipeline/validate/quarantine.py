@@ -45,6 +45,7 @@ class Validation:
     valid: pd.DataFrame
     reasons: pd.DataFrame
     day_first: dict[str, int] = field(default_factory=dict)  # file -> UK dates read
+    queries: pd.DataFrame = field(default_factory=pd.DataFrame)  # flagged, not held back
 
     @property
     def rejected_row_count(self) -> int:
@@ -160,6 +161,7 @@ def validate_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
     """Every rule over `rows` held in memory (tests, `case-audit check`): the row rules, then
     the rules that compare rows, run by the same SQL the warehouse build uses."""
     from pipeline.validate.cross_row import cross_row_reasons_in_memory
+    from pipeline.validate.queries import queries_in_memory
 
     local = check_rows(rows, run_date)
     keys = rows[["source_file", "source_row", "inspection_id", "case_ref", "force"]]
@@ -170,7 +172,7 @@ def validate_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
     rows_of_valid = pd.MultiIndex.from_frame(local.valid[["source_file", "source_row"]])
     valid = local.valid[~rows_of_valid.isin(crossed)].reset_index(drop=True)
     return Validation(valid=valid, reasons=reasons.reset_index(drop=True),
-                      day_first=local.day_first)  # fmt: skip
+                      day_first=local.day_first, queries=queries_in_memory(valid))  # fmt: skip
 
 
 def day_first_note(count: int) -> str:

@@ -17,8 +17,9 @@ from pipeline.progress import reporter
 from pipeline.validate.quarantine import day_first_note, validate_rows
 
 # columns of the CSV problem report (`case-audit check --report`): rejected_rows' columns
-PROBLEM_COLUMNS = ("source_file", "source_row", "column_name", "rule", "message", "value",
-                   "hint", "inspection_id", "case_ref")  # fmt: skip
+PROBLEM_COLUMNS = ("level", "source_file", "source_row", "column_name", "rule", "message",
+                   "value", "hint", "inspection_id", "case_ref")  # fmt: skip
+# `level`: file (refused), row (quarantined) or query (flagged, not held back)
 
 
 def describe_reason(reason: pd.Series) -> str:
@@ -31,6 +32,15 @@ def describe_reason(reason: pd.Series) -> str:
     )
 
 
+def describe_query(query: object) -> str:
+    """`file row N, column C [query]: message (value: 'v')`; an inspection's own query
+    names the inspection."""
+    where = (f"{query.source_file} row {int(query.source_row)}" if not pd.isna(query.source_row)
+             else f"inspection {query.inspection_id}")  # fmt: skip
+    value = "" if pd.isna(query.value) else f" (value: {query.value!r})"
+    return f"{where}, column {query.column_name} [{query.rule}]: {query.message}{value}"
+
+
 def describe_refusal(report: FileReport) -> str:
     return f"{report.source_file}: file refused [{report.rule}]: {report.message}"
 
@@ -41,6 +51,7 @@ class CheckReport:
     rows: int = 0
     refused: int = 0
     rejected_rows: int = 0
+    queries: int = 0  # rows and inspections flagged by a query (nothing held back)
     lines: list[str] = field(default_factory=list)
     problems: pd.DataFrame = field(default_factory=pd.DataFrame)
     reports: list[FileReport] = field(default_factory=list)  # one per file, refused included
@@ -79,6 +90,7 @@ def check_paths(paths: list[Path], today: dt.date) -> CheckReport:
         rows=len(rows),
         refused=sum(r.status == "refused" for r in reports),
         rejected_rows=validation.rejected_row_count,
+        queries=len(validation.queries),
         reports=reports,
         cases=rows,
     )
@@ -86,13 +98,18 @@ def check_paths(paths: list[Path], today: dt.date) -> CheckReport:
     report.lines += [f"{r.source_file}: {r.message}" for r in reports
                      if r.status == "read" and r.message]  # fmt: skip
     report.lines += [describe_reason(reason) for _, reason in validation.reasons.iterrows()]
+    if len(validation.queries):
+        report.lines.append("Queries (worth a second look; nothing is held back):")
+        report.lines += [f"  {describe_query(q)}" for q in validation.queries.itertuples()]
     refusals = pd.DataFrame(
         {
+            "level": "file",
             "source_file": [r.source_file for r in reports if r.status == "refused"],
             "rule": [r.rule for r in reports if r.status == "refused"],
             "message": [r.message for r in reports if r.status == "refused"],
         }
     )
-    problems = pd.concat([refusals, validation.reasons], ignore_index=True)
+    problems = pd.concat([refusals, validation.reasons.assign(level="row"),
+                          validation.queries.assign(level="query")], ignore_index=True)  # fmt: skip
     report.problems = problems.astype({"source_row": "Int64"})[list(PROBLEM_COLUMNS)]
     return report

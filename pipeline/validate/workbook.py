@@ -21,6 +21,7 @@ from schemas.case_audit import COLUMNS, CONTRACT_VERSION, RULES_BY_CODE
 
 MAX_SHEET_ROWS = 10_000
 BAD_CELL = "FFC7CE"  # Excel's light red "bad" fill
+QUERY_CELL = "FFEB9C"  # Excel's light yellow "neutral" fill: a query, nothing held back
 SUMMARY_HEADER = ["file", "sha256", "rule", "level", "problems", "rows", "what to do", "sheet"]
 
 
@@ -65,16 +66,37 @@ def write_workbook(report: CheckReport, path: Path, today: dt.date) -> Path:
     for number, file in enumerate(report.reports, 1):
         mine = problems[problems["source_file"].eq(file.source_file)]
         rows = mine[mine["source_row"].notna()]
+        queried = rows[rows["level"].eq("query")]
+        rows = rows[rows["level"].eq("row")]
         sheet = _sheet_title(number, file.source_file, taken) if len(rows) else ""
         if file.status == "refused":
             _summary_row(summary, [file.source_file, file.sha256, file.rule, "file refused", 1,
                                    None, file.message, sheet])  # fmt: skip
-        for rule, group in rows.groupby("rule", sort=True):
-            _summary_row(summary, [file.source_file, file.sha256, rule, "row quarantined",
-                                   len(group), group["source_row"].nunique(),
-                                   RULES_BY_CODE[rule].message, sheet])  # fmt: skip
+        sheet = sheet or (_sheet_title(number, file.source_file, taken) if len(queried) else "")
+        for level, found in (("row quarantined", rows), ("query", queried)):
+            for rule, group in found.groupby("rule", sort=True):
+                _summary_row(summary, [file.source_file, file.sha256, rule, level, len(group),
+                                       group["source_row"].nunique(),
+                                       RULES_BY_CODE[rule].message, sheet])  # fmt: skip
         if sheet:
-            _file_sheet(workbook.create_sheet(sheet), file, rows, report.cases)
+            _file_sheet(workbook.create_sheet(sheet), file, pd.concat([rows, queried]),
+                        report.cases)  # fmt: skip
+    for query in problems[
+        problems["level"].eq("query") & problems["source_row"].isna()
+    ].itertuples():  # a query about a whole inspection
+        _summary_row(
+            summary,
+            [
+                None,
+                None,
+                query.rule,
+                "query",
+                1,
+                None,
+                f"{query.inspection_id}: {query.message} ({query.value})",
+                None,
+            ],
+        )
     for column, width in zip("ABCDEFGH", (30, 18, 26, 16, 10, 8, 80, 24), strict=True):
         summary.column_dimensions[column].width = width
     return atomic_write(path, workbook.save)
@@ -91,7 +113,8 @@ def _file_sheet(sheet: object, file: object, problems: pd.DataFrame, cases: pd.D
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    fill = PatternFill(start_color=BAD_CELL, end_color=BAD_CELL, fill_type="solid")
+    fills = {level: PatternFill(start_color=color, end_color=color, fill_type="solid")
+             for level, color in (("row", BAD_CELL), ("query", QUERY_CELL))}  # fmt: skip
     columns = sorted((c for c in COLUMNS if c in file.positions), key=file.positions.get)
     sheet.append(["row", *columns, "cells to fix"])
     mine = cases[cases["source_file"].eq(file.source_file)].set_index("source_row")
@@ -108,6 +131,8 @@ def _file_sheet(sheet: object, file: object, problems: pd.DataFrame, cases: pd.D
         references = []
         for reason in reasons.itertuples():
             said = reason.message + ("" if pd.isna(reason.hint) else f" {reason.hint}")
+            if reason.level == "query":
+                said = "Query (nothing held back): " + said
             if reason.column_name in columns:
                 target = line[1 + columns.index(reason.column_name)]
                 letter = column_letter(file.positions[reason.column_name])
@@ -115,7 +140,8 @@ def _file_sheet(sheet: object, file: object, problems: pd.DataFrame, cases: pd.D
             else:  # extra cells, or a column the file lacks: the row itself
                 target = line[0]
                 references.append(f"row {int(row)}")
-            target.fill = fill
+            if target.fill.fill_type is None or reason.level == "row":  # an error shows
+                target.fill = fills[reason.level]
             earlier = target.comment.text + "\n" if target.comment else ""
             target.comment = Comment(f"{earlier}[{reason.rule}] {said}", "case-audit")
         _text(line[-1], ", ".join(dict.fromkeys(references)))

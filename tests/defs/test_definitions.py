@@ -23,6 +23,7 @@ EXPECTED_GROUPS = {
     "case_audits": "validate",
     "rejected_rows": "validate",
     "file_loads": "validate",
+    "data_queries": "validate",
     "ratings_by_category": "warehouse",
     "ratings_by_area": "warehouse",
     "headline_figures": "warehouse",

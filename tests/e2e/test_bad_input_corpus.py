@@ -14,7 +14,7 @@ import pytest
 from pipeline.ingest.files import read_case_files
 from pipeline.storage.pseudonym import case_keys
 from pipeline.validate.quarantine import validate_rows
-from pipeline.validate.report import check_paths, describe_reason
+from pipeline.validate.report import check_paths, describe_query, describe_reason
 from tests.bad_input_corpus import CORPUS, Bad
 from tests.helpers import RUN_DATE
 
@@ -42,6 +42,7 @@ class CorpusRun:
     reasons: pd.DataFrame
     cases: pd.DataFrame
     check_lines: list[str]
+    queries: pd.DataFrame
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,8 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
         loads = conn.execute("SELECT * FROM file_loads").df()
         reasons = conn.execute("SELECT * FROM rejected_rows").df()
         cases = conn.execute("SELECT * FROM case_audits ORDER BY source_file, source_row").df()
-    return CorpusRun(incoming, paths, before, loads, reasons, cases, check_lines)
+        queries = conn.execute("SELECT * FROM data_queries").df()
+    return CorpusRun(incoming, paths, before, loads, reasons, cases, check_lines, queries)
 
 
 def _present(values: pd.Series) -> list[object]:
@@ -162,8 +164,13 @@ def test_long_values_are_cut_in_the_quarantine(tmp_path: Path) -> None:
 def test_check_and_quarantine_table_say_the_same(corpus_run: CorpusRun) -> None:
     """All corpus files in one folder: `case-audit check` lines == the warehouse's reasons."""
     table_lines = {describe_reason(r) for _, r in corpus_run.reasons.iterrows()}
-    check_lines = {line for line in corpus_run.check_lines if re.search(r" row \d+, column ", line)}
+    reasons = [line for line in corpus_run.check_lines if not line.startswith("  ")]
+    check_lines = {line for line in reasons if re.search(r" row \d+, column ", line)}
     assert check_lines == table_lines
+    # and the queries (flagged, nothing held back) are the same on both paths
+    table_queries = {f"  {describe_query(q)}" for q in corpus_run.queries.itertuples()}
+    check_queries = {line for line in corpus_run.check_lines if line.startswith("  ")}
+    assert check_queries == table_queries and table_queries
     assert len(table_lines) > 40
     loads = corpus_run.loads
     refused = loads[loads["status"] == "refused"].set_index("source_file")

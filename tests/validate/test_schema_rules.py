@@ -28,7 +28,12 @@ def reasons_for(rows: list[dict], path: str = "check") -> pd.DataFrame:
     return validate_rows(rows_frame(rows), RUN_DATE).reasons
 
 
-EXAMPLES = [(rule, n, example) for rule in RULES for n, example in enumerate(rule.examples)]
+EXAMPLES = [
+    (rule, n, example)
+    for rule in RULES
+    if rule.level != "query"
+    for n, example in enumerate(rule.examples)
+]  # queries: tests/validate/test_queries.py
 
 
 @pytest.mark.parametrize("path", ["check", "run"])
