@@ -244,7 +244,8 @@ def test_history_says_when_and_why_figures_changed(tmp_path, sample_input) -> No
     assert (added["figures_changed"], added["input_changes"]) == (True, "added: nwc.csv")
     assert added["trigger"] == "sensor:input_folder_sensor"
     assert (added["files_seen"], added["rows_loaded"], added["rows_rejected"]) == (3, 375, 0)
-    assert (added["checks_passed"], added["checks_failed"]) == (2, 0)
+    # the two blocking checks and the two data-quality warnings
+    assert (added["checks_passed"], added["checks_failed"]) == (4, 0)
     assert added["started_at"] <= added["finished_at"]
 
 

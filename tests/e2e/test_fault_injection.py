@@ -188,7 +188,7 @@ def test_a_report_path_that_is_a_folder_is_one_sentence(tmp_path, capsys):
     assert code == 1
     assert out.err.strip() == (
         f"case-audit: --report {tmp_path} is a folder; give a file name, e.g. "
-        f"{tmp_path / 'problems.csv'}."
+        f"{tmp_path / 'problems.xlsx'}."
     )
 
 
