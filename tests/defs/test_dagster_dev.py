@@ -38,6 +38,13 @@ mutation($selector: JobOrPipelineSelector!) {
 }
 """
 RUN_STATUS = "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
+CHECK_EXECUTIONS = """
+query($key: AssetKeyInput!, $check: String!) {
+  assetCheckExecutions(assetKey: $key, checkName: $check, limit: 10) {
+    runId status evaluation { success severity description }
+  }
+}
+"""
 
 
 def free_port() -> int:
@@ -74,6 +81,9 @@ def wait_until(condition, seconds: float, what: str, process: subprocess.Popen) 
 
 @pytest.mark.skipif(not DAGSTER.exists(), reason="needs the project's .venv (make test)")
 def test_dagster_dev_serves_the_graph_and_runs_it(tmp_path: Path, sample_input: Path) -> None:
+    # a file refused for an identifier column: the run succeeds, with a warning check
+    write_csv(sample_input / "with_names.csv", [case(case_ref="Z-1") | {"child_name": "x"}],
+              [*case(), "child_name"])  # fmt: skip
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_DIR / "deploy" / "dagster.yaml", home / "dagster.yaml")
@@ -118,6 +128,16 @@ def test_dagster_dev_serves_the_graph_and_runs_it(tmp_path: Path, sample_input: 
             return status if status in {"SUCCESS", "FAILURE", "CANCELED"} else None
 
         assert wait_until(finished, RUN_SECONDS, "the run", process) == "SUCCESS"
+        # the UI shows the refused file as a failed warning check (of our run, or of the
+        # sensor's run over the same inputs before it: ours then had nothing to do)
+        executions = graphql(port, CHECK_EXECUTIONS, {
+            "key": {"path": ["file_loads"]}, "check": "file_loads_no_file_refused"},
+        )["assetCheckExecutions"]  # fmt: skip
+        [ours, *_] = [e for e in executions if e["evaluation"]]
+        assert ours["status"] == "FAILED"
+        assert ours["evaluation"]["severity"] == "WARN"
+        assert ours["evaluation"]["success"] is False
+        assert "with_names.csv [file_identifier_column]" in ours["evaluation"]["description"]
         with duckdb.connect(str(warehouse), read_only=True) as conn:
             assert conn.execute(
                 "SELECT numerator FROM headline_figures WHERE metric = 'cases_not_good'"
