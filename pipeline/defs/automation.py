@@ -3,8 +3,9 @@ pipeline/operations/automation.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import warnings
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pipeline.defs.resources import CaseAuditResource
 from pipeline.defs.run_events import problems, run_info
 from pipeline.operations.alerts import handle_failure
 from pipeline.operations.automation import AutomationSettings, folder_digest
+from pipeline.operations.freshness import in_words, judge
 
 
 def statuses(
@@ -82,18 +84,54 @@ def build_automation(
         if report.webhook_error:
             context.log.warning(f"failure alert not delivered: {report.webhook_error}")
 
-    # A freshness *check* (WARN) as operations asked for, evaluated by its own sensor without
-    # launching runs. Dagster 1.12+ prefers FreshnessPolicy (asset health, preview, off by
-    # default in open source); the check API is superseded but supported, so its warning is
-    # silenced here only.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", dg.SupersessionWarning)
-        freshness = dg.build_last_update_freshness_checks(
-            assets=[watched], lower_bound_delta=settings.max_age
-        )
-        freshness_sensor = dg.build_sensor_for_freshness_checks(
-            freshness_checks=freshness,
-            name="warehouse_freshness_sensor",
-            default_status=dg.DefaultSensorStatus.RUNNING,
-        )
-    return [nightly], [input_folder_sensor, failure_alerts, freshness_sensor], list(freshness)
+    freshness_check, freshness_sensor = build_freshness(watched.key, settings.max_age)
+    return [nightly], [input_folder_sensor, failure_alerts, freshness_sensor], [freshness_check]
+
+
+FRESHNESS_REPORT_SECONDS = 3600  # a verdict that has not changed is reported again hourly
+
+
+def build_freshness(
+    watched: dg.AssetKey, limit: dt.timedelta
+) -> tuple[dg.AssetChecksDefinition, dg.SensorDefinition]:
+    """A warning check saying in words how old the published warehouse is and what the limit
+    is, and a sensor that evaluates it every minute without launching a run (reporting the
+    verdict when it changes, and hourly)."""
+    said_limit = in_words(limit.total_seconds())
+
+    def verdict(instance: dg.DagsterInstance) -> tuple[dg.AssetCheckSeverity, object]:
+        event = instance.get_latest_materialization_event(watched)
+        return dg.AssetCheckSeverity.WARN, judge(event.timestamp if event else None,
+                                                 time.time(), limit)  # fmt: skip
+
+    @dg.asset_check(asset=watched, name="freshness_check",
+                    description=f"Warns when the warehouse is older than {said_limit} "
+                    "(CASE_AUDIT_MAX_AGE_HOURS).")  # fmt: skip
+    def freshness_check(context) -> dg.AssetCheckResult:  # noqa: ANN001 (no string hint: Dagster rejects it)
+        severity, found = verdict(context.instance)
+        return dg.AssetCheckResult(passed=found.passed, description=found.description,
+                                   severity=severity, metadata=_age(found))  # fmt: skip
+
+    @dg.sensor(name="warehouse_freshness_sensor", minimum_interval_seconds=60,
+               default_status=dg.DefaultSensorStatus.RUNNING,
+               description="Evaluates freshness_check every minute, without a run.")  # fmt: skip
+    def freshness_sensor(context: dg.SensorEvaluationContext) -> dg.SkipReason:
+        severity, found = verdict(context.instance)
+        last = json.loads(context.cursor) if context.cursor else {}
+        if (
+            last.get("passed") != found.passed
+            or time.time() - last.get("at", 0) >= FRESHNESS_REPORT_SECONDS
+        ):
+            evaluation = dg.AssetCheckEvaluation(
+                asset_key=watched, check_name="freshness_check", passed=found.passed,
+                severity=severity, description=found.description, metadata=_age(found),
+            )  # fmt: skip
+            context.instance.report_runless_asset_event(evaluation)
+            context.update_cursor(json.dumps({"passed": found.passed, "at": time.time()}))
+        return dg.SkipReason(found.description)
+
+    return freshness_check, freshness_sensor
+
+
+def _age(found: object) -> dict[str, object]:
+    return {} if found.age_seconds is None else {"age_hours": round(found.age_seconds / 3600, 2)}

@@ -286,11 +286,15 @@ def test_freshness_check_warns_when_the_warehouse_is_old(tmp_path, sample_input)
         return merged, merged.resolve_job_def("freshness")
 
     lenient_defs, lenient = freshness(dt.timedelta(hours=1))
-    _, strict = freshness(dt.timedelta(seconds=1))
+    strict_defs, strict = freshness(dt.timedelta(seconds=1))
     with dg.instance_for_test() as instance:
         assert run_job(lenient_defs, instance).success
         [evaluation] = lenient.execute_in_process(instance=instance).get_asset_check_evaluations()
         assert evaluation.passed
+        assert (
+            "The warehouse was last published less than a minute ago (" in (evaluation.description)
+            and "within the limit of 1 hour." in evaluation.description
+        )
         event = instance.get_latest_materialization_event(dg.AssetKey("published_warehouse"))
         while time.time() - event.timestamp <= 1.5:  # until older than the strict limit
             time.sleep(0.1)
@@ -298,6 +302,24 @@ def test_freshness_check_warns_when_the_warehouse_is_old(tmp_path, sample_input)
         [evaluation] = stale.get_asset_check_evaluations()
         assert not evaluation.passed
         assert evaluation.severity == dg.AssetCheckSeverity.WARN
+        assert "older than the limit of less than a minute: a run is overdue" in (
+            evaluation.description
+        )
+
+        # the sensor evaluates the check without a run, and says so again only on a change
+        sensor = strict_defs.resolve_sensor_def("warehouse_freshness_sensor")
+        with dg.build_sensor_context(instance=instance) as context:
+            result = sensor(context)
+            assert "a run is overdue" in result.skip_message
+            cursor = context.cursor
+        key = dg.AssetCheckKey(dg.AssetKey("published_warehouse"), "freshness_check")
+        reported = instance.event_log_storage.get_latest_asset_check_execution_by_key([key])
+        assert reported[key].event.dagster_event.event_specific_data.passed is False
+        before = len(instance.event_log_storage.get_asset_check_execution_history(key, limit=50))
+        with dg.build_sensor_context(instance=instance, cursor=cursor) as context:
+            sensor(context)
+        after = len(instance.event_log_storage.get_asset_check_execution_history(key, limit=50))
+        assert after == before  # the same verdict within the hour: not reported again
 
 
 def test_committed_instance_config_queues_one_run_at_a_time() -> None:
