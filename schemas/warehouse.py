@@ -466,7 +466,7 @@ STAGING_ORDER = (
 # After the registry's tables: the run history and its summary, the consumer views; the
 # partitioned merge's own files last (pipeline/partitions/merge.py).
 PUBLISH_ORDER = (
-    "pipeline_runs", "run_summary", "views/*",
+    "pipeline_runs", "python:found_files", "input_changes", "run_summary", "views/*",
     "python:partition_inspections", "partition_overlaps", "partition_summary",
 )  # fmt: skip
 

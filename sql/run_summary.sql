@@ -1,6 +1,6 @@
--- reads: file_loads, headline_figures
+-- reads: file_loads, headline_figures, input_changes
 -- writes: nothing (a query: the run's summary, one row)
--- reads too: previous.file_loads, previous.headline_figures (the published warehouse, attached)
+-- reads too: previous.headline_figures (the published warehouse, attached)
 -- run_summary: this build's counts and what changed since the previously published warehouse
 -- (attached as `previous`, or an empty stand-in when there is none). One row.
 WITH files AS (
@@ -20,24 +20,9 @@ WITH files AS (
         (SELECT inspection_id, metric, numerator, denominator FROM previous.headline_figures
          EXCEPT SELECT inspection_id, metric, numerator, denominator FROM headline_figures)
     )
-), file_changes AS (
-    SELECT
-        string_agg(n.source_file, ', ' ORDER BY n.source_file)
-            FILTER (WHERE o.source_file IS NULL)                          AS added,
-        string_agg(n.source_file, ', ' ORDER BY n.source_file)
-            FILTER (WHERE o.source_file IS NOT NULL AND o.sha256 <> n.sha256) AS changed
-    FROM file_loads AS n
-    LEFT JOIN previous.file_loads AS o USING (source_file)
-), removed AS (
-    SELECT string_agg(source_file, ', ' ORDER BY source_file) AS removed
-    FROM previous.file_loads
-    WHERE source_file NOT IN (SELECT source_file FROM file_loads)
 )
 SELECT
     files.*,
     changed_figures.figures_changed,
-    nullif(concat_ws('; ',
-        'added: ' || file_changes.added,
-        'changed: ' || file_changes.changed,
-        'removed: ' || removed.removed), '') AS input_changes
-FROM files, changed_figures, file_changes, removed;
+    input_changes.input_changes
+FROM files CROSS JOIN changed_figures CROSS JOIN input_changes;

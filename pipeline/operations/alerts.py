@@ -16,7 +16,14 @@ from dataclasses import asdict, dataclass
 import duckdb
 
 from pipeline.errors import CaseAuditError
-from pipeline.operations.history import Problem, RunInfo, RunRecord, failure_record, record_failure
+from pipeline.operations.history import (
+    Problem,
+    RunInfo,
+    RunRecord,
+    failed_run_changes,
+    failure_record,
+    record_failure,
+)
 from pipeline.operations.publication import Publication, what_was_published
 from pipeline.storage.workspace import Workspace
 
@@ -71,6 +78,7 @@ def handle_failure(
     publication = what_was_published(resource, run.run_id)
     said = publication.sentence() if publication.anything else ""
     record = failure_record(run, found, said)
+    record.input_changes = failed_run_changes(resource)
     recorded, history_error = False, None
     try:
         recorded = record_failure(resource, record)

@@ -136,6 +136,9 @@ def success_record(conn: duckdb.DuckDBPyConnection, run: RunInfo, published: Pat
     """This run's record, computed from the build and compared with the last publish."""
     _attach_previous(conn, published)
     try:
+        conn.execute("CREATE OR REPLACE TEMP VIEW found_files AS "
+                     "SELECT source_file, sha256 FROM file_loads")  # fmt: skip
+        build_table(conn, "input_changes")
         summary = conn.execute(sql_text("run_summary")).df().iloc[0].to_dict()
     finally:
         _detach_previous(conn)
@@ -166,6 +169,29 @@ def failure_record(run: RunInfo, found: list[Problem], published: str = "") -> R
         failed_asset=first.asset if first else None,
         error_summary=(f"{published}. Cause: {cause}" if published else cause)[:2000],
     )
+
+
+FAILED_RUN_FILES = (
+    "CREATE OR REPLACE TEMP VIEW found_files AS SELECT source_file, "
+    "coalesce(sha256, 'unreadable') AS sha256 FROM staging.input_files"
+)
+
+
+def failed_run_changes(resource: Workspace) -> str | None:
+    """What a failed run found changed in the input folder since the published warehouse
+    (its inventory, as far as it got); None when that cannot be told (no inventory yet, no
+    build, the build in use)."""
+    try:
+        with resource.connect() as conn:
+            _attach_previous(conn, resource.published_path)
+            try:
+                conn.execute(FAILED_RUN_FILES)
+                build_table(conn, "input_changes")
+                return conn.execute("SELECT input_changes FROM input_changes").fetchone()[0]
+            finally:
+                _detach_previous(conn)
+    except (duckdb.Error, CaseAuditError, OSError):
+        return None
 
 
 # ---------------------------------------------------------------- storage

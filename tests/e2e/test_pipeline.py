@@ -318,3 +318,21 @@ def test_interrupted_copy_leaves_the_published_file(tmp_path: Path, monkeypatch)
     publish.atomic_replace(source, target)
     assert target.read_bytes() == source.read_bytes()
     assert set(tmp_path.iterdir()) == {source, target}
+
+
+def test_a_failed_run_records_its_cause_and_the_input_changes(tmp_path, sample_input) -> None:
+    """pipeline_runs says why a run failed (the check, and its figure) and which input files
+    it found changed: what an analyst needs to see why the figures did not move."""
+    settings = resource(tmp_path, sample_input).settings()
+    assert run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True).success
+    _alter_first_good_rating(sample_input / "mps_ncpi_2016_part1.csv")
+    failed = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
+    assert not failed.success and failed.recorded
+    with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+        [row] = conn.execute(
+            "SELECT status, failed_asset, error_summary, input_changes FROM pipeline_runs "
+            "WHERE run_id = ?", [failed.run_id]).fetchall()  # fmt: skip
+    status, asset, summary, changes = row
+    assert (status, asset) == ("failure", "published_reconciliation")
+    assert "check published_figures_reconcile failed" in summary and "279/374" in summary
+    assert changes == "changed: mps_ncpi_2016_part1.csv"
