@@ -18,14 +18,21 @@ COLUMNS = ["inspection_id", "force", "case_ref", "area", "category", "audit_date
 def provider_files(folder):
     rows = [
         case(case_ref="NW-1"),
-        case(case_ref="NW-2", category="mising_absent", missing_episodes="2"),  # D3 (typo)
-        case(case_ref="NW-3", rating="Outstanding", audit_date="31/02/2025"),  # E4, F4
+        case(case_ref="NW-2", category="mising_absent", missing_episodes="2"),  # E3 (typo)
+        case(case_ref="NW-3", rating="Outstanding", audit_date="31/02/2025"),  # F4, G4
         case(case_ref="NW-4", force='=HYPERLINK("http://x")'),  # B5, a formula as text
+        case(case_ref="NW-5", audit_date="04/03/2025"),  # a UK date: fine
+        case(case_ref="NW-6"),  # rows 7 and 8: the same case twice
+        case(case_ref="NW-6"),
     ]
     good = write_csv(folder / "northwold.csv", rows, COLUMNS)
     named = write_csv(folder / "names.csv", [case(case_ref="N-1") | {"child_name": "Alice"}],
                       [*COLUMNS, "child_name"])  # fmt: skip
     return good, named
+
+
+def forced_comment(lines: dict) -> str:
+    return lines[5][1 + COLUMNS.index("force")].comment.text
 
 
 def test_the_workbook_shows_what_to_fix_where(tmp_path, capsys) -> None:
@@ -48,7 +55,9 @@ def test_the_workbook_shows_what_to_fix_where(tmp_path, capsys) -> None:
     header = [c.value for c in sheet[1]]
     assert header == ["row", *COLUMNS, "cells to fix"]
     lines = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
-    assert set(lines) == {3, 4, 5}  # only the rows with a problem
+    assert set(lines) == {3, 4, 5, 7, 8}  # only the rows with a problem
+    assert "Other copies: " in lines[7][1 + COLUMNS.index("case_ref")].comment.text
+    assert "Most rows of NWC-CP-2025 name 'Northwold Constabulary'." in forced_comment(lines)
     category = lines[3][1 + COLUMNS.index("category")]
     assert category.value == "mising_absent"
     assert category.fill.start_color.rgb.endswith("FFC7CE")
