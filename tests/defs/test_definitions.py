@@ -146,3 +146,13 @@ def test_the_partitioned_mode_loads_its_own_definitions_only_in_that_mode(monkey
     # the whole-folder job never selects a partitioned asset
     whole = defs.resolve_job_def("case_audit_job").asset_layer.selected_asset_keys
     assert not {k.to_user_string() for k in whole} & set(PARTITION_GROUPS)
+
+
+def test_a_deployment_gets_the_webserver_from_the_ops_extra() -> None:
+    import tomllib
+
+    project = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    assert any(d.startswith("dagster-webserver") for d in extras["ops"])
+    assert "case-audit[ops]" in extras["dev"]
+    assert not any(d.startswith("dagster-webserver") for d in extras["dev"])  # stated once

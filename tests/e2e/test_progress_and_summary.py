@@ -70,3 +70,14 @@ def test_the_report_is_short_unless_asked(tmp_path, capsys) -> None:
     assert capsys.readouterr().out.count("Headline figures:") > 20
     assert main([*args, "--inspection", "NO-SUCH-1"]) == 1
     assert "--inspection NO-SUCH-1: no such inspection" in capsys.readouterr().err
+
+
+def test_rebuild_from_the_command_line_publishes_again(tmp_path, sample_input) -> None:
+    args = ["run", "--input", str(sample_input), "--warehouse", str(tmp_path / "w.duckdb"),
+            "--feeds", str(tmp_path / "feeds"), "--quiet"]  # fmt: skip
+    assert main(args) == 0
+    first = (tmp_path / "w.duckdb").stat().st_ino
+    assert main(args) == 0  # nothing changed: the published file is kept
+    assert (tmp_path / "w.duckdb").stat().st_ino == first
+    assert main([*args, "--rebuild"]) == 0  # everything again: a new file replaces it
+    assert (tmp_path / "w.duckdb").stat().st_ino != first
