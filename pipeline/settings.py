@@ -19,6 +19,20 @@ THRESHOLD_VARIABLE = "CASE_AUDIT_SUPPRESSION_THRESHOLD"
 PUBLISH_TO_VARIABLE = "CASE_AUDIT_PUBLISH_TO"
 SQL_DIR = PROJECT_DIR / "sql"
 QUARANTINE_WARN_VARIABLE = "CASE_AUDIT_QUARANTINE_WARN_PERCENT"
+STORAGE_VERSION_VARIABLE = "CASE_AUDIT_DUCKDB_STORAGE_VERSION"
+# the oldest DuckDB whose clients must open the warehouse: the current stable CLI (1.5)
+# reads files written for 1.4; DuckDB 2.0's own format it cannot
+DEFAULT_STORAGE_VERSION = "v1.4.0"
+
+
+def duckdb_storage_version() -> str:
+    """The storage version the warehouse is written in (`v1.4.0`: DuckDB 1.4 and later open
+    it; set CASE_AUDIT_DUCKDB_STORAGE_VERSION to `v2.0.0` when every reader is on 2.0)."""
+    value = os.environ.get(STORAGE_VERSION_VARIABLE, DEFAULT_STORAGE_VERSION).strip()
+    if not re.fullmatch(r"v[0-9]+\.[0-9]+\.[0-9]+", value):
+        raise CaseAuditError(f"{STORAGE_VERSION_VARIABLE} must be a DuckDB version such as "
+                             f"v1.4.0, not {value!r}.")  # fmt: skip
+    return value
 
 
 def quarantine_warn_percent() -> float:

@@ -22,6 +22,7 @@ from pipeline.reconcile.build import TABLES as RECONCILE_TABLES
 from pipeline.reconcile.build import build_reconcile_table
 from pipeline.reconcile.checks import figures_reconcile
 from pipeline.storage.sql import build_table, build_views
+from pipeline.storage.workspace import connect_for_publishing
 from pipeline.validate.checks import rows_conserved
 from pipeline.warehouse.catalogue import apply_comments
 from pipeline.warehouse.derived import TABLES as DERIVED_TABLES
@@ -66,7 +67,7 @@ def merge_partitions(
         raise CaseAuditError("no partition has been built yet: nothing to merge.")
     keys = sorted(warehouses)
     build.unlink(missing_ok=True)
-    with duckdb.connect(str(build)) as conn:
+    with connect_for_publishing(build) as conn:
         for i, key in enumerate(keys):
             conn.execute(f"ATTACH ? AS p{i} (READ_ONLY)", [str(warehouses[key])])
         _refuse_overlaps(conn, keys)

@@ -20,7 +20,7 @@ from typing import TypeVar
 import duckdb
 
 from pipeline.errors import CaseAuditError
-from pipeline.settings import Settings, parse_targets
+from pipeline.settings import Settings, duckdb_storage_version, parse_targets
 from pipeline.storage.lock import RunLock
 
 T = TypeVar("T")
@@ -83,7 +83,8 @@ class Workspace:
     def output_settings(self) -> str:
         """The settings that shape what a run publishes (beyond its inputs and code): a run
         fingerprint includes them, so changing one makes the next run publish again."""
-        return f"threshold={self.suppression_threshold}|publish_to={self.publish_to}"
+        return (f"threshold={self.suppression_threshold}|publish_to={self.publish_to}"
+                f"|storage={duckdb_storage_version()}")  # fmt: skip
 
     @property
     def published_path(self) -> Path:
@@ -180,14 +181,21 @@ class Workspace:
         return conn
 
     def _connect_build(self) -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(
-            str(self.build_path),
-            config={
-                "memory_limit": os.environ.get("CASE_AUDIT_DUCKDB_MEMORY", "1GB"),
-                "temp_directory": str(self.build_dir / "spill"),
-                "preserve_insertion_order": False,
-            },
-        )
+        """The build database, in the storage version the published copy must have: a build
+        made in another one (an older run, another setting) is a cache, made afresh."""
+        config = {
+            "memory_limit": os.environ.get("CASE_AUDIT_DUCKDB_MEMORY", "1GB"),
+            "temp_directory": str(self.build_dir / "spill"),
+            "preserve_insertion_order": False,
+        }
+        conn = connect_for_publishing(self.build_path, config)
+        if storage_version_of(conn) == duckdb_storage_version():
+            return conn
+        conn.close()
+        LOG.info(f"{self.build_path.name} was written in another storage version; made afresh.")
+        for stale in (self.build_path, self.build_path.with_name(self.build_path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        return connect_for_publishing(self.build_path, config)
 
     def _heal(self, path: Path, open_it: Callable[[], T]) -> T:
         try:
@@ -205,6 +213,21 @@ class Workspace:
             for stale in (path, path.with_name(path.name + ".wal")):
                 stale.unlink(missing_ok=True)
             return open_it()
+
+
+def connect_for_publishing(path: Path, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB file that will be published: a new one is written in the storage version
+    stock clients read (`settings.duckdb_storage_version`)."""
+    return duckdb.connect(str(path), config={
+        **(config or {}), "storage_compatibility_version": duckdb_storage_version()})  # fmt: skip
+
+
+def storage_version_of(conn: duckdb.DuckDBPyConnection) -> str:
+    """`v1.4.0` for a file DuckDB tags `v1.4.0+`: the oldest version that reads it."""
+    [(tags,)] = conn.execute(
+        "SELECT tags FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    return str((tags or {}).get("storage_version", "")).rstrip("+")
 
 
 def attach_staging(conn: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
