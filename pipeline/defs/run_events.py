@@ -34,7 +34,9 @@ def root_message(error: object) -> str:
 
 
 def failed_checks(events: Iterable[dg.DagsterEvent]) -> list[dg.AssetCheckEvaluation]:
-    return [e for e in check_evaluations(events) if not e.passed]
+    """Failed checks that fail a run: a warning (data quality, freshness) is not a cause."""
+    return [e for e in check_evaluations(events)
+            if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]  # fmt: skip
 
 
 def check_evaluations(events: Iterable[dg.DagsterEvent]) -> list[dg.AssetCheckEvaluation]:

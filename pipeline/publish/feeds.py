@@ -107,8 +107,25 @@ def _area_mask(frame: pd.DataFrame, threshold: int) -> np.ndarray:
     return hidden
 
 
+def feed_schema(conn: duckdb.DuckDBPyConnection, spec: FeedSpec) -> object:
+    """The feed's Arrow schema, from the view's own column types (so an empty feed has the
+    same types as a full one): its keys, then measure (text), value (double), status (text)."""
+    import pyarrow as pa
+
+    renames = RENAMES.get(spec.view, {})
+    source = {new: old for old, new in renames.items()}
+    keys = ", ".join(f'"{source.get(k, k)}" AS "{k}"' for k in spec.keys)
+    table = conn.sql(f"SELECT {keys} FROM {spec.view} LIMIT 0").to_arrow_table()
+    text = (pa.types.is_large_string, pa.types.is_string_view)
+    fields = [pa.field(f.name, pa.string() if any(is_(f.type) for is_ in text) else f.type)
+              for f in table.schema]  # fmt: skip
+    return pa.schema([*fields, pa.field("measure", pa.string()), pa.field("value", pa.float64()),
+                      pa.field("status", pa.string())])  # fmt: skip
+
+
 def build_feeds(conn: duckdb.DuckDBPyConnection, threshold: int) -> dict[str, pd.DataFrame]:
-    """Every feed as a tidy frame, read from the consumer views of the published warehouse."""
+    """Every feed as a tidy frame, read from the consumer views of the published warehouse;
+    each frame's `attrs["schema"]` is its Arrow schema (`feed_schema`)."""
     feeds = {}
     for spec in FEEDS:
         frame = (
@@ -120,6 +137,7 @@ def build_feeds(conn: duckdb.DuckDBPyConnection, threshold: int) -> dict[str, pd
         if spec.name == "ratings_by_area":  # area NULL (not recorded) stays NULL: a label
             hidden = _area_mask(frame, threshold)  # could collide with a provider's text
         feeds[spec.name] = _long(frame, spec, hidden)
+        feeds[spec.name].attrs["schema"] = feed_schema(conn, spec)
     return feeds
 
 
@@ -129,6 +147,24 @@ def _csv_frame(feed: pd.DataFrame) -> pd.DataFrame:
     out = feed.copy()
     out["value"] = text.where(feed["status"].ne("suppressed"), SUPPRESSED)
     return out
+
+
+def _arrow(feed: pd.DataFrame) -> object:
+    """The feed as an Arrow table of its declared schema (inferred only without one)."""
+    import pyarrow as pa
+
+    schema = feed.attrs.get("schema")
+    if schema is None:
+        return pa.Table.from_pandas(feed, preserve_index=False)
+    return pa.Table.from_arrays(
+        [pa.array(feed[name], type=schema.field(name).type, from_pandas=True)
+         for name in schema.names], schema=schema)  # fmt: skip
+
+
+def _write_parquet(table: object, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    pq.write_table(table, path)
 
 
 def _digest(path: Path) -> str:
@@ -144,7 +180,8 @@ def write_feeds(
     specs = {spec.name: spec for spec in FEEDS}
     for name, feed in feeds.items():
         parquet = folder / f"{name}.parquet"
-        atomic_write(parquet, lambda temporary, f=feed: f.to_parquet(temporary, index=False))
+        table = _arrow(feed)
+        atomic_write(parquet, lambda temporary, t=table: _write_parquet(t, temporary))
         csv = write_csv(_csv_frame(feed), folder / f"{name}.csv")
         for path, kind in ((parquet, "parquet"), (csv, "csv")):
             files[path.name] = {
@@ -154,6 +191,7 @@ def write_feeds(
                 "bytes": path.stat().st_size,
                 "sha256": _digest(path),
                 "columns": list(feed.columns),
+                "column_types": {f.name: str(f.type) for f in table.schema},
                 "description": specs[name].description,
             }
     manifest: dict[str, object] = {
@@ -184,7 +222,22 @@ def feed_files(folder: Path) -> list[Path]:
 
 def publish_feeds(published: Path, folder: Path, run_id: str, threshold: int) -> dict[str, object]:
     """Build every feed from the `published` warehouse (read-only) and write them to
-    `folder`; returns the manifest."""
+    `folder`; returns the manifest. The manifest (and so the page) cites the run that
+    published the warehouse, whichever run writes the feeds (`run_id` only when the
+    warehouse has no run history), so page, manifest and warehouse name the same run."""
     with duckdb.connect(str(published), read_only=True) as conn:
         feeds = build_feeds(conn, threshold)
-    return write_feeds(feeds, folder, run_id, threshold)
+        cited = publishing_run(conn) or run_id
+    return write_feeds(feeds, folder, cited, threshold)
+
+
+def publishing_run(conn: duckdb.DuckDBPyConnection) -> str | None:
+    """The run whose success record is the latest in the warehouse: the one that published
+    it (its record is written just before the copy)."""
+    present = conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = "
+                           "'pipeline_runs'").fetchone()[0]  # fmt: skip
+    if not present:
+        return None
+    found = conn.execute("SELECT run_id FROM pipeline_runs WHERE status = 'success' "
+                         "ORDER BY finished_at DESC LIMIT 1").fetchall()  # fmt: skip
+    return found[0][0] if found else None

@@ -298,11 +298,13 @@ def test_feeds_replace_files_atomically(tmp_path: Path, monkeypatch) -> None:
     write_feeds(feeds, tmp_path, "run-1", 5)
     before = (tmp_path / "headline.parquet").read_bytes()
 
-    def broken(self, path, **kwargs):
+    def broken(table, path):
         Path(path).write_bytes(b"half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
+    from pipeline.publish import feeds as feeds_module
+
+    monkeypatch.setattr(feeds_module, "_write_parquet", broken)
     with pytest.raises(OSError):
         write_feeds({"headline": feed.assign(value=[2.0])}, tmp_path, "run-2", 5)
     assert (tmp_path / "headline.parquet").read_bytes() == before
