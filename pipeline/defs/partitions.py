@@ -59,7 +59,8 @@ def inspection_case_files(
     context: dg.AssetExecutionContext, case_audit_paths: CaseAuditPaths
 ) -> Iterator[dg.MaterializeResult]:
     with _partition(context, case_audit_paths).locked() as workspace:
-        found = inventory_unless_current(workspace, run_info(context.instance, context.run))
+        run = run_info(context.instance, context.run, with_checks=False)
+        found = inventory_unless_current(workspace, run)
     if found.current:
         context.log.info(f"partition {context.partition_key}: current, nothing to rebuild.")
         return
@@ -113,7 +114,7 @@ def inspection_warehouse(
 ) -> dg.MaterializeResult:
     run = run_info(context.instance, context.run)
     with _partition(context, case_audit_paths).locked() as workspace:
-        done = publish_warehouse(workspace, run, feeds=False)
+        done = publish_warehouse(workspace, run, last_step=True)
     return dg.MaterializeResult(
         metadata={
             **frame_metadata(done.counts),

@@ -71,10 +71,15 @@ def problems(events: Iterable[dg.DagsterEvent]) -> list[Problem]:
     return found
 
 
-def run_info(instance: dg.DagsterInstance, run: dg.DagsterRun) -> RunInfo:
-    """What the run history needs to know of a run, from the instance that ran it."""
+def run_info(instance: dg.DagsterInstance, run: dg.DagsterRun, with_checks: bool = True) -> RunInfo:
+    """What the run history needs to know of a run, from the instance that ran it.
+    `with_checks=False` (a run's first step, before any check ran): the log is not read."""
     record = instance.get_run_record_by_id(run.run_id)
-    events = [e.dagster_event for e in instance.all_logs(run.run_id) if e.dagster_event]
+    events = (
+        [e.dagster_event for e in instance.all_logs(run.run_id) if e.dagster_event]
+        if with_checks
+        else []
+    )
     checks = check_evaluations(events)
     return RunInfo(
         run_id=run.run_id,

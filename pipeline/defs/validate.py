@@ -30,9 +30,9 @@ def validated_cases(
     done = validate_cases(workspace)
     context.log.info(done.sentence())
     with workspace.connect() as conn:
-        refused = refused_files(conn)
-        rates = quarantine_rates(conn, quarantine_warn_percent())
-        for line in _warnings(refused, rates):
+        limit = quarantine_warn_percent()
+        refused, rates = refused_files(conn), quarantine_rates(conn, limit)
+        for line in _warnings(refused, rates, limit):
             context.log.warning(line)
         for table in built_by(VALIDATE):
             metadata = table_metadata(conn, table.name)
@@ -44,12 +44,12 @@ def validated_cases(
             yield dg.MaterializeResult(asset_key=table.name, metadata=metadata)
 
 
-def _warnings(refused: CheckResult, rates: CheckResult) -> list[str]:
+def _warnings(refused: CheckResult, rates: CheckResult, limit: float) -> list[str]:
     """One line per refused file and per file over the quarantine limit."""
     lines = [f"{r.source_file}: refused [{r.rule}] (`case-audit rules`; the reason is in "
              "file_loads)" for r in refused.failing.itertuples()]  # fmt: skip
     lines += [f"{r.source_file}: {r.rows_rejected} of {r.rows_read} rows quarantined "
-              f"({r.percent_quarantined:g}%, above {quarantine_warn_percent():g}%)"
+              f"({r.percent_quarantined:g}%, above {limit:g}%)"
               for r in rates.failing.itertuples()]  # fmt: skip
     return lines
 

@@ -43,6 +43,12 @@ def publish_again(conn: duckdb.DuckDBPyConnection) -> None:
         remember(conn, step, "")
 
 
+def mark_complete(conn: duckdb.DuckDBPyConnection) -> None:
+    """Everything is published from this run's inputs: the next run over the very same
+    inputs, code and settings has nothing to do (see operations.currency)."""
+    remember(conn, COMPLETE, remembered(conn, RUN) or "")
+
+
 @dataclass
 class WarehousePublished:
     record: RunRecord
@@ -53,7 +59,9 @@ class WarehousePublished:
     copies: list[str] = field(default_factory=list)
 
 
-def publish_warehouse(workspace: Workspace, run: RunInfo, feeds: bool = True) -> WarehousePublished:
+def publish_warehouse(
+    workspace: Workspace, run: RunInfo, last_step: bool = False
+) -> WarehousePublished:
     """Record the run in `pipeline_runs`, build the views and comments, and replace the
     published warehouse with the build (and its further copies). Nothing new to publish
     (same inputs, code and settings as the published file, no failure to report): the run
@@ -86,8 +94,8 @@ def publish_warehouse(workspace: Workspace, run: RunInfo, feeds: bool = True) ->
             remember_published(conn, [published], by_content=False)
             copies = publish_copies(published, parse_targets(workspace.publish_to))
             mark_built(conn, "published_warehouse")
-        if not feeds:  # a partition's warehouse: the merge publishes feeds and dashboard
-            remember(conn, COMPLETE, remembered(conn, RUN) or "")
+        if last_step:  # a partition's warehouse: the merge publishes feeds and dashboard
+            mark_complete(conn)
     return WarehousePublished(record, counts, not unchanged, absorbed, views, copies)
 
 
@@ -120,5 +128,5 @@ def publish_dashboard(workspace: Workspace) -> tuple[dict, bool, Path]:
     with workspace.connect() as state:
         remember_published(state, [path], by_content=True)
         mark_built(state, "dashboard")
-        remember(state, COMPLETE, remembered(state, RUN) or "")
+        mark_complete(state)
     return manifest, rebuild, path

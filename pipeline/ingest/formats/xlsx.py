@@ -108,14 +108,14 @@ def read(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
     if rows is not None:
         yield from _chunks(iter(rows), chunk_rows)
         return
-    yield from read_streaming(path, chunk_rows)
+    yield from _streamed(path, chunk_rows)
 
 
-def read_streaming(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
-    """The sheet read row by row by openpyxl (read-only mode)."""
+def _streamed(path: Path, chunk_rows: int) -> Iterator[RawTable]:
+    """The sheet read row by row by openpyxl (read-only mode); `read` has checked the
+    archive's bounds."""
     from openpyxl import load_workbook
 
-    _workbook_parts(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
