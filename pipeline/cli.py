@@ -1,4 +1,4 @@
-"""`case-audit run | check | rules`: the command line of the data contract.
+"""`case-audit run | check | explain | rules | synth`: the command line of the data contract.
 
 Data and configuration problems are printed as plain sentences naming file, row and column;
 a traceback only ever means a bug in case-audit.
@@ -212,6 +212,50 @@ def command_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if problems.refused or problems.rejected_rows else EXIT_OK
 
 
+# ---------------------------------------------------------------- explain
+
+
+def command_explain(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipeline.warehouse.explain import explain
+
+    path = Settings.resolve(warehouse=args.warehouse).warehouse
+    if not path.is_file():
+        raise CaseAuditError(f"no warehouse at {path}: run `case-audit run` first, or give "
+                             "--warehouse.")  # fmt: skip
+    with duckdb.connect(str(path), read_only=True) as conn:
+        found = explain(conn, args.inspection, args.metric)
+    numerator_text, denominator_text = (t.replace("`", "") for t in found.definition)
+    share = f" ({100 * found.numerator / found.denominator:.1f}%)" if found.denominator else ""
+    agrees = "as" if (found.numerator, found.denominator) == found.published else "NOT as"
+    print(f"{found.inspection_id} ({found.force}): {found.metric}")
+    print(f"  counts {numerator_text}, of {denominator_text}")
+    print(f"  {found.numerator} of {found.denominator}{share}, {agrees} in headline_figures "
+          f"({found.published[0]} of {found.published[1]})\n")  # fmt: skip
+    for title, by, rows in (("By category", "category", found.by_category),
+                            ("By area", "area", found.by_area)):  # fmt: skip
+        print(title)
+        _print_table(
+            (
+                [by, "numerator", "denominator"],
+                [(v if v is not None else "(not recorded)", n, d) for v, n, d in rows],
+            )
+        )
+        print()
+    for title, counted in (("Cases counted (numerator and denominator)", True),
+                           ("Cases in the denominator only", False)):  # fmt: skip
+        rows = [
+            (key, category, area if area is not None else "(not recorded)")
+            for key, category, area, in_numerator in found.cases
+            if in_numerator == counted
+        ]
+        print(f"{title}: {len(rows)}")
+        _print_table((["case_key", "category", "area"], rows))
+        print()
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- rules
 
 
@@ -286,6 +330,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="fraction of rows broken in known ways (0 to 1)")  # fmt: skip
     synth.add_argument("--seed", type=int, default=2016, help="same seed, same file")
     synth.set_defaults(handler=command_synth)
+
+    explain = commands.add_parser("explain", help="list the cases behind one headline figure")
+    explain.add_argument("inspection", help="inspection_id, e.g. MPS-NCPI-2016")
+    explain.add_argument("metric", help="headline metric, e.g. cases_not_good")
+    explain.add_argument("--warehouse", help="published DuckDB file (env CASE_AUDIT_WAREHOUSE)")
+    explain.set_defaults(handler=command_explain)
 
     rules = commands.add_parser("rules", help="print the validation rule catalogue")
     rules.set_defaults(handler=command_rules)

@@ -30,6 +30,9 @@ COMMON = {
     "numerator": "Cases counted by the metric.",
     "denominator": "Cases the metric is a share of.",
     "pct": "100 x numerator / denominator, one decimal; NULL when the denominator is 0.",
+    "small_numbers": "The share's denominator is below small_numbers_minimum() (10): too few "
+    "cases for a reliable percentage. Public feeds withhold the percentage (status "
+    "low_reliability).",
     "source_file": "Input file, as a path relative to the input folder.",
     "source_row": "Row number as a spreadsheet shows it (header = row 1).",
     "rule": "Validation rule code (`case-audit rules`).",
@@ -82,6 +85,7 @@ def _counts(dimension: str) -> tuple[tuple[str, str, str | None], ...]:
         ("pct_not_good", "DOUBLE", None),
         ("ci_low", "DOUBLE", None),
         ("ci_high", "DOUBLE", None),
+        ("small_numbers", "BOOLEAN", None),
     )
 
 
@@ -198,6 +202,14 @@ TABLES: tuple[Relation, ...] = (
         step=DERIVED, reads=("case_audits",), helpers=("macros", "rating_counts"),
     ),
     Relation(
+        "ratings_by_area_category", "table", "one row per inspection x area x category present",
+        "Inspection ratings per area and category (which areas are worst for missing "
+        "children?), with the share not good, its 95% interval and the small-numbers flag. "
+        "Unsuppressed, for analysts: no public feed is made from it.",
+        (*_counts("area")[:3], ("category", "VARCHAR", None), *_counts("area")[3:]),
+        step=DERIVED, reads=("case_audits",), helpers=("macros", "rating_counts"),
+    ),
+    Relation(
         "headline_figures", "table", "one row per inspection x metric",
         "The contract's headline metrics: cases_audited, cases_not_good, cases_inadequate, "
         "cases_referred_back, missing_good, missing_not_good, custody_detained_after_charge, "
@@ -212,8 +224,9 @@ TABLES: tuple[Relation, ...] = (
             ("ci_low", "DOUBLE", None),
             ("ci_high", "DOUBLE", None),
             ("metric_order", "INTEGER", "Display order of the metric (1 = cases_audited)."),
+            ("small_numbers", "BOOLEAN", None),
         ),
-        step=DERIVED, reads=("case_audits",), helpers=("macros",),
+        step=DERIVED, reads=("case_audits",), helpers=("macros", "metric_cases"),
     ),
     Relation(
         "published_reconciliation", "table", "one row per published figure",
@@ -279,10 +292,20 @@ TABLES: tuple[Relation, ...] = (
             ("previous_inspection_id", "VARCHAR", "The force's previous inspection; NULL for "
              "its first."),
             ("previous_inspection_date", "DATE", "Its inspection_date."),
+            ("previous_numerator", "BIGINT", "Its numerator for the same metric."),
+            ("previous_denominator", "BIGINT", "Its denominator."),
             ("previous_pct", "DOUBLE", "Its pct for the same metric."),
             ("change_pct_points", "DOUBLE", "pct - previous_pct, in percentage points."),
-            ("intervals_overlap", "BOOLEAN", "The two 95% intervals overlap: the change may be "
-             "chance. NULL for a first inspection."),
+            ("change_ci_low", "DOUBLE", "Lower bound of the 95% interval of the change, in "
+             "percentage points, one decimal (Newcombe's hybrid score method)."),
+            ("change_ci_high", "DOUBLE", "Upper bound of that interval."),
+            ("change_verdict", "VARCHAR", "rose or fell when the interval of the change lies "
+             "wholly above or below 0; no clear change otherwise; NULL for a first inspection "
+             "or an empty share."),
+            ("small_numbers", "BOOLEAN", None),
+            ("change_small_numbers", "BOOLEAN", "Either inspection's denominator is below "
+             "small_numbers_minimum(): the change rests on too few cases."),
+            ("metric_order", "INTEGER", "Display order of the metric (1 = cases_audited)."),
         ),
         step=DERIVED, reads=("headline_figures",),
     ),
@@ -315,6 +338,12 @@ TABLES: tuple[Relation, ...] = (
             ("expected_agreement", "DOUBLE", "Agreement expected by chance, three decimals."),
             ("kappa", "DOUBLE", "(observed - expected) / (1 - expected), three decimals; NULL "
              "when expected is 1."),
+            ("kappa_low", "DOUBLE", "Lower bound of kappa's 95% interval (large-sample "
+             "standard error, Fleiss, Cohen and Everitt 1969), cut at -1."),
+            ("kappa_high", "DOUBLE", "Upper bound, cut at 1."),
+            ("agreement", "VARCHAR", "kappa in words (Landis and Koch): poor (below 0), slight "
+             "(to 0.2), fair (to 0.4), moderate (to 0.6), substantial (to 0.8), almost "
+             "perfect."),
         ),
         step=DERIVED, reads=("case_audits",),
     ),
@@ -371,17 +400,39 @@ def _view(name: str, source: str, description: str) -> Relation:
 
 VIEWS: tuple[Relation, ...] = (
     Relation(
-        "rating_counts", "view", "one row per inspection x category, and per inspection x area",
-        "Where rating counts are defined once: ratings_by_category and ratings_by_area select "
-        "their half. Internal: prefer the v_ views.",
-        (("grouped_by", "VARCHAR", "category or area: which grouping the row belongs to."),
+        "rating_counts", "view", "one row per inspection x category, per inspection x area and "
+        "per inspection x area x category",
+        "Where rating counts are defined once: ratings_by_category, ratings_by_area and "
+        "ratings_by_area_category select their part. Internal: prefer the v_ views.",
+        (("grouped_by", "VARCHAR", "category, area or area_category: which grouping the row "
+          "belongs to."),
          *_counts("category")[:3], ("area", "VARCHAR", None), *_counts("category")[3:]),
+    ),
+    Relation(
+        "metric_cases", "view", "one row per inspection x headline metric x valid case",
+        "Where the headline metrics are defined, case by case: whether each case is in a "
+        "metric's numerator and denominator. headline_figures counts these rows, so every "
+        "figure can be traced to its cases (`case-audit explain INSPECTION METRIC`).",
+        (
+            ("inspection_id", "VARCHAR", None),
+            ("force", "VARCHAR", None),
+            ("metric", "VARCHAR", "Metric name (see the metric table in this document)."),
+            ("metric_order", "INTEGER", "Display order of the metric (1 = cases_audited)."),
+            ("case_key", "VARCHAR", "The case's key in case_audits (never the provider's "
+             "case_ref)."),
+            ("category", "VARCHAR", None),
+            ("area", "VARCHAR", None),
+            ("in_numerator", "BOOLEAN", "The case is counted by the metric."),
+            ("in_denominator", "BOOLEAN", "The case is among those the metric is a share of."),
+        ),
     ),
     _view("v_headline", "headline_figures", "Stable view of headline_figures for dashboards."),
     _view("v_ratings_by_category", "ratings_by_category",
           "Stable view of ratings_by_category for dashboards."),
     _view("v_ratings_by_area", "ratings_by_area", "Stable view of ratings_by_area for analysts "
           "(unsuppressed; public feeds apply disclosure control)."),
+    _view("v_ratings_by_area_category", "ratings_by_area_category", "Stable view of "
+          "ratings_by_area_category for analysts (unsuppressed; no public feed)."),
     _view("v_trends", "trends", "Stable view of trends for dashboards."),
     _view("v_self_assessment", "self_assessment_kappa",
           "Stable view of self_assessment_kappa for dashboards."),
@@ -510,7 +561,7 @@ CONTRACT_COLUMNS = {
                      "holds", "wording", "source"),
 }  # fmt: skip
 
-# headline metrics: (metric, numerator, denominator), as sql/headline_figures.sql computes them
+# headline metrics: (metric, numerator, denominator), as sql/metric_cases.sql defines them
 METRICS = (
     ("cases_audited", "valid cases", "valid cases"),
     ("cases_not_good", "rated `requires_improvement` or `inadequate`", "valid cases"),
@@ -535,4 +586,16 @@ MACROS = {
     "wilson_high": "wilson_high(k, n): upper bound of the 95% Wilson interval, as wilson_low.",
     "wilson_bound": "wilson_bound(k, n, sign): the Wilson bound for sign -1 (low) or +1 (high), "
     "unclipped; use wilson_low / wilson_high.",
+    "wilson": "wilson(k, n, sign): the Wilson bound as a proportion, unrounded.",
+    "newcombe_margin": "newcombe_margin(k1, n1, k0, n0, sign): the distance from the change "
+    "k1/n1 - k0/n0 to the lower (sign -1) or upper (+1) end of its 95% interval, as a "
+    "proportion; use newcombe_low / newcombe_high.",
+    "newcombe_low": "newcombe_low(k1, n1, k0, n0): lower bound of the 95% interval of the change "
+    "k1/n1 - k0/n0, in percentage points, one decimal (Newcombe's hybrid score method).",
+    "newcombe_high": "newcombe_high(k1, n1, k0, n0): upper bound, as newcombe_low.",
+    "change_verdict": "change_verdict(k1, n1, k0, n0): rose or fell when the change's 95% "
+    "interval excludes 0, else no clear change.",
+    "small_numbers_minimum": "small_numbers_minimum(): the fewest cases a published percentage "
+    "may rest on (10); fewer are flagged small_numbers.",
+    "small_number": "small_number(n): n is below small_numbers_minimum().",
 }

@@ -1,10 +1,13 @@
 -- reads: case_audits
 -- writes: rating_counts
--- rating_counts (view): the one place rating counts are defined, grouped both by category
--- and by area; ratings_by_category and ratings_by_area select their half of it.
+-- rating_counts (view): the one place rating counts are defined, grouped by category, by
+-- area and by area x category; ratings_by_category, ratings_by_area and
+-- ratings_by_area_category each select their part of it.
 CREATE OR REPLACE VIEW rating_counts AS
 SELECT
-    CASE WHEN grouping(category) = 0 THEN 'category' ELSE 'area' END AS grouped_by,
+    CASE WHEN grouping(category) = 0 AND grouping(area) = 0 THEN 'area_category'
+         WHEN grouping(category) = 0 THEN 'category'
+         ELSE 'area' END                                    AS grouped_by,
     inspection_id,
     force,
     category,
@@ -16,6 +19,8 @@ SELECT
     count(*) FILTER (WHERE rating <> 'good')                AS not_good,
     percent(not_good, cases)                                AS pct_not_good,
     wilson_low(not_good, cases)                             AS ci_low,
-    wilson_high(not_good, cases)                            AS ci_high
+    wilson_high(not_good, cases)                            AS ci_high,
+    small_number(cases)                                     AS small_numbers
 FROM case_audits
-GROUP BY GROUPING SETS ((inspection_id, force, category), (inspection_id, force, area));
+GROUP BY GROUPING SETS ((inspection_id, force, category), (inspection_id, force, area),
+                        (inspection_id, force, area, category));

@@ -2,8 +2,10 @@
 -- writes: trends
 -- trends: every headline metric of every inspection next to the same force's previous
 -- inspection, in date order (an inspection is dated by its last audit_date). The first
--- inspection of a force has no previous one (NULLs). Two 95% intervals that overlap mean the
--- change may be chance.
+-- inspection of a force has no previous one (NULLs). The change carries its own 95%
+-- interval (Newcombe's method from the two Wilson intervals) and a verdict read from it:
+-- rose or fell when the interval excludes 0, else no clear change. (Two overlapping
+-- intervals do not show that a change may be chance: only the interval of the change can.)
 CREATE OR REPLACE TABLE trends AS
 WITH dated AS (
     SELECT inspection_id, force, max(audit_date) AS inspection_date
@@ -23,9 +25,9 @@ WITH dated AS (
         h.ci_high,
         lag(h.inspection_id) OVER w   AS previous_inspection_id,
         lag(d.inspection_date) OVER w AS previous_inspection_date,
-        lag(h.pct) OVER w             AS previous_pct,
-        lag(h.ci_low) OVER w          AS previous_ci_low,
-        lag(h.ci_high) OVER w         AS previous_ci_high
+        lag(h.numerator) OVER w       AS previous_numerator,
+        lag(h.denominator) OVER w     AS previous_denominator,
+        lag(h.pct) OVER w             AS previous_pct
     FROM headline_figures AS h
     JOIN dated AS d USING (inspection_id, force)
     WINDOW w AS (PARTITION BY h.force, h.metric ORDER BY d.inspection_date, h.inspection_id)
@@ -42,9 +44,15 @@ SELECT
     ci_high,
     previous_inspection_id,
     previous_inspection_date,
+    previous_numerator,
+    previous_denominator,
     previous_pct,
-    round(pct - previous_pct, 1) AS change_pct_points,
-    CASE WHEN previous_inspection_id IS NOT NULL
-         THEN NOT (ci_low > previous_ci_high OR ci_high < previous_ci_low) END AS intervals_overlap
+    round(pct - previous_pct, 1)                                                  AS change_pct_points,
+    newcombe_low(numerator, denominator, previous_numerator, previous_denominator)  AS change_ci_low,
+    newcombe_high(numerator, denominator, previous_numerator, previous_denominator) AS change_ci_high,
+    change_verdict(numerator, denominator, previous_numerator, previous_denominator) AS change_verdict,
+    small_number(denominator)                                                     AS small_numbers,
+    small_number(denominator) OR small_number(previous_denominator)               AS change_small_numbers,
+    CAST(metric_order AS INTEGER)                                                 AS metric_order
 FROM ordered
 ORDER BY force, metric_order, inspection_date, inspection_id;

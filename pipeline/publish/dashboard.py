@@ -15,8 +15,10 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from pipeline.lazy import pd
-from pipeline.publish.feeds import SUPPRESSED
+from pipeline.publish.feeds import FEEDS, SUPPRESSED
 from schemas.warehouse import METRICS
+
+FEED_KEYS = {spec.name: spec.keys for spec in FEEDS}
 
 TEMPLATES = Path(__file__).parent / "templates"
 COLOURS = {"good": "#00703c", "requires_improvement": "#f47738", "inadequate": "#d4351c"}
@@ -232,8 +234,7 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
                    areas_of.get((inspection,), []))
         for (inspection, force), own in grouped(cards, "inspection_id", "force").items()
     ]  # fmt: skip
-    trends = wide(feeds["trends"], ["force", "metric", "inspection_id", "inspection_date",
-                                    "previous_inspection_id", "intervals_overlap"])  # fmt: skip
+    trends = wide(feeds["trends"], list(FEED_KEYS["trends"]))
     shown = trends[trends["metric"].isin(["cases_not_good", "cases_inadequate",
                                           "cases_referred_back"])]  # fmt: skip
     points_of = grouped(records(shown.sort_values("inspection_date", kind="stable")),

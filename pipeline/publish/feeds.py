@@ -1,10 +1,12 @@
 """Dashboard feeds: aggregates only, tidy long format, Parquet and CSV, with a manifest.
 
 Every feed has one row per (subject, measure): the subject's identifying columns, then
-`measure`, `value` and `status` (`published` or `suppressed`). In Parquet a suppressed value is
-NULL; in CSV it is the government statistical symbol `c`. Counts below force level (areas)
-go through disclosure control (`disclosure.py`); force-level figures are published as the
-inspectorate published them. Feeds are read from the published warehouse's `v_` views, never
+`measure`, `value` and `status` (`published`, `suppressed` or `low_reliability`). In Parquet a
+withheld value is NULL; in CSV it is the government statistical symbol: `c` (suppressed,
+confidential) or `u` (low reliability: a percentage of fewer than small_numbers_minimum()
+cases, whose counts stay published). Counts below force level (areas) go through disclosure
+control (`disclosure.py`); force-level counts are published as the inspectorate published
+them. Feeds are read from the published warehouse's `v_` views, never
 from case-level tables.
 
 Files are replaced one by one atomically, the manifest last: it lists each file's SHA-256,
@@ -27,41 +29,56 @@ from pipeline.publish.disclosure import hide
 from pipeline.safe_csv import write_csv
 from pipeline.storage.atomic import atomic_write
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"  # 2.0: trends carry the change's interval, not intervals_overlap
 SUPPRESSED = "c"
-RATING_MEASURES = (*AREA_COUNTS, "pct_not_good", "ci_low", "ci_high")
+LOW_RELIABILITY = "u"
+SYMBOLS = {"suppressed": SUPPRESSED, "low_reliability": LOW_RELIABILITY}
+SHARE = ("pct", "ci_low", "ci_high")
+RATING_SHARE = ("pct_not_good", "ci_low", "ci_high")
+RATING_MEASURES = (*AREA_COUNTS, *RATING_SHARE)
 FEED_COLUMNS = ("measure", "value", "status")
 
 
 @dataclass(frozen=True)
 class FeedSpec:
-    """A feed: the view it reads, its identifying columns and its measures."""
+    """A feed: the view it reads, its identifying columns and its measures, and the measures
+    withheld as low_reliability where a flag column of the view is true (`withheld`)."""
 
     name: str
     view: str
     keys: tuple[str, ...]
     measures: tuple[str, ...]
     description: str
+    withheld: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 FEEDS = (
     FeedSpec("headline", "v_headline", ("inspection_id", "force", "metric", "metric_order"),
-             ("numerator", "denominator", "pct", "ci_low", "ci_high"),
-             "Headline figures per inspection (force level, as published)."),
+             ("numerator", "denominator", *SHARE),
+             "Headline figures per inspection (force level, as published).",
+             (("small_numbers", SHARE),)),
     FeedSpec("ratings_by_category", "v_ratings_by_category",
              ("inspection_id", "force", "category"), RATING_MEASURES,
-             "Ratings per inspection and category (force level)."),
+             "Ratings per inspection and category (force level).",
+             (("small_numbers", RATING_SHARE),)),
     FeedSpec("ratings_by_area", "v_ratings_by_area", ("inspection_id", "force", "area"),
-             RATING_MEASURES, "Ratings per inspection and area, with disclosure control."),
+             RATING_MEASURES, "Ratings per inspection and area, with disclosure control.",
+             (("small_numbers", RATING_SHARE),)),
     FeedSpec("trends", "v_trends",
-             ("force", "metric", "inspection_id", "inspection_date", "previous_inspection_id",
-              "intervals_overlap"),
-             ("pct", "ci_low", "ci_high", "previous_pct", "change_pct_points"),
-             "Each inspection against the same force's previous one."),
-    FeedSpec("self_assessment", "v_self_assessment", ("inspection_id", "force"),
+             ("force", "metric", "metric_order", "inspection_id", "inspection_date",
+              "previous_inspection_id", "previous_inspection_date", "change_verdict"),
+             ("numerator", "denominator", *SHARE, "previous_numerator", "previous_denominator",
+              "previous_pct", "change_pct_points", "change_ci_low", "change_ci_high"),
+             "Each inspection against the same force's previous one: the change, its 95% "
+             "interval (Newcombe) and the verdict read from it.",
+             (("small_numbers", SHARE),
+              ("change_small_numbers", ("previous_pct", "change_pct_points", "change_ci_low",
+                                        "change_ci_high")))),
+    FeedSpec("self_assessment", "v_self_assessment", ("inspection_id", "force", "agreement"),
              ("cases", "cases_agreeing", "force_acceptable", "inspection_acceptable",
-              "observed_agreement", "expected_agreement", "kappa"),
-             "Agreement of the force's self-assessment with the inspection (Cohen's kappa)."),
+              "observed_agreement", "expected_agreement", "kappa", "kappa_low", "kappa_high"),
+             "Agreement of the force's self-assessment with the inspection (Cohen's kappa with "
+             "its 95% interval)."),
     FeedSpec("reconciliation", "v_reconciliation",
              ("inspection_id", "metric", "kind", "status_of_figure", "holds", "comparator",
               "wording", "source"),
@@ -76,18 +93,31 @@ FEEDS = (
 RENAMES = {"v_reconciliation": {"status": "status_of_figure"}}
 
 
+def _low_reliability(frame: pd.DataFrame, spec: FeedSpec) -> np.ndarray:
+    """Cells (subjects x measures) withheld because their share rests on too few cases."""
+    mask = np.zeros((len(frame), len(spec.measures)), dtype=bool)
+    for flag, measures in spec.withheld:
+        flagged = frame[flag].fillna(False).to_numpy(dtype=bool)
+        for measure in measures:
+            mask[:, spec.measures.index(measure)] |= flagged
+    return mask
+
+
 def _long(frame: pd.DataFrame, spec: FeedSpec, hidden: np.ndarray | None) -> pd.DataFrame:
     """One row per (subject, measure), subjects in their view order, measures in spec order:
-    the subjects x measures block read row by row (`hidden`: True where suppressed)."""
+    the subjects x measures block read row by row (`hidden`: True where suppressed; a cell
+    both suppressed and of low reliability is suppressed)."""
     keys, measures = list(spec.keys), list(spec.measures)
     values = frame[measures].to_numpy(dtype=float, na_value=np.nan)
     if hidden is None:
         hidden = np.zeros(values.shape, dtype=bool)
+    unreliable = _low_reliability(frame, spec) & ~hidden
     long = frame[keys].iloc[np.repeat(np.arange(len(frame)), len(measures))]
     long = long.reset_index(drop=True)
     long["measure"] = np.tile(np.array(measures, dtype=object), len(frame))
-    long["value"] = np.where(hidden, np.nan, values).ravel()
-    long["status"] = np.where(hidden.ravel(), "suppressed", "published")
+    long["value"] = np.where(hidden | unreliable, np.nan, values).ravel()
+    long["status"] = np.select([hidden.ravel(), unreliable.ravel()],
+                               ["suppressed", "low_reliability"], "published")  # fmt: skip
     return long.astype({"measure": str, "status": str})
 
 
@@ -142,10 +172,10 @@ def build_feeds(conn: duckdb.DuckDBPyConnection, threshold: int) -> dict[str, pd
 
 
 def _csv_frame(feed: pd.DataFrame) -> pd.DataFrame:
-    """CSV text: whole numbers without '.0', suppressed values as `c`."""
+    """CSV text: whole numbers without '.0', withheld values as their symbol (`c`, `u`)."""
     text = feed["value"].map(lambda v: "" if pd.isna(v) else f"{v:.10g}")
     out = feed.copy()
-    out["value"] = text.where(feed["status"].ne("suppressed"), SUPPRESSED)
+    out["value"] = feed["status"].map(SYMBOLS).fillna(text)
     return out
 
 
@@ -172,9 +202,14 @@ def _digest(path: Path) -> str:
 
 
 def write_feeds(
-    feeds: dict[str, pd.DataFrame], folder: Path, run_id: str, threshold: int
+    feeds: dict[str, pd.DataFrame],
+    folder: Path,
+    run_id: str,
+    threshold: int,
+    small_numbers_minimum: int | None = None,
 ) -> dict[str, object]:
-    """Write each feed as Parquet and CSV, atomically, then the manifest; returns it."""
+    """Write each feed as Parquet and CSV, atomically, then the manifest; returns it
+    (`small_numbers_minimum`: the warehouse's, recorded in the manifest)."""
     folder.mkdir(parents=True, exist_ok=True)
     files: dict[str, dict[str, object]] = {}
     specs = {spec.name: spec for spec in FEEDS}
@@ -206,6 +241,13 @@ def write_feeds(
             "csv_symbol": SUPPRESSED,
             "parquet": "value NULL and status 'suppressed'",
         },
+        "low_reliability": {
+            "small_numbers_minimum": small_numbers_minimum,
+            "rule": f"a percentage (and its interval) of fewer than {small_numbers_minimum} "
+            "cases is withheld; its counts are published",
+            "csv_symbol": LOW_RELIABILITY,
+            "parquet": "value NULL and status 'low_reliability'",
+        },
         "files": files,
     }
     text = json.dumps(manifest, indent=2)
@@ -228,7 +270,8 @@ def publish_feeds(published: Path, folder: Path, run_id: str, threshold: int) ->
     with duckdb.connect(str(published), read_only=True) as conn:
         feeds = build_feeds(conn, threshold)
         cited = publishing_run(conn) or run_id
-    return write_feeds(feeds, folder, cited, threshold)
+        minimum = conn.execute("SELECT small_numbers_minimum()").fetchone()[0]
+    return write_feeds(feeds, folder, cited, threshold, minimum)
 
 
 def publishing_run(conn: duckdb.DuckDBPyConnection) -> str | None:

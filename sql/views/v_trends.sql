@@ -1,8 +1,10 @@
 -- reads: trends
 -- writes: v_trends
--- v_trends: each inspection's headline figures against the same force's previous inspection.
+-- v_trends: each inspection's headline figures against the same force's previous inspection,
+-- with the change, its 95% interval and its verdict.
 CREATE OR REPLACE VIEW v_trends AS
 SELECT force, metric, inspection_id, inspection_date, numerator, denominator, pct, ci_low,
-       ci_high, previous_inspection_id, previous_inspection_date, previous_pct,
-       change_pct_points, intervals_overlap
+       ci_high, previous_inspection_id, previous_inspection_date, previous_numerator,
+       previous_denominator, previous_pct, change_pct_points, change_ci_low, change_ci_high,
+       change_verdict, small_numbers, change_small_numbers, metric_order
 FROM trends;

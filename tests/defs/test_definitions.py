@@ -26,6 +26,7 @@ EXPECTED_GROUPS = {
     "data_queries": "validate",
     "ratings_by_category": "warehouse",
     "ratings_by_area": "warehouse",
+    "ratings_by_area_category": "warehouse",
     "headline_figures": "warehouse",
     "published_reconciliation": "reconcile",
     "claim_checks": "reconcile",

@@ -66,6 +66,11 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     rows = _northwold_rows()
     for name, area in FILE_AREAS.items():
         write_csv(incoming / name, [row for row in rows if row["area"] == area])
+    # an inspection of two cases, as the review found published as "50.0%"
+    write_csv(incoming / "tiny.csv", [
+        case(inspection_id="TNY-2025", force="Tinyshire Police", case_ref=f"T-{n}",
+             rating=rating, area="Whole force") for n, rating in enumerate(("good", "inadequate"))
+    ])  # fmt: skip
     settings = Settings.resolve(input_dir=incoming, warehouse=root / "wh" / "w.duckdb",
                                 reference_dir=REFERENCE_DIR, key_file=root / "key",
                                 feeds_dir=root / "feeds")  # fmt: skip
@@ -91,21 +96,24 @@ def test_every_feed_is_tidy_in_parquet_and_csv(published) -> None:
         assert list(csv.columns) == list(parquet.columns)
         assert len(csv) == len(parquet)
         assert set(parquet["measure"]) == set(spec.measures)
-        assert set(parquet["status"]) <= {"published", "suppressed"}
-        hidden = parquet["status"].eq("suppressed")
-        assert parquet.loc[hidden, "value"].isna().all()
-        assert (csv.loc[hidden.to_numpy(), "value"] == "c").all()
-        assert not csv.loc[~hidden.to_numpy(), "value"].eq("c").any()
+        assert set(parquet["status"]) <= {"published", "suppressed", "low_reliability"}
+        for status, symbol in (("suppressed", "c"), ("low_reliability", "u")):
+            withheld = parquet["status"].eq(status)
+            assert parquet.loc[withheld, "value"].isna().all()
+            assert (csv.loc[withheld.to_numpy(), "value"] == symbol).all()
+            assert not csv.loc[~withheld.to_numpy(), "value"].eq(symbol).any()
 
 
 def test_manifest_describes_and_checksums_every_file(published) -> None:
     folder, run_id = published
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["schema_version"] == "1.0"
+    assert manifest["schema_version"] == "2.0"
     assert manifest["source_run_id"] == run_id
     assert pd.Timestamp(manifest["generated_at"]).tzinfo is not None
     assert manifest["disclosure_control"]["threshold"] == 5
     assert manifest["disclosure_control"]["csv_symbol"] == "c"
+    assert manifest["low_reliability"]["small_numbers_minimum"] == 10
+    assert manifest["low_reliability"]["csv_symbol"] == "u"
     expected = {f"{spec.name}.{kind}" for spec in FEEDS for kind in ("parquet", "csv")}
     assert set(manifest["files"]) == expected
     for name, info in manifest["files"].items():
@@ -134,6 +142,28 @@ def test_force_level_figures_are_published_as_is(published) -> None:
     assert not headline["value"].eq("c").any()
     category = read_csv(folder, "ratings_by_category")
     assert not category["value"].eq("c").any()
+
+
+def test_a_share_of_few_cases_shows_its_counts_but_no_percentage(published) -> None:
+    """Below small_numbers_minimum() (10) cases a percentage is withheld as `u` (low
+    reliability) at force level too; its counts stay; 10 or more cases show it."""
+    folder, _ = published
+    headline = read_csv(folder, "headline")
+    wide = headline.pivot_table(index=["inspection_id", "metric"], columns="measure",
+                                values="value", aggfunc="first")  # fmt: skip
+    small = wide[wide["denominator"].astype(int).between(1, 9)]
+    large = wide[wide["denominator"].astype(int) >= 10]
+    assert len(small) > 0 and len(large) > 0
+    assert (small[["pct", "ci_low", "ci_high"]] == "u").all().all()
+    assert small["numerator"].str.fullmatch(r"\d+").all()
+    assert not (large[["pct", "ci_low", "ci_high"]] == "u").any().any()
+    category = read_csv(folder, "ratings_by_category")
+    shares = category[category["measure"].isin(["pct_not_good", "ci_low", "ci_high"])]
+    cases = category[category["measure"].eq("cases")].set_index(["inspection_id", "category"])
+    few = cases["value"].astype(int) < 10
+    for (inspection, name), is_few in few.items():
+        own = shares[shares["inspection_id"].eq(inspection) & shares["category"].eq(name)]
+        assert own["value"].eq("u").all() == is_few, (inspection, name)
 
 
 # ---------------------------------------------------------------- disclosure control

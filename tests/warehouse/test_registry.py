@@ -61,7 +61,7 @@ def test_every_table_reads_what_is_built_before_it() -> None:
 
 
 def test_every_headline_metric_is_computed_and_described_in_the_same_order() -> None:
-    sql = (SQL_DIR / "headline_figures.sql").read_text(encoding="utf-8")
+    sql = (SQL_DIR / "metric_cases.sql").read_text(encoding="utf-8")
     computed = re.findall(r"^\s*\(\d+,\s*'([a-z_]+)'", sql, re.M)
     assert len(computed) >= 10
     assert computed == [metric for metric, _, _ in METRICS]

@@ -79,6 +79,8 @@ def conn() -> duckdb.DuckDBPyConnection:
         "rating_counts",
         "ratings_by_category",
         "ratings_by_area",
+        "ratings_by_area_category",
+        "metric_cases",
         "headline_figures",
     ):
         build_table(con, name)

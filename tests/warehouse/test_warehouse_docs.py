@@ -2,49 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipeline.defs.runner import run_pipeline
-from pipeline.settings import PROJECT_DIR, SQL_DIR, Settings
+from pipeline.settings import PROJECT_DIR, SQL_DIR
 from pipeline.warehouse import dictionary
 from pipeline.warehouse.catalogue import undocumented
 from schemas.warehouse import CONTRACT_COLUMNS, MACROS, VIEWS
-from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
-from tests.helpers import RUN_DATE, case, write_csv
-
-
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample plus two inspections of a fictional force (one bad row), published."""
-    root = tmp_path_factory.mktemp("warehouse_docs")
-    incoming = root / "incoming"
-    shutil.copytree(SAMPLE_DIR, incoming)
-    write_csv(incoming / "nwc_2024.csv", [
-        case(inspection_id="NWC-2024", case_ref=f"A-{n:03}", audit_date="2024-03-01",
-             rating="good" if n < 5 else "inadequate", force_rating="good")
-        for n in range(20)
-    ])  # fmt: skip
-    write_csv(incoming / "nwc_2025.csv", [
-        *[case(inspection_id="NWC-2025", case_ref=f"B-{n:03}", rating="good" if n < 15 else
-               "inadequate", force_rating="adequate" if n % 2 else "inadequate")
-          for n in range(20)],
-        case(inspection_id="NWC-2025", case_ref="B-999", rating="superb"),
-    ])  # fmt: skip
-    path = root / "wh" / "case_audit.duckdb"
-    settings = Settings.resolve(input_dir=incoming, warehouse=path, reference_dir=REFERENCE_DIR,
-                                key_file=root / "key")  # fmt: skip
-    outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
-    assert outcome.success, outcome.problems
-    return path
-
-
-def query(path: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(path), read_only=True) as conn:
-        return conn.execute(sql).fetchall()
+from tests.warehouse.conftest import query
 
 
 def test_every_table_view_and_column_is_described(warehouse: Path) -> None:
@@ -91,13 +58,15 @@ def test_consumer_views_exist_with_stable_columns(warehouse: Path) -> None:
 
 def test_trends_compare_inspections_of_the_same_force(warehouse: Path) -> None:
     rows = query(warehouse, "SELECT inspection_id, previous_inspection_id, pct, previous_pct, "
-                            "change_pct_points, intervals_overlap FROM v_trends "
+                            "change_pct_points, change_ci_low, change_ci_high, change_verdict "
+                            "FROM v_trends "
                             "WHERE metric = 'cases_not_good' AND force = 'Northwold "
                             "Constabulary' ORDER BY inspection_date")  # fmt: skip
     # 2024: 15 of 20 not good (75%); 2025: 5 of 20 valid not good (25%)
-    assert rows[0] == ("NWC-2024", None, 75.0, None, None, None)
+    assert rows[0] == ("NWC-2024", None, 75.0, None, None, None, None, None)
     assert rows[1][:5] == ("NWC-2025", "NWC-2024", 25.0, 75.0, -50.0)
-    assert rows[1][5] is False  # 95% intervals 53.1-88.8 and 11.2-46.9 do not overlap
+    # Newcombe's interval of 5/20 - 15/20 (statsmodels: -0.6954, -0.1907): a fall
+    assert rows[1][5:] == (-69.5, -19.1, "fell")
     mps = query(warehouse, "SELECT count(*) FROM v_trends WHERE previous_inspection_id IS NOT "
                            "NULL AND inspection_id = 'MPS-NCPI-2016'")  # fmt: skip
     assert mps == [(0,)]
@@ -144,6 +113,16 @@ EXPECTED = {
     ),
     "06_rows_to_fix_for_a_provider.sql": lambda rows: (
         [r[:5] for r in rows] == [("nwc_2025.csv", 22, "B-999", "rating", "rating_unknown")]
+    ),
+    "07_worst_areas_for_missing_children.sql": lambda rows: (
+        sum(r[2] for r in rows if r[0] == "MPS-NCPI-2016") == 38
+        and all(r[7] == (r[2] < 10) for r in rows)
+        and all(r[3] <= r[2] and r[5] <= r[4] <= r[6] for r in rows)
+    ),
+    "08_cases_behind_a_figure.sql": lambda rows: (
+        len(rows) == 38
+        and [r[3] for r in rows].count(True) == 2
+        and all(len(r[0]) == 64 and r[1] == "missing_absent" for r in rows)
     ),
 }
 

@@ -1,0 +1,44 @@
+"""A published warehouse shared by this package's tests (one pipeline run)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.defs.runner import run_pipeline
+from pipeline.settings import Settings
+from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
+from tests.helpers import RUN_DATE, case, write_csv
+
+
+@pytest.fixture(scope="package")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample plus two inspections of a fictional force (one bad row), published."""
+    root = tmp_path_factory.mktemp("warehouse_docs")
+    incoming = root / "incoming"
+    shutil.copytree(SAMPLE_DIR, incoming)
+    write_csv(incoming / "nwc_2024.csv", [
+        case(inspection_id="NWC-2024", case_ref=f"A-{n:03}", audit_date="2024-03-01",
+             rating="good" if n < 5 else "inadequate", force_rating="good")
+        for n in range(20)
+    ])  # fmt: skip
+    write_csv(incoming / "nwc_2025.csv", [
+        *[case(inspection_id="NWC-2025", case_ref=f"B-{n:03}", rating="good" if n < 15 else
+               "inadequate", force_rating="adequate" if n % 2 else "inadequate")
+          for n in range(20)],
+        case(inspection_id="NWC-2025", case_ref="B-999", rating="superb"),
+    ])  # fmt: skip
+    path = root / "wh" / "case_audit.duckdb"
+    settings = Settings.resolve(input_dir=incoming, warehouse=path, reference_dir=REFERENCE_DIR,
+                                key_file=root / "key")  # fmt: skip
+    outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
+    assert outcome.success, outcome.problems
+    return path
+
+
+def query(path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as conn:
+        return conn.execute(sql).fetchall()
