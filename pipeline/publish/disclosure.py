@@ -7,14 +7,19 @@ requires_improvement + inadequate) and of its column (each measure sums to the f
 which is published). A true zero is published as 0, so an attacker knows every hidden cell is
 at least 1; the check assumes that too. Whether a cell is determined is decided exactly, with
 two linear programmes per hidden cell (its smallest and largest feasible value): if only one
-whole number fits, the cell is exposed and a partner in its row or column is hidden as well,
-the smallest non-zero one first (or, if its row and column have none left, the smallest
-anywhere in the table).
+whole number fits, the cell is exposed and a partner in its row or column is hidden as well:
+the smallest non-zero one whose hiding protects the cell, else the smallest (or, if its row
+and column have none left, the smallest anywhere in the table).
 
 Hiding a cell only ever widens what the others can be, so a cell found safe stays safe, and
-one pass over a queue of hidden cells suffices. When a hidden cell has no partner left to hide
-(one area holding the whole force), the table cannot be protected from the force totals and
-is withheld whole, zeros included.
+one pass over a queue of hidden cells suffices. A greedy choice can hide more than needed,
+so a last pass tries to show each secondary cell again, largest first, and keeps it shown
+when every hidden cell stays protected: the secondary suppression that hides least this way.
+When a hidden cell has no partner left to hide (one area holding the whole force), the table
+cannot be protected from the force totals and is withheld whole, zeros included.
+
+Where an area's share not good is withheld, its 20-point band (`bands`) is published when its
+case count is, and when every hidden cell stays protected with the bands known too.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from pipeline.lazy import np
 BASE = ("good", "requires_improvement", "inadequate")
 MEASURES = ("cases", *BASE, "not_good")
 DEFAULT_THRESHOLD = 5
+BAND_WIDTH = 20  # percentage points: 0-20, 20-40, ... (the last band includes 100)
+CASES, NOT_GOOD = MEASURES.index("cases"), MEASURES.index("not_good")
 
 
 def _constraints(rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -96,13 +103,16 @@ class Bounds:
         self.solver.addRows(matrix.shape[0], targets, targets, row_of.size, starts,
                             column_of.astype(np.int32), matrix[row_of, column_of])  # fmt: skip
 
-    def bound(self, hidden: np.ndarray, cell: int, sign: int) -> float:
+    def bound(self, hidden: np.ndarray, cell: int, sign: int, known: dict | None = None) -> float:
         """The smallest (sign 1) or largest (sign -1) value of hidden cell `cell`, with the
-        cells in `hidden` unknown (at least 1) and every other cell as published; inf when
-        unbounded."""
+        cells in `hidden` unknown (at least 1, or within `known`: cell -> (low, high), what a
+        published band tells) and every other cell as published; inf when unbounded."""
         highspy, shown = self.highspy, ~hidden.ravel()
         lower = np.where(shown, self.values, 1.0)
         upper = np.where(shown, self.values, highspy.kHighsInf)
+        for at, (low, high) in (known or {}).items():
+            if not shown[at]:
+                lower[at], upper[at] = max(low, 1.0), high
         self.solver.changeColsBounds(self.all.size, self.all, lower, upper)
         cost = np.zeros(self.values.size)
         cost[cell] = sign
@@ -118,19 +128,31 @@ class Bounds:
         return sign * self.solver.getInfo().objective_function_value
 
 
-def is_exposed(bounds: Bounds, hidden: np.ndarray, cell: int) -> bool:
+def is_exposed(bounds: Bounds, hidden: np.ndarray, cell: int, known: dict | None = None) -> bool:
     """Only one whole number (the true value) fits the published constraints. The lower
     bound is solved first: when it already allows a smaller whole number, the upper bound
     is not needed."""
     true = bounds.values[cell]
-    if bounds.bound(hidden, cell, 1) <= true - 1 + 1e-9:
+    if bounds.bound(hidden, cell, 1, known) <= true - 1 + 1e-9:
         return False
-    return bounds.bound(hidden, cell, -1) < true + 1 - 1e-9
+    return bounds.bound(hidden, cell, -1, known) < true + 1 - 1e-9
+
+
+def _any_exposed(bounds: Bounds, hidden: np.ndarray, known: dict | None = None) -> bool:
+    return any(is_exposed(bounds, hidden, int(c), known) for c in np.flatnonzero(hidden.ravel()))
 
 
 def hide(values: np.ndarray, threshold: int = DEFAULT_THRESHOLD) -> tuple[np.ndarray, np.ndarray]:
     """(hidden, primary) for one inspection's area counts (rows: areas, columns: MEASURES):
     the cells withheld, and those withheld for being small (the rest protect them)."""
+    hidden, primary, _ = protect(values, threshold)
+    return hidden, primary
+
+
+def protect(
+    values: np.ndarray, threshold: int = DEFAULT_THRESHOLD
+) -> tuple[np.ndarray, np.ndarray, Bounds]:
+    """`hide`, with the solver that judged it (for the bands)."""
     primary = (values >= 1) & (values <= threshold)
     hidden = primary.copy()
     bounds = Bounds(values, _constraints(values.shape[0]))
@@ -141,22 +163,26 @@ def hide(values: np.ndarray, threshold: int = DEFAULT_THRESHOLD) -> tuple[np.nda
         if not is_exposed(bounds, hidden, cell):
             queue.popleft()
             continue
-        row, measure = divmod(cell, width)
-        partner = _partner(values, hidden, row, measure)
+        partner = _partner(bounds, values, hidden, cell, width)
         if partner is None:
             # Nothing left to hide beside it (e.g. one area holds the whole force): the table
             # cannot protect its cells from the force totals, so none of it is published.
             hidden[:] = True
-            break
+            return hidden, primary, bounds
         hidden.flat[partner] = True
         queue.append(partner)
-    return hidden, primary
+    _show_again(bounds, values, hidden, primary)
+    return hidden, primary, bounds
 
 
-def _partner(values: np.ndarray, hidden: np.ndarray, row: int, measure: int) -> int | None:
-    """The cell to hide next: the smallest visible non-zero cell in the same row or column,
-    else anywhere in the table (the cell may be exposed through a chain of rows), as a flat
-    index; None when every non-zero cell is hidden already."""
+def _partner(
+    bounds: Bounds, values: np.ndarray, hidden: np.ndarray, cell: int, width: int
+) -> int | None:
+    """The cell to hide next, as a flat index: among the visible non-zero cells of the same
+    row or column, the smallest whose hiding protects `cell`, else the smallest; else the
+    smallest anywhere in the table (the cell may be exposed through a chain of rows); None
+    when every non-zero cell is hidden already."""
+    row, measure = divmod(cell, width)
     visible = (values > 0) & ~hidden
     near = np.zeros_like(visible)
     near[row, :] = True
@@ -164,5 +190,58 @@ def _partner(values: np.ndarray, hidden: np.ndarray, row: int, measure: int) -> 
     for pool in (visible & near, visible):
         if pool.any():
             flat = np.flatnonzero(pool.ravel())
-            return int(flat[np.argmin(values.ravel()[flat])])
+            flat = flat[np.argsort(values.ravel()[flat], kind="stable")]
+            for candidate in flat[:8]:  # the smallest few: each try is two small LPs
+                hidden.flat[candidate] = True
+                protects = not is_exposed(bounds, hidden, cell)
+                hidden.flat[candidate] = False
+                if protects:
+                    return int(candidate)
+            return int(flat[0])
     return None
+
+
+def _show_again(
+    bounds: Bounds, values: np.ndarray, hidden: np.ndarray, primary: np.ndarray
+) -> None:
+    """Show each secondary cell again, largest first, where every hidden cell stays protected
+    without it (in place)."""
+    secondary = np.flatnonzero((hidden & ~primary).ravel())
+    for cell in secondary[np.argsort(-values.ravel()[secondary], kind="stable")]:
+        hidden.flat[cell] = False
+        if _any_exposed(bounds, hidden):
+            hidden.flat[cell] = True
+
+
+def band_of(not_good: float, cases: float, width: int = BAND_WIDTH) -> tuple[int, int]:
+    """The band (low, high) in percent holding not_good / cases: low <= share < high, or
+    high = 100 for the last band."""
+    low = min(int(100 * not_good / cases // width) * width, 100 - width)
+    return low, low + width
+
+
+def band_counts(band: tuple[int, int], cases: float) -> tuple[float, float]:
+    """The whole numbers of not_good a band allows out of `cases`: (lowest, highest)."""
+    low, high = band
+    top = cases if high >= 100 else math.ceil(high * cases / 100) - 1
+    return float(math.ceil(low * cases / 100)), float(top)
+
+
+def bands(
+    bounds: Bounds, hidden: np.ndarray, minimum: int, width: int = BAND_WIDTH
+) -> dict[int, tuple[int, int]]:
+    """row -> (low, high): the band of the share not good published for each area whose exact
+    share is withheld (not_good hidden), whose case count is shown and at least `minimum`
+    (fewer: the share is of low reliability anyway). A band that would let a hidden cell be
+    worked out is dropped, the narrowest in cases first, until every cell stays protected."""
+    values = bounds.values.reshape(hidden.shape)
+    withheld = hidden[:, NOT_GOOD] & ~hidden[:, CASES] & (values[:, CASES] >= minimum)
+    rows = [int(r) for r in np.flatnonzero(withheld)]
+    chosen = {r: band_of(values[r, NOT_GOOD], values[r, CASES], width) for r in rows}
+    while chosen:
+        known = {r * len(MEASURES) + NOT_GOOD: band_counts(b, values[r, CASES])
+                 for r, b in chosen.items()}  # fmt: skip
+        if not _any_exposed(bounds, hidden, known):
+            break
+        del chosen[min(chosen, key=lambda r: (values[r, CASES], r))]
+    return chosen

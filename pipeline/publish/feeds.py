@@ -25,7 +25,7 @@ import duckdb
 
 from pipeline.lazy import np, pd
 from pipeline.publish.disclosure import MEASURES as AREA_COUNTS
-from pipeline.publish.disclosure import hide
+from pipeline.publish.disclosure import band_of, bands, protect
 from pipeline.safe_csv import write_csv
 from pipeline.storage.atomic import atomic_write
 
@@ -36,6 +36,7 @@ SYMBOLS = {"suppressed": SUPPRESSED, "low_reliability": LOW_RELIABILITY}
 SHARE = ("pct", "ci_low", "ci_high")
 RATING_SHARE = ("pct_not_good", "ci_low", "ci_high")
 RATING_MEASURES = (*AREA_COUNTS, *RATING_SHARE)
+BAND = ("pct_not_good_band_low", "pct_not_good_band_high")  # areas: the share in a band
 FEED_COLUMNS = ("measure", "value", "status")
 
 
@@ -62,8 +63,9 @@ FEEDS = (
              "Ratings per inspection and category (force level).",
              (("small_numbers", RATING_SHARE),)),
     FeedSpec("ratings_by_area", "v_ratings_by_area", ("inspection_id", "force", "area"),
-             RATING_MEASURES, "Ratings per inspection and area, with disclosure control.",
-             (("small_numbers", RATING_SHARE),)),
+             (*RATING_MEASURES, *BAND), "Ratings per inspection and area, with disclosure "
+             "control; where the exact share is withheld, its 20-point band when safe.",
+             (("small_numbers", (*RATING_SHARE, *BAND)),)),
     FeedSpec("trends", "v_trends",
              ("force", "metric", "metric_order", "inspection_id", "inspection_date",
               "previous_inspection_id", "previous_inspection_date", "change_verdict"),
@@ -121,19 +123,29 @@ def _long(frame: pd.DataFrame, spec: FeedSpec, hidden: np.ndarray | None) -> pd.
     return long.astype({"measure": str, "status": str})
 
 
-def _area_mask(frame: pd.DataFrame, threshold: int) -> np.ndarray:
-    """Suppressed cells of the area feed (rows x RATING_MEASURES): counts by disclosure
-    control, then percentages whose numerator (not_good) or denominator (cases) is hidden."""
-    hidden = np.zeros((len(frame), len(RATING_MEASURES)), dtype=bool)
-    counts = [RATING_MEASURES.index(m) for m in AREA_COUNTS]
+def _area_mask(frame: pd.DataFrame, threshold: int, minimum: int) -> np.ndarray:
+    """Suppressed cells of the area feed (rows x its measures), filling the band columns in
+    `frame`: counts by disclosure control, then percentages whose numerator (not_good) or
+    denominator (cases) is hidden; their band is shown where `disclosure.bands` allows."""
+    measures = (*RATING_MEASURES, *BAND)
+    hidden = np.zeros((len(frame), len(measures)), dtype=bool)
+    counts = [measures.index(m) for m in AREA_COUNTS]
     values = frame[list(AREA_COUNTS)].to_numpy(dtype=float)
+    band = np.full((len(frame), 2), np.nan)
+    for at, (not_good, cases) in enumerate(values[:, [AREA_COUNTS.index("not_good"), 0]]):
+        if cases > 0:
+            band[at] = band_of(not_good, cases)
+    banded = np.zeros(len(frame), dtype=bool)
     for positions in frame.groupby("inspection_id", sort=False).indices.values():
-        hidden[np.ix_(positions, counts)] = hide(values[positions], threshold)[0]
-    derived = (
-        hidden[:, RATING_MEASURES.index("not_good")] | hidden[:, RATING_MEASURES.index("cases")]
-    )
-    for column in ("pct_not_good", "ci_low", "ci_high"):
-        hidden[:, RATING_MEASURES.index(column)] = derived
+        table_hidden, _, solver = protect(values[positions], threshold)
+        hidden[np.ix_(positions, counts)] = table_hidden
+        banded[positions[list(bands(solver, table_hidden, minimum))]] = True
+    derived = hidden[:, measures.index("not_good")] | hidden[:, measures.index("cases")]
+    for column in RATING_SHARE:
+        hidden[:, measures.index(column)] = derived
+    for column in BAND:
+        hidden[:, measures.index(column)] = derived & ~banded
+    frame[list(BAND)] = band
     return hidden
 
 
@@ -156,6 +168,7 @@ def feed_schema(conn: duckdb.DuckDBPyConnection, spec: FeedSpec) -> object:
 def build_feeds(conn: duckdb.DuckDBPyConnection, threshold: int) -> dict[str, pd.DataFrame]:
     """Every feed as a tidy frame, read from the consumer views of the published warehouse;
     each frame's `attrs["schema"]` is its Arrow schema (`feed_schema`)."""
+    minimum = small_numbers_minimum(conn)
     feeds = {}
     for spec in FEEDS:
         frame = (
@@ -165,7 +178,7 @@ def build_feeds(conn: duckdb.DuckDBPyConnection, threshold: int) -> dict[str, pd
         )
         hidden = None
         if spec.name == "ratings_by_area":  # area NULL (not recorded) stays NULL: a label
-            hidden = _area_mask(frame, threshold)  # could collide with a provider's text
+            hidden = _area_mask(frame, threshold, minimum)  # could collide with provider text
         feeds[spec.name] = _long(frame, spec, hidden)
         feeds[spec.name].attrs["schema"] = feed_schema(conn, spec)
     return feeds
@@ -237,7 +250,9 @@ def write_feeds(
             "feeds": ["ratings_by_area"],
             "threshold": threshold,
             "rule": f"counts from 1 to {threshold} below force level suppressed, with "
-            "secondary suppression; zeros published; percentages of suppressed counts withheld",
+            "the secondary suppression that hides least; zeros published; percentages of "
+            "suppressed counts withheld, their 20-point band published where no hidden count "
+            "can then be worked out",
             "csv_symbol": SUPPRESSED,
             "parquet": "value NULL and status 'suppressed'",
         },
@@ -270,8 +285,13 @@ def publish_feeds(published: Path, folder: Path, run_id: str, threshold: int) ->
     with duckdb.connect(str(published), read_only=True) as conn:
         feeds = build_feeds(conn, threshold)
         cited = publishing_run(conn) or run_id
-        minimum = conn.execute("SELECT small_numbers_minimum()").fetchone()[0]
+        minimum = small_numbers_minimum(conn)
     return write_feeds(feeds, folder, cited, threshold, minimum)
+
+
+def small_numbers_minimum(conn: duckdb.DuckDBPyConnection) -> int:
+    """The warehouse's own minimum (sql/macros.sql), so feeds and tables apply one number."""
+    return int(conn.execute("SELECT small_numbers_minimum()").fetchone()[0])
 
 
 def publishing_run(conn: duckdb.DuckDBPyConnection) -> str | None:

@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -29,6 +30,7 @@ from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
 from tests.helpers import RUN_DATE, case, write_csv
 
 COUNTS = ["cases", "good", "requires_improvement", "inadequate", "not_good"]
+BAND = ["pct_not_good_band_low", "pct_not_good_band_high"]
 
 
 def _northwold_rows() -> list[dict]:
@@ -198,11 +200,25 @@ def published_links(folder: Path, inspection: str) -> list[tuple[str, str, float
     return facts
 
 
+def published_bands(folder: Path, inspection: str) -> list[tuple[str, float, float]]:
+    """(area, low, high): the published bands of the share not good (low <= % < high, or
+    <= 100 for the last band)."""
+    area = read_csv(folder, "ratings_by_area")
+    area = area[area["inspection_id"].eq(inspection) & area["measure"].isin(BAND)]
+    wide = area.pivot_table(index="area", columns="measure", values="value", aggfunc="first")
+    wide = wide[wide.ne("c").all(axis=1) & wide.ne("u").all(axis=1)].astype(float)
+    return [(a, r[BAND[0]], r[BAND[1]]) for a, r in wide.iterrows()]
+
+
 def attack(
-    grid: pd.DataFrame, totals: pd.Series, facts: list[tuple[str, str, float]] = ()
+    grid: pd.DataFrame,
+    totals: pd.Series,
+    facts: list[tuple[str, str, float]] = (),
+    bands: list[tuple[str, float, float]] = (),
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """Smallest and largest whole value each suppressed cell can take (suppressed cells >= 1)
-    given the table, the force totals and `facts` from other outputs: exact, by MILP."""
+    given the table, the force totals, `facts` from other outputs and the `bands` of the
+    share not good: exact, by MILP."""
     rows, width = grid.shape
     flat = grid.to_numpy().ravel()
     unknown = np.flatnonzero(np.isnan(flat))
@@ -231,8 +247,20 @@ def attack(
         equation([(r * width + col[m], 1) for r in range(rows)], float(totals[m]))
     for area, measure, value in facts:
         equation([(list(grid.index).index(area) * width + col[measure], 1)], value)
+    constraint = [LinearConstraint(np.array(equations), constants, constants)] if equations else []
+    for area, low, high in bands:  # 100 not_good - low cases >= 0; 100 not_good - high cases < 0
+        r = list(grid.index).index(area)
+        for percent, lower, upper in ((low, 0, np.inf), (high, -np.inf, -1 if high < 100 else 0)):
+            row, known = np.zeros(len(unknown)), 0.0
+            for measure, weight in (("not_good", 100), ("cases", -percent)):
+                cell = r * width + col[measure]
+                if cell in position:
+                    row[position[cell]] += weight
+                else:
+                    known += weight * flat[cell]
+            if row.any():
+                constraint.append(LinearConstraint(row[None, :], lower - known, upper - known))
     ranges = {}
-    constraint = LinearConstraint(np.array(equations), constants, constants) if equations else ()
     for cell, i in position.items():
         bounds = []
         for sign in (1, -1):
@@ -251,10 +279,46 @@ def test_no_suppressed_cell_can_be_recovered(published, inspection: str) -> None
     folder, _ = published
     grid, totals = _grid(folder, inspection)
     assert grid.isna().any().any(), "nothing was suppressed: the test would prove nothing"
+    found = published_bands(folder, inspection)
     for (area, measure), (low, high) in attack(
-        grid, totals, published_links(folder, inspection)
+        grid, totals, published_links(folder, inspection), found
     ).items():
         assert high - low >= 1, f"{inspection} {area} {measure} recoverable: {low}..{high}"
+
+
+def test_the_attacker_uses_the_bands(published) -> None:
+    """The bands are constraints the attack really applies: made one point wide they pin a
+    hidden not_good exactly."""
+    folder, _ = published
+    grid, totals = _grid(folder, "MPS-NCPI-2016")
+    found = published_bands(folder, "MPS-NCPI-2016")
+    assert found, "no band published on the sample: nothing to test"
+    with duckdb.connect(str(folder.parent / "wh" / "w.duckdb"), read_only=True) as conn:
+        truth = {a: (100 * k / n, 100 * (k + 1) / n) for a, k, n in conn.execute(
+            "SELECT area, not_good, cases FROM ratings_by_area "
+            "WHERE inspection_id = 'MPS-NCPI-2016'").fetchall()}  # fmt: skip
+    exact = [(area, *truth[area]) for area, _, _ in found]  # bands one case wide
+    ranges = attack(grid, totals, (), exact)
+    pinned = [low == high for (a, m), (low, high) in ranges.items()
+              if m == "not_good" and a in truth and any(a == b[0] for b in found)]  # fmt: skip
+    assert pinned and all(pinned)
+
+
+def test_the_sample_area_breakdown_informs(published) -> None:
+    """On the sample the area table is not all `c`: most areas show their cases and their
+    share not good exactly or in a band, and no secondary cell could be shown again."""
+    folder, _ = published
+    area = read_csv(folder, "ratings_by_area")
+    mps = area[area["inspection_id"].eq("MPS-NCPI-2016")].set_index(["area", "measure"])["value"]
+    areas = mps.index.get_level_values("area").unique()
+    shown = [a for a in areas if mps[(a, "pct_not_good")] != "c" or mps[(a, BAND[0])] != "c"]
+    assert len(shown) >= len(areas) // 2
+    for a in areas:
+        if mps[(a, "pct_not_good")] != "c":
+            low, high = float(mps[(a, BAND[0])]), float(mps[(a, BAND[1])])
+            assert low <= float(mps[(a, "pct_not_good")]) <= high
+    counts = mps[mps.index.get_level_values("measure").isin(COUNTS)]
+    assert counts.eq("c").mean() < 0.6  # was 0.82 before the least-hiding pass
 
 
 def test_the_attacker_uses_per_file_counts_when_published(published) -> None:
@@ -313,6 +377,26 @@ def test_threshold_is_configurable() -> None:
     assert strict.primary.to_numpy().sum() > lenient.primary.to_numpy().sum()
     assert lenient.primary.loc["b", "requires_improvement"]
     assert not lenient.primary.loc["a", "good"] and strict.primary.loc["a", "good"]
+
+
+def test_no_secondary_cell_could_be_shown_again() -> None:
+    """The least-hiding pass: on the Northwold table, showing any one secondary cell again
+    lets the exact attacker (MILP, independent of the product's LP) pin some hidden cell."""
+    rows = _northwold_rows()
+    counts = pd.DataFrame(rows).assign(n=1).pivot_table(
+        index="area", columns="rating", values="n", aggfunc="sum", fill_value=0)  # fmt: skip
+    counts = counts.assign(cases=counts.sum(axis=1), not_good=lambda f: f.inadequate
+                           + f.requires_improvement)[list(MEASURES)].astype(float)  # fmt: skip
+    done = protect(counts)
+    secondary = done.hidden & ~done.primary
+    assert secondary.to_numpy().any(), "no secondary cell: the test would prove nothing"
+    totals = counts.sum()
+    for area, measure in zip(*np.nonzero(secondary.to_numpy()), strict=True):
+        area, measure = counts.index[area], COUNTS[measure]
+        grid = counts.where(~done.hidden)
+        grid.loc[area, measure] = counts.loc[area, measure]
+        ranges = attack(grid[COUNTS], totals[COUNTS])
+        assert any(low == high for low, high in ranges.values()), (area, measure)
 
 
 def test_a_single_area_table_is_withheld_whole() -> None:
