@@ -31,17 +31,21 @@ CONTRACT_VERSION = "1.1"
 
 # ---------------------------------------------------------------- columns and spellings
 
-CATEGORIES = (
-    "missing_absent",
-    "custody",
-    "cse",
-    "online_cse",
-    "domestic_abuse",
-    "child_abuse_investigation",
-    "police_protection",
-    "sex_offender_management",
-)
-RATINGS = ("good", "requires_improvement", "inadequate")
+# each accepted value with the plain words readers see (the dashboard, its tables)
+CATEGORY_LABELS = {
+    "missing_absent": "Missing and absent children",
+    "custody": "Children in police custody",
+    "cse": "Child sexual exploitation",
+    "online_cse": "Online child sexual exploitation",
+    "domestic_abuse": "Domestic abuse",
+    "child_abuse_investigation": "Child abuse investigation",
+    "police_protection": "Police protection",
+    "sex_offender_management": "Sex offender management",
+}
+CATEGORIES = tuple(CATEGORY_LABELS)
+RATING_LABELS = {"good": "Good", "requires_improvement": "Requires improvement",
+                 "inadequate": "Inadequate"}  # fmt: skip
+RATINGS = tuple(RATING_LABELS)
 FORCE_RATINGS = ("good", "adequate", "requires_improvement", "inadequate")
 
 # after lower-casing and reading spaces/hyphens as "_"

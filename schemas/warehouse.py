@@ -10,6 +10,7 @@ that the committed data dictionary is the generated one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Descriptions of columns that mean the same wherever they appear.
 COMMON = {
@@ -561,21 +562,39 @@ CONTRACT_COLUMNS = {
                      "holds", "wording", "source"),
 }  # fmt: skip
 
-# headline metrics: (metric, numerator, denominator), as sql/metric_cases.sql defines them
+
+class Metric(NamedTuple):
+    """A headline metric as readers see it: its plain-English label, and what its numerator
+    and denominator count."""
+
+    name: str
+    label: str
+    numerator: str
+    denominator: str
+
+
+# headline metrics, in the order sql/metric_cases.sql defines them
 METRICS = (
-    ("cases_audited", "valid cases", "valid cases"),
-    ("cases_not_good", "rated `requires_improvement` or `inadequate`", "valid cases"),
-    ("cases_inadequate", "rated `inadequate`", "valid cases"),
-    ("cases_referred_back", "`referred_back` true", "valid cases"),
-    ("missing_good", "`missing_absent` rated `good`", "`missing_absent` cases"),
-    ("missing_not_good", "`missing_absent` not rated `good`", "`missing_absent` cases"),
-    ("custody_detained_after_charge", "custody cases charged, refused bail and detained until "
-     "court", "`custody` cases"),
-    ("cse_not_good", "`cse` and `online_cse` not rated `good`", "`cse` and `online_cse` cases"),
-    ("self_assessed_not_good", "cases with a `force_rating` that the inspection rated not good",
-     "cases with a `force_rating`"),
-    ("self_assessed_force_good_or_adequate", "cases the force rated `good` or `adequate`",
-     "cases with a `force_rating`"),
+    Metric("cases_audited", "Cases audited", "valid cases", "valid cases"),
+    Metric("cases_not_good", "Cases not rated good", "rated `requires_improvement` or "
+           "`inadequate`", "valid cases"),
+    Metric("cases_inadequate", "Cases rated inadequate", "rated `inadequate`", "valid cases"),
+    Metric("cases_referred_back", "Cases referred back: a child still at risk",
+           "`referred_back` true", "valid cases"),
+    Metric("missing_good", "Missing-children cases rated good", "`missing_absent` rated "
+           "`good`", "`missing_absent` cases"),
+    Metric("missing_not_good", "Missing-children cases not rated good", "`missing_absent` not "
+           "rated `good`", "`missing_absent` cases"),
+    Metric("custody_detained_after_charge", "Children in custody charged, refused bail and "
+           "kept in cells until court", "custody cases charged, refused bail and detained "
+           "until court", "`custody` cases"),
+    Metric("cse_not_good", "Child sexual exploitation cases not rated good", "`cse` and "
+           "`online_cse` not rated `good`", "`cse` and `online_cse` cases"),
+    Metric("self_assessed_not_good", "Cases the force rated itself that inspectors found not "
+           "good", "cases with a `force_rating` that the inspection rated not good",
+           "cases with a `force_rating`"),
+    Metric("self_assessed_force_good_or_adequate", "Cases the force rated good or adequate",
+           "cases the force rated `good` or `adequate`", "cases with a `force_rating`"),
 )  # fmt: skip
 
 # macros kept in the published file for analysts (sql/macros.sql)

@@ -1,45 +1,56 @@
 """The dashboard: one self-contained HTML page made from the feeds, readable offline.
 
-No script, font, style sheet or image is fetched: styles are inline and charts are inline SVG
-drawn here, each with a data table beside it for screen readers and for copying. The page is
-built from the public feeds only, so it shows exactly what the feeds publish (suppressed area
-counts stay `c`).
+For the people who read inspection reports: an overview first (every inspection on a funnel
+plot, a contents list and a force filter whose state is the URL fragment), then per force its
+trends and per inspection its figures in plain words, each beside the published figure and
+its interval. Nothing is fetched: styles and the one script are inline (the script allowed by
+its hash in the Content-Security-Policy), charts are inline SVG (`charts.py`) or CSS, and each
+table can be downloaded as CSV from the page. The page is built from the public feeds only,
+so it shows exactly what they publish (`c` and `u` stay as they are).
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import functools
+import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from pipeline.lazy import pd
-from pipeline.publish.feeds import FEEDS, SUPPRESSED
+from pipeline.publish.charts import FunnelPoint, TrendPoint, funnel_plot, position, trend_chart
+from pipeline.publish.feeds import FEEDS, LOW_RELIABILITY, SUPPRESSED
+from schemas.case_audit import CATEGORY_LABELS, CONTRACT_VERSION, RATING_LABELS
 from schemas.warehouse import METRICS
 
-FEED_KEYS = {spec.name: spec.keys for spec in FEEDS}
-
 TEMPLATES = Path(__file__).parent / "templates"
-COLOURS = {"good": "#00703c", "requires_improvement": "#f47738", "inadequate": "#d4351c"}
-RATING_LABELS = {"good": "Good", "requires_improvement": "Requires improvement",
-                 "inadequate": "Inadequate"}  # fmt: skip
-METRIC_TEXT = {metric: (numerator, denominator) for metric, numerator, denominator in METRICS}
+FEED_KEYS = {spec.name: spec.keys for spec in FEEDS}
+METRIC = {metric.name: metric for metric in METRICS}
+TREND_METRICS = ("cases_not_good", "cases_inadequate", "cases_referred_back")
+SYMBOLS = {"suppressed": SUPPRESSED, "low_reliability": LOW_RELIABILITY}
+# colour-blind safe, told apart by lightness too (good dark blue, requires improvement light
+# amber, inadequate dark wine), each with text that meets WCAG AA on it
+COLOURS = {"good": ("#2166ac", "#ffffff"), "requires_improvement": ("#f4b183", "#0b0c0c"),
+           "inadequate": ("#67001f", "#ffffff")}  # fmt: skip
 
 
 def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """A tidy feed back to one row per subject; suppressed values become `c`.
-
-    Feeds list each subject's measures together and in the same order, so a subject is a
-    block of consecutive rows.
-    """
+    """A tidy feed back to one row per subject; a withheld value becomes its symbol (`c`,
+    `u`). Feeds list each subject's measures together and in the same order, so a subject is
+    a block of consecutive rows."""
     measures = list(dict.fromkeys(feed["measure"]))
     if not measures:
         return pd.DataFrame(columns=[*keys, *measures])
     width = len(measures)
     if feed["measure"].tolist() != measures * (len(feed) // width):
         raise ValueError("feed rows are not in subject blocks")
-    cells = feed["value"].astype(object).where(feed["status"].ne("suppressed"), SUPPRESSED)
+    cells = feed["value"].astype(object).where(feed["status"].eq("published"),
+                                                feed["status"].map(SYMBOLS))  # fmt: skip
     values = pd.DataFrame(cells.to_numpy().reshape(-1, width), columns=measures)
     subjects = feed[keys].iloc[::width].reset_index(drop=True)
     return pd.concat([subjects, values], axis=1)
@@ -72,7 +83,7 @@ def _missing(value: object) -> bool:
 
 
 def number(value: object) -> float | None:
-    """The value as a float, or None when suppressed or not available."""
+    """The value as a float, or None when withheld or not available."""
     if type(value) is float or type(value) is int:  # the common case, checked first
         return None if value != value else float(value)
     if value is None or isinstance(value, str) or _missing(value):
@@ -81,127 +92,57 @@ def number(value: object) -> float | None:
 
 
 def show(value: object, digits: int = 1) -> str:
-    """A value as the page prints it: `c` when suppressed, `–` when there is none (a share of
-    zero cases), else the number with `digits` decimals."""
+    """A value as the page prints it: its symbol when withheld (`c`, `u`), `–` when there is
+    none (a share of zero cases), else the number with `digits` decimals."""
     if isinstance(value, str):
         return value
     figure = number(value)
-    return "–" if figure is None else f"{figure:.{digits}f}"
+    return "–" if figure is None else f"{figure:,.{digits}f}"
 
 
-def _label(metric: str) -> str:
-    return metric.replace("_", " ").capitalize()
+def slug(text: str) -> str:
+    """A fragment-safe name: lower case, runs of other characters as one hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
 
 
-# ---------------------------------------------------------------- SVG charts
+# ---------------------------------------------------------------- the page's parts
 
 
-def interval_bar(pct: object, low: object, high: object, width: int = 220) -> Markup:
-    """A 0-100% track with the estimate as a bar and its 95% interval as a whisker."""
-    pct, low, high = number(pct), number(low), number(high)
-    if pct is None or low is None or high is None:
-        return Markup("")
-    x = lambda v: 10 + (width - 20) * v / 100  # noqa: E731
-    return Markup(
-        f'<svg class="interval" width="{width}" height="26" role="img" '
-        f'aria-label="{pct:.1f}%, 95% interval {low:.1f}% to {high:.1f}%">'
-        f'<rect x="10" y="9" width="{width - 20}" height="8" fill="#e5e5e5"/>'
-        f'<rect x="10" y="9" width="{x(pct) - 10:.1f}" height="8" fill="#1d70b8"/>'
-        f'<line x1="{x(low):.1f}" x2="{x(high):.1f}" y1="13" y2="13" stroke="#0b0c0c" '
-        f'stroke-width="2"/><line x1="{x(low):.1f}" x2="{x(low):.1f}" y1="6" y2="20" '
-        f'stroke="#0b0c0c"/><line x1="{x(high):.1f}" x2="{x(high):.1f}" y1="6" y2="20" '
-        f'stroke="#0b0c0c"/></svg>'
-    )
+@dataclass
+class Card:
+    """One headline metric of one inspection, in words (its definition is in the page's
+    definitions, once)."""
 
-
-# an area, force or other label that was not recorded: in italics and marked as such, where
-# a provider's own text (even "(not recorded)") is always shown as plain text
-NOT_RECORDED_SVG = Markup('<tspan font-style="italic">— not recorded —</tspan>')
-NOT_RECORDED_HTML = Markup('<em class="unrecorded">— not recorded —</em>')
-
-
-def stacked_bars(rows: list[dict[str, object]], label: str, title: str) -> Markup:
-    """Horizontal stacked bars (good / requires improvement / inadequate) per row."""
-    height, bar_width, left = 24, 420, 210
-    totals = [number(row.get("cases")) for row in rows]
-    max_total = max([t for t in totals if t], default=1.0)  # fmt: skip
-    parts = [
-        f'<svg class="stacked" width="{left + bar_width + 60}" '
-        f'height="{len(rows) * height + 10}" role="img" aria-label="{escape(title)}">'
-    ]
-    for i, record in enumerate(rows):
-        y = 5 + i * height
-        name = record[label]  # None: not recorded, set apart so no provider text can pass for it
-        shown = escape(str(name)) if name is not None else NOT_RECORDED_SVG
-        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{shown}</text>')
-        total = number(record.get("cases"))
-        if not total:
-            parts.append(f'<text x="{left}" y="{y + 15}">{SUPPRESSED}</text>')
-            continue
-        if any(number(record.get(rating)) is None for rating in COLOURS):  # breakdown hidden
-            parts.append(f'<rect x="{left}" y="{y}" width="{bar_width * total / max_total:.1f}" '
-                         f'height="{height - 6}" fill="#b1b4b6"><title>{total:.0f} cases; '
-                         f"breakdown suppressed</title></rect>")  # fmt: skip
-            parts.append(f'<text x="{left + bar_width + 6}" y="{y + 15}">{total:.0f}</text>')
-            continue
-        x = float(left)
-        for rating, colour in COLOURS.items():
-            value = number(record.get(rating))
-            if not value:
-                continue
-            w = bar_width * value / total
-            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{height - 6}" '
-                         f'fill="{colour}"><title>{escape(RATING_LABELS[rating])}: '
-                         f"{value:.0f}</title></rect>")  # fmt: skip
-            x += w
-        parts.append(f'<text x="{left + bar_width + 6}" y="{y + 15}">{total:.0f}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
-
-
-def trend_chart(points: list[dict[str, object]], title: str) -> Markup:
-    """Percentage (with its interval) per inspection, in date order."""
-    width, height, pad = 460, 180, 40
-    n = len(points)
-    step = (width - 2 * pad) / max(n - 1, 1)
-    y = lambda v: height - pad + (pad * 2 - height) * v / 100  # noqa: E731
-    parts = [f'<svg class="trend" width="{width}" height="{height}" role="img" '
-             f'aria-label="{escape(title)}">',
-             f'<line x1="{pad}" x2="{width - pad}" y1="{y(0):.1f}" y2="{y(0):.1f}" '
-             'stroke="#b1b4b6"/>',
-             f'<text x="4" y="{y(100) + 4:.1f}">100%</text><text x="12" y="{y(0) + 4:.1f}">0%'
-             "</text>"]  # fmt: skip
-    previous = None
-    for i, row in enumerate(points):
-        x = pad + i * step if n > 1 else width / 2
-        pct, low, high = number(row["pct"]), number(row["ci_low"]), number(row["ci_high"])
-        if pct is None:
-            continue
-        if low is not None and high is not None:
-            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y(low):.1f}" y2="{y(high):.1f}" '
-                         'stroke="#505a5f" stroke-width="2"/>')  # fmt: skip
-        if previous is not None:
-            parts.append(f'<line x1="{previous[0]:.1f}" x2="{x:.1f}" y1="{previous[1]:.1f}" '
-                         f'y2="{y(pct):.1f}" stroke="#1d70b8" stroke-width="2"/>')  # fmt: skip
-        parts.append(f'<circle cx="{x:.1f}" cy="{y(pct):.1f}" r="4" fill="#1d70b8">'
-                     f"<title>{escape(row['inspection_id'])}: {pct:.1f}%</title></circle>"
-                     f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">'
-                     f"{escape(row['inspection_id'])}</text>")  # fmt: skip
-        previous = (x, y(pct))
-    parts.append("</svg>")
-    return Markup("".join(parts))
-
-
-# ---------------------------------------------------------------- the page
+    metric: str
+    label: str
+    numerator: object
+    denominator: object
+    pct: object
+    low: object
+    high: object
+    published: str = ""  # the published figure, in words
+    verdict: str = ""  # matches / differs
 
 
 @dataclass
 class Inspection:
     inspection_id: str
     force: str
-    headline: list[dict]
-    categories: list[dict[str, object]]
-    areas: list[dict[str, object]]
+    date: str
+    cards: list[Card]
+    categories: list[Row]
+    areas: list[Row]
+    claims: list[Row]
+    kappa: Row | None
+    anchor: str = ""
+
+
+@dataclass
+class Force:
+    name: str
+    anchor: str
+    inspections: list[Inspection] = field(default_factory=list)
+    trends: list[dict] = field(default_factory=list)
 
 
 def grouped(rows: list[Row], *keys: str) -> dict[tuple, list[Row]]:
@@ -212,71 +153,207 @@ def grouped(rows: list[Row], *keys: str) -> dict[tuple, list[Row]]:
     return groups
 
 
+def _published_words(figure: Row | None) -> tuple[str, str]:
+    """The published figure in words and whether the computed one matches it."""
+    if figure is None:
+        return "", ""
+    fields = ("published_numerator", "published_denominator", "published_pct")
+    count, of, pct = (number(figure.get(k)) for k in fields)
+    if count is not None:
+        words = f"{count:,.0f} of {of:,.0f}" if of is not None else f"{count:,.0f}"
+    elif pct is not None:
+        words = f"{pct:.0f}%" + (f" of {of:,.0f}" if of is not None else "")
+    else:
+        return "", ""
+    return words, str(figure["status_of_figure"])
+
+
+def _cards(rows: list[Row], figures: dict[tuple, Row]) -> list[Card]:
+    cards = []
+    for row in rows:
+        metric = METRIC.get(row["metric"])
+        label = metric.label if metric else str(row["metric"]).replace("_", " ")
+        published, verdict = _published_words(figures.get((row["inspection_id"], row["metric"])))
+        cards.append(Card(row["metric"], label, row["numerator"], row["denominator"], row["pct"],
+                          row["ci_low"], row["ci_high"], published, verdict))  # fmt: skip
+    return cards
+
+
+def _trend_panels(rows: list[Row]) -> dict[str, list[dict]]:
+    """force -> its trend panels: one per metric with two or more inspections shown, each
+    with its chart and the latest change in words."""
+    panels: dict[str, list[dict]] = {}
+    for (force, metric), points in grouped(rows, "force", "metric").items():
+        if metric not in TREND_METRICS:
+            continue
+        points = sorted(points, key=lambda r: (r["inspection_date"], r["inspection_id"]))
+        drawn = [TrendPoint(r["inspection_id"], _date(r["inspection_date"]), number(r["pct"]),
+                            number(r["ci_low"]), number(r["ci_high"]))
+                 for r in points if number(r["pct"]) is not None]  # fmt: skip
+        label = METRIC[metric].label if metric in METRIC else metric
+        chart = (
+            trend_chart(drawn, f"{force}: {label}, by inspection date") if len(drawn) > 1 else ""
+        )
+        panels.setdefault(force, []).append({
+            "metric": metric, "label": label, "points": points, "chart": chart,
+            "change": _change_words(points[-1]) if len(points) > 1 else "",
+        })  # fmt: skip
+    return panels
+
+
+def _change_words(row: Row) -> str:
+    """The latest change and its interval, in a sentence."""
+    change, low, high = (number(row.get(k)) for k in ("change_pct_points", "change_ci_low",
+                                                      "change_ci_high"))  # fmt: skip
+    if change is None or low is None or high is None:
+        few = LOW_RELIABILITY in (row.get("change_pct_points"), row.get("pct"))
+        return "Too few cases at one of the two inspections to give the change." if few else ""
+    verdict = {"rose": "a rise: the interval lies above zero",
+               "fell": "a fall: the interval lies below zero",
+               "no clear change": "no clear change: the interval includes zero"}.get(
+        str(row.get("change_verdict")), "")  # fmt: skip
+    return (f"Latest change, {row['previous_inspection_id']} to {row['inspection_id']}: "
+            f"{signed(change)} points (95% interval {signed(low)} to {signed(high)}), "
+            f"{verdict}.")  # fmt: skip
+
+
+def signed(value: float) -> str:
+    """+5.5, 0.0 or −3.6 (a true minus sign, as printed statistics use)."""
+    return f"{value:+.1f}".replace("-", "\u2212").replace("+0.0", "0.0")
+
+
+def _date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else pd.Timestamp(value).date()
+
+
+def _funnel(headline: pd.DataFrame) -> tuple[Markup, list[dict], float | None]:
+    """The overview: the funnel plot of % not good, its rows for the data table, and the
+    pooled share."""
+    rows = headline[headline["metric"].eq("cases_not_good")]
+    points, table = [], []
+    for row in records(rows):
+        cases, not_good = number(row["denominator"]), number(row["numerator"])
+        shown = number(row["pct"]) is not None and cases
+        table.append({"row": row, "shown": bool(shown)})
+        if shown:
+            points.append(FunnelPoint(row["inspection_id"], row["force"], cases, not_good))
+    if not points:
+        return Markup(""), table, None
+    pooled = sum(p.not_good for p in points) / sum(p.cases for p in points)
+    where = {p.inspection_id: position(p, pooled) for p in points}
+    for entry in table:
+        entry["position"] = where.get(entry["row"]["inspection_id"], "too few cases to place")
+    title = (
+        "Funnel plot: share of cases not rated good against cases audited, one point "
+        "per inspection, with the share over all inspections and its 95% control limits"
+    )
+    return funnel_plot(points, pooled, title), table, pooled
+
+
+@functools.cache
+def script() -> str:
+    """The page's one script (the filter, the fragment state, CSV downloads)."""
+    return dedent((TEMPLATES / "dashboard.js").read_text(encoding="utf-8"))
+
+
+def dedent(text: str) -> str:
+    """Every line's indentation dropped (about 1 byte in 10 of the page); the script is
+    dedented before it is hashed, so the page's dedent leaves it as hashed."""
+    return re.sub(r"\n[ \t]+", "\n", text)
+
+
+def feed_rows(feeds: dict[str, pd.DataFrame], name: str) -> list[Row]:
+    """A feed's subjects, one record each (`wide`)."""
+    return records(wide(feeds[name], list(FEED_KEYS[name])))
+
+
 def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> str:
     """The dashboard's HTML from the feeds (as written) and their manifest."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    headline = wide(feeds["headline"], ["inspection_id", "force", "metric", "metric_order"])
-    categories = wide(feeds["ratings_by_category"], ["inspection_id", "force", "category"])
-    areas = wide(feeds["ratings_by_area"], ["inspection_id", "force", "area"])
-    categories_of = grouped(records(categories), "inspection_id")
-    areas_of = grouped(records(areas), "inspection_id")
-    cards = []
-    for row in records(headline.sort_values(["inspection_id", "force", "metric_order"])):
-        numerator_text, denominator_text = METRIC_TEXT.get(row["metric"], ("", ""))
-        cards.append(Row(
-            **row, label=_label(row["metric"]),
-            definition=f"{numerator_text} / {denominator_text}".replace("`", ""),
-            chart=interval_bar(row["pct"], row["ci_low"], row["ci_high"]),
+    headline = wide(feeds["headline"], list(FEED_KEYS["headline"]))
+    headline = headline.sort_values(["force", "inspection_id", "metric_order"], kind="stable")
+    reconciliation = wide(feeds["reconciliation"], list(FEED_KEYS["reconciliation"]))
+    figures = {(r["inspection_id"], r["metric"]): r for r in records(reconciliation)
+               if r["kind"] == "figure"}  # fmt: skip
+    claims_of = grouped([r for r in records(reconciliation) if r["kind"] == "claim"],
+                        "inspection_id")  # fmt: skip
+    categories_of = grouped(feed_rows(feeds, "ratings_by_category"), "inspection_id")
+    areas_of = grouped(feed_rows(feeds, "ratings_by_area"), "inspection_id")
+    kappa_of = {r["inspection_id"]: r for r in feed_rows(feeds, "self_assessment")}
+    trends = feed_rows(feeds, "trends")
+    date_of = {r["inspection_id"]: _date(r["inspection_date"]) for r in trends}
+    forces: dict[str, Force] = {}
+    for (inspection, force), rows in grouped(records(headline), "inspection_id", "force").items():
+        holder = forces.setdefault(force, Force(force, f"f-{slug(force)}"))
+        date = date_of.get(inspection)
+        holder.inspections.append(Inspection(
+            inspection, force, f"{date:%-d %B %Y}" if date else "", _cards(rows, figures),
+            categories_of.get((inspection,), []), areas_of.get((inspection,), []),
+            claims_of.get((inspection,), []), kappa_of.get(inspection),
+            anchor=f"i-{slug(inspection)}",
         ))  # fmt: skip
-    inspections = [
-        Inspection(inspection, force, own, categories_of.get((inspection,), []),
-                   areas_of.get((inspection,), []))
-        for (inspection, force), own in grouped(cards, "inspection_id", "force").items()
-    ]  # fmt: skip
-    trends = wide(feeds["trends"], list(FEED_KEYS["trends"]))
-    shown = trends[trends["metric"].isin(["cases_not_good", "cases_inadequate",
-                                          "cases_referred_back"])]  # fmt: skip
-    points_of = grouped(records(shown.sort_values("inspection_date", kind="stable")),
-                        "force", "metric")  # fmt: skip
-    order = shown[["force", "metric"]].drop_duplicates().itertuples(index=False, name=None)
-    trend_panels = []
-    for force, metric in order:
-        points = points_of[(force, metric)]
-        title = f"{force}: {_label(metric)} by inspection"
-        trend_panels.append({"force": force, "metric": metric, "label": _label(metric),
-                             "points": points, "chart": trend_chart(points, title)})  # fmt: skip
+    for force, panels in _trend_panels(trends).items():
+        if force in forces:
+            forces[force].trends = panels
+    for holder in forces.values():
+        holder.inspections.sort(key=lambda i: (date_of.get(i.inspection_id) or dt.date.min,
+                                               i.inspection_id), reverse=True)  # fmt: skip
+    funnel, funnel_rows, pooled = _funnel(headline)
     environment = Environment(
-        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"])
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     environment.filters["show"] = show
     environment.filters["records"] = records
-    environment.globals.update(not_recorded=NOT_RECORDED_HTML, stacked_bars=stacked_bars,
-                               rating_labels=RATING_LABELS, colours=COLOURS)  # fmt: skip
-    return environment.get_template("dashboard.html.j2").render(
+    environment.filters["slug"] = slug
+    environment.globals.update(rating_labels=RATING_LABELS, colours=COLOURS,
+                               category_labels=CATEGORY_LABELS, number=number)  # fmt: skip
+    page = environment.get_template("dashboard.html.j2").render(
         manifest=manifest,
-        inspections=inspections,
-        trends=trend_panels,
-        reconciliation=feeds["reconciliation"],
-        figures=_reconciliation(feeds["reconciliation"], "figure"),
-        claims=_reconciliation(feeds["reconciliation"], "claim"),
+        forces=sorted(forces.values(), key=lambda f: f.name),
+        funnel=funnel,
+        checked=_checked(reconciliation),
+        funnel_rows=funnel_rows,
+        pooled=pooled,
+        metrics=METRICS,
         totals=_quality(feeds["data_quality"], "run"),
         refusals=_quality(feeds["data_quality"], "file"),
         rules=_quality(feeds["data_quality"], "row"),
         suppressed=SUPPRESSED,
+        low_reliability=LOW_RELIABILITY,
+        contract_version=CONTRACT_VERSION,
+        script=Markup(script()),
+        script_hash=script_hash(),
     )
+    return dedent(page)
 
 
-def _reconciliation(feed: pd.DataFrame, kind: str) -> pd.DataFrame:
-    keys = ["inspection_id", "metric", "kind", "status_of_figure", "holds", "comparator",
-            "wording", "source"]  # fmt: skip
-    table = wide(feed, keys)
-    return table[table["kind"].eq(kind)] if not table.empty else table
+def _checked(reconciliation: pd.DataFrame) -> dict[str, object]:
+    """Published figures and claims in counts, and the figures of inspections not loaded."""
+    rows = records(reconciliation)
+    figures = [r for r in rows if r["kind"] == "figure"]
+    claims = [r for r in rows if r["kind"] == "claim"]
+    return {
+        "total": sum(1 for r in figures if r["status_of_figure"] != "inspection_not_loaded"),
+        "matches": sum(1 for r in figures if r["status_of_figure"] == "matches"),
+        "unplaced": [r for r in figures if r["status_of_figure"] == "inspection_not_loaded"],
+        "claims": len(claims),
+        "holding": sum(1 for r in claims if r["status_of_figure"] == "holds"),
+    }
+
+
+def script_hash() -> str:
+    """The page script's CSP source: only that exact script may run."""
+    digest = hashlib.sha256(script().encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
 def _quality(feed: pd.DataFrame, level: str) -> pd.DataFrame:
     """The data-quality rows of one level (run, file, row) as a wide table."""
-    table = wide(feed, ["level", "rule", "column_name"])
+    table = wide(feed, list(FEED_KEYS["data_quality"]))
     return table[table["level"].eq(level)] if not table.empty else table
 
 
@@ -292,8 +369,6 @@ def read_manifest(folder: Path) -> dict[str, object]:
 
 def dashboard_from_feeds(folder: Path) -> dict[str, object]:
     """Write `folder`/dashboard.html from the feeds written there; returns their manifest."""
-    from pipeline.publish.feeds import FEEDS
-
     manifest = read_manifest(folder)
     feeds = {spec.name: pd.read_parquet(folder / f"{spec.name}.parquet") for spec in FEEDS}
     write_dashboard(build_page(feeds, manifest), folder / "dashboard.html")

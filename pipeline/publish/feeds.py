@@ -242,8 +242,13 @@ def write_feeds(
                 "column_types": {f.name: str(f.type) for f in table.schema},
                 "description": specs[name].description,
             }
+    from pipeline.validate.engine import rules_version
+    from schemas.case_audit import CONTRACT_VERSION
+
     manifest: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
+        "contract_version": CONTRACT_VERSION,
+        "rules_version": rules_version(),
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "source_run_id": run_id,
         "disclosure_control": {

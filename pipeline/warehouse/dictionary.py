@@ -119,8 +119,9 @@ def render() -> str:
     lines += [WAREHOUSE, "### Tables", ""]
     for relation in TABLES:
         lines += _relation(relation)
-    lines += ["### Headline metrics", "", "| metric | numerator | denominator |", "|---|---|---|"]
-    lines += [f"| `{m}` | {n} | {d} |" for m, n, d in METRICS]
+    lines += ["### Headline metrics", "", "| metric | in plain words | numerator | denominator |",
+              "|---|---|---|---|"]  # fmt: skip
+    lines += [f"| `{m.name}` | {m.label} | {m.numerator} | {m.denominator} |" for m in METRICS]
     lines += ["", "### Views", ""]
     for relation in VIEWS:
         lines += _relation(relation)

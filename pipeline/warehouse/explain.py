@@ -39,7 +39,7 @@ class Explanation:
 def explain(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Explanation:
     """The cases behind `inspection`'s `metric`; a plain error naming what exists when either
     is unknown."""
-    definitions = {name: (numerator, denominator) for name, numerator, denominator in METRICS}
+    definitions = {m.name: (m.numerator, m.denominator) for m in METRICS}
     if metric not in definitions:
         raise CaseAuditError(f"no headline metric {metric!r}; the metrics are "
                              f"{', '.join(definitions)}.")  # fmt: skip

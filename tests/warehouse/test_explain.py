@@ -35,7 +35,7 @@ def test_metric_cases_recompute_every_headline_figure(warehouse: Path) -> None:
     cases = query(warehouse, "SELECT count(*) FROM case_audits")[0][0]
     assert per_case[0] == (cases * len(METRICS), cases * len(METRICS))
     metrics = [m for (m,) in query(warehouse, "SELECT DISTINCT metric FROM headline_figures")]
-    assert sorted(metrics) == sorted(m for m, _, _ in METRICS)
+    assert sorted(metrics) == sorted(m.name for m in METRICS)
 
 
 def test_explain_lists_the_cases_behind_a_figure(

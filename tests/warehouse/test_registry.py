@@ -64,7 +64,7 @@ def test_every_headline_metric_is_computed_and_described_in_the_same_order() -> 
     sql = (SQL_DIR / "metric_cases.sql").read_text(encoding="utf-8")
     computed = re.findall(r"^\s*\(\d+,\s*'([a-z_]+)'", sql, re.M)
     assert len(computed) >= 10
-    assert computed == [metric for metric, _, _ in METRICS]
+    assert computed == [metric.name for metric in METRICS]
 
 
 # ---------------------------------------------------------------- SQL file headers
