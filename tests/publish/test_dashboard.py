@@ -305,3 +305,20 @@ def test_page_with_no_valid_case(tmp_path: Path) -> None:
     assert "No valid case has been loaded." in html
     assert "No published figure matches an inspection loaded." in html
     assert "MPS-NCPI-2016 cases_not_good" in html  # the published figures not placed
+
+
+@needs_chromium
+def test_prints_cleanly(browser, page_path: Path) -> None:
+    """In print the filter and buttons are gone, nothing is wider than an A4 page, and
+    Chromium makes a PDF of it."""
+    page = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
+    try:
+        page.goto(page_path.as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        assert not page.locator("#filter").is_visible()
+        assert page.locator("button.csv:visible").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= 794
+        pdf = page.pdf(format="A4")
+        assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2
+    finally:
+        page.close()
