@@ -143,6 +143,16 @@ def test_many_inspections_fit_the_budget(many_path: Path) -> None:
     assert html.count('class="trend"') == 120  # three measures per force, each drawn
 
 
+def test_page_with_no_valid_case(tmp_path: Path) -> None:
+    """An empty input folder still publishes a page that says so."""
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    html = _run(tmp_path, incoming).read_text(encoding="utf-8")
+    assert "No valid case has been loaded." in html
+    assert "No published figure matches an inspection loaded." in html
+    assert "MPS-NCPI-2016 cases_not_good" in html  # the published figures not placed
+
+
 # ---------------------------------------------------------------- in the browser
 
 
@@ -295,16 +305,6 @@ def test_tables_download_as_csv(browser, page_path: Path, tmp_path: Path) -> Non
         )
     finally:
         page.close()
-
-
-def test_page_with_no_valid_case(tmp_path: Path) -> None:
-    """An empty input folder still publishes a page that says so."""
-    incoming = tmp_path / "incoming"
-    incoming.mkdir()
-    html = _run(tmp_path, incoming).read_text(encoding="utf-8")
-    assert "No valid case has been loaded." in html
-    assert "No published figure matches an inspection loaded." in html
-    assert "MPS-NCPI-2016 cases_not_good" in html  # the published figures not placed
 
 
 @needs_chromium
