@@ -142,17 +142,12 @@ def _any_exposed(bounds: Bounds, hidden: np.ndarray, known: dict | None = None) 
     return any(is_exposed(bounds, hidden, int(c), known) for c in np.flatnonzero(hidden.ravel()))
 
 
-def hide(values: np.ndarray, threshold: int = DEFAULT_THRESHOLD) -> tuple[np.ndarray, np.ndarray]:
-    """(hidden, primary) for one inspection's area counts (rows: areas, columns: MEASURES):
-    the cells withheld, and those withheld for being small (the rest protect them)."""
-    hidden, primary, _ = protect(values, threshold)
-    return hidden, primary
-
-
 def protect(
     values: np.ndarray, threshold: int = DEFAULT_THRESHOLD
 ) -> tuple[np.ndarray, np.ndarray, Bounds]:
-    """`hide`, with the solver that judged it (for the bands)."""
+    """(hidden, primary, solver) for one inspection's area counts (rows: areas, columns:
+    MEASURES): the cells withheld, those withheld for being small (the rest protect them),
+    and the solver that judged them (which `bands` asks again)."""
     primary = (values >= 1) & (values <= threshold)
     hidden = primary.copy()
     bounds = Bounds(values, _constraints(values.shape[0]))

@@ -23,7 +23,8 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from pipeline.defs.runner import run_pipeline
-from pipeline.publish.disclosure import MEASURES, hide
+from pipeline.publish.disclosure import MEASURES
+from pipeline.publish.disclosure import protect as protect_counts
 from pipeline.publish.feeds import FEED_COLUMNS, FEEDS, write_feeds
 from pipeline.settings import Settings
 from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
@@ -362,7 +363,7 @@ def test_small_counts_suppressed_zeros_kept_and_percentages_withheld(published) 
 
 def protect(counts: pd.DataFrame, threshold: int = 5) -> SimpleNamespace:
     """`hide` over a labelled table: hidden and primary cells as frames of the same labels."""
-    hidden, primary = hide(counts[list(MEASURES)].to_numpy(dtype=float), threshold)
+    hidden, primary, _ = protect_counts(counts[list(MEASURES)].to_numpy(dtype=float), threshold)
     labelled = {"index": counts.index, "columns": list(MEASURES)}
     return SimpleNamespace(hidden=pd.DataFrame(hidden, **labelled),
                            primary=pd.DataFrame(primary, **labelled))  # fmt: skip
