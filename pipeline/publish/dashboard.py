@@ -233,9 +233,8 @@ def _funnel(headline: pd.DataFrame) -> tuple[Markup, list[dict], float | None]:
     points, table = [], []
     for row in records(rows):
         cases, not_good = number(row["denominator"]), number(row["numerator"])
-        shown = number(row["pct"]) is not None and cases
-        table.append({"row": row, "shown": bool(shown)})
-        if shown:
+        table.append({"row": row})
+        if number(row["pct"]) is not None and cases:  # fewer than 10 cases: not placed
             points.append(FunnelPoint(row["inspection_id"], row["force"], cases, not_good))
     if not points:
         return Markup(""), table, None
