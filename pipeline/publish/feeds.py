@@ -24,8 +24,8 @@ from pathlib import Path
 import duckdb
 
 from pipeline.lazy import np, pd
+from pipeline.publish.disclosure import CASES, NOT_GOOD, band_of, bands, protect
 from pipeline.publish.disclosure import MEASURES as AREA_COUNTS
-from pipeline.publish.disclosure import band_of, bands, protect
 from pipeline.safe_csv import write_csv
 from pipeline.storage.atomic import atomic_write
 
@@ -132,7 +132,7 @@ def _area_mask(frame: pd.DataFrame, threshold: int, minimum: int) -> np.ndarray:
     counts = [measures.index(m) for m in AREA_COUNTS]
     values = frame[list(AREA_COUNTS)].to_numpy(dtype=float)
     band = np.full((len(frame), 2), np.nan)
-    for at, (not_good, cases) in enumerate(values[:, [AREA_COUNTS.index("not_good"), 0]]):
+    for at, (not_good, cases) in enumerate(values[:, [NOT_GOOD, CASES]]):
         if cases > 0:
             band[at] = band_of(not_good, cases)
     banded = np.zeros(len(frame), dtype=bool)
@@ -165,10 +165,12 @@ def feed_schema(conn: duckdb.DuckDBPyConnection, spec: FeedSpec) -> object:
                       pa.field("status", pa.string())])  # fmt: skip
 
 
-def build_feeds(conn: duckdb.DuckDBPyConnection, threshold: int) -> dict[str, pd.DataFrame]:
-    """Every feed as a tidy frame, read from the consumer views of the published warehouse;
-    each frame's `attrs["schema"]` is its Arrow schema (`feed_schema`)."""
-    minimum = small_numbers_minimum(conn)
+def build_feeds(
+    conn: duckdb.DuckDBPyConnection, threshold: int, minimum: int
+) -> dict[str, pd.DataFrame]:
+    """Every feed as a tidy frame, read from the consumer views of the published warehouse
+    (`minimum`: its small_numbers_minimum()); each frame's `attrs["schema"]` is its Arrow
+    schema (`feed_schema`)."""
     feeds = {}
     for spec in FEEDS:
         frame = (
@@ -288,9 +290,9 @@ def publish_feeds(published: Path, folder: Path, run_id: str, threshold: int) ->
     published the warehouse, whichever run writes the feeds (`run_id` only when the
     warehouse has no run history), so page, manifest and warehouse name the same run."""
     with duckdb.connect(str(published), read_only=True) as conn:
-        feeds = build_feeds(conn, threshold)
-        cited = publishing_run(conn) or run_id
         minimum = small_numbers_minimum(conn)
+        feeds = build_feeds(conn, threshold, minimum)
+        cited = publishing_run(conn) or run_id
     return write_feeds(feeds, folder, cited, threshold, minimum)
 
 
