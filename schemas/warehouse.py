@@ -596,6 +596,7 @@ METRICS = (
     Metric("self_assessed_force_good_or_adequate", "Cases the force rated good or adequate",
            "cases the force rated `good` or `adequate`", "cases with a `force_rating`"),
 )  # fmt: skip
+METRIC_BY_NAME = {metric.name: metric for metric in METRICS}
 
 # macros kept in the published file for analysts (sql/macros.sql)
 MACROS = {

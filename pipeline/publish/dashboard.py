@@ -24,15 +24,13 @@ from markupsafe import Markup
 
 from pipeline.lazy import pd
 from pipeline.publish.charts import FunnelPoint, TrendPoint, funnel_plot, position, trend_chart
-from pipeline.publish.feeds import FEEDS, LOW_RELIABILITY, SUPPRESSED
+from pipeline.publish.feeds import FEEDS, LOW_RELIABILITY, SUPPRESSED, SYMBOLS
 from schemas.case_audit import CATEGORY_LABELS, CONTRACT_VERSION, RATING_LABELS
-from schemas.warehouse import METRICS
+from schemas.warehouse import METRIC_BY_NAME, METRICS
 
 TEMPLATES = Path(__file__).parent / "templates"
 FEED_KEYS = {spec.name: spec.keys for spec in FEEDS}
-METRIC = {metric.name: metric for metric in METRICS}
 TREND_METRICS = ("cases_not_good", "cases_inadequate", "cases_referred_back")
-SYMBOLS = {"suppressed": SUPPRESSED, "low_reliability": LOW_RELIABILITY}
 # colour-blind safe, told apart by lightness too (good dark blue, requires improvement light
 # amber, inadequate dark wine), each with text that meets WCAG AA on it
 COLOURS = {"good": ("#2166ac", "#ffffff"), "requires_improvement": ("#f4b183", "#0b0c0c"),
@@ -105,6 +103,14 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
 
 
+def force_anchor(force: str) -> str:
+    return f"f-{slug(force)}"
+
+
+def inspection_anchor(inspection: str) -> str:
+    return f"i-{slug(inspection)}"
+
+
 # ---------------------------------------------------------------- the page's parts
 
 
@@ -171,7 +177,7 @@ def _published_words(figure: Row | None) -> tuple[str, str]:
 def _cards(rows: list[Row], figures: dict[tuple, Row]) -> list[Card]:
     cards = []
     for row in rows:
-        metric = METRIC.get(row["metric"])
+        metric = METRIC_BY_NAME.get(row["metric"])
         label = metric.label if metric else str(row["metric"]).replace("_", " ")
         published, verdict = _published_words(figures.get((row["inspection_id"], row["metric"])))
         cards.append(Card(row["metric"], label, row["numerator"], row["denominator"], row["pct"],
@@ -190,7 +196,7 @@ def _trend_panels(rows: list[Row]) -> dict[str, list[dict]]:
         drawn = [TrendPoint(r["inspection_id"], _date(r["inspection_date"]), number(r["pct"]),
                             number(r["ci_low"]), number(r["ci_high"]))
                  for r in points if number(r["pct"]) is not None]  # fmt: skip
-        label = METRIC[metric].label if metric in METRIC else metric
+        label = METRIC_BY_NAME[metric].label if metric in METRIC_BY_NAME else metric
         chart = (
             trend_chart(drawn, f"{force}: {label}, by inspection date") if len(drawn) > 1 else ""
         )
@@ -233,7 +239,7 @@ def _funnel(headline: pd.DataFrame) -> tuple[Markup, list[dict], float | None]:
     points, table = [], []
     for row in records(rows):
         cases, not_good = number(row["denominator"]), number(row["numerator"])
-        table.append({"row": row})
+        table.append({"row": row, "anchor": inspection_anchor(row["inspection_id"])})
         if number(row["pct"]) is not None and cases:  # fewer than 10 cases: not placed
             points.append(FunnelPoint(row["inspection_id"], row["force"], cases, not_good))
     if not points:
@@ -272,10 +278,10 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
 
     headline = wide(feeds["headline"], list(FEED_KEYS["headline"]))
     headline = headline.sort_values(["force", "inspection_id", "metric_order"], kind="stable")
-    reconciliation = wide(feeds["reconciliation"], list(FEED_KEYS["reconciliation"]))
-    figures = {(r["inspection_id"], r["metric"]): r for r in records(reconciliation)
+    reconciliation = feed_rows(feeds, "reconciliation")
+    figures = {(r["inspection_id"], r["metric"]): r for r in reconciliation
                if r["kind"] == "figure"}  # fmt: skip
-    claims_of = grouped([r for r in records(reconciliation) if r["kind"] == "claim"],
+    claims_of = grouped([r for r in reconciliation if r["kind"] == "claim"],
                         "inspection_id")  # fmt: skip
     categories_of = grouped(feed_rows(feeds, "ratings_by_category"), "inspection_id")
     areas_of = grouped(feed_rows(feeds, "ratings_by_area"), "inspection_id")
@@ -284,13 +290,13 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     date_of = {r["inspection_id"]: _date(r["inspection_date"]) for r in trends}
     forces: dict[str, Force] = {}
     for (inspection, force), rows in grouped(records(headline), "inspection_id", "force").items():
-        holder = forces.setdefault(force, Force(force, f"f-{slug(force)}"))
+        holder = forces.setdefault(force, Force(force, force_anchor(force)))
         date = date_of.get(inspection)
         holder.inspections.append(Inspection(
             inspection, force, f"{date:%-d %B %Y}" if date else "", _cards(rows, figures),
             categories_of.get((inspection,), []), areas_of.get((inspection,), []),
             claims_of.get((inspection,), []), kappa_of.get(inspection),
-            anchor=f"i-{slug(inspection)}",
+            anchor=inspection_anchor(inspection),
         ))  # fmt: skip
     for force, panels in _trend_panels(trends).items():
         if force in forces:
@@ -307,7 +313,6 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     )
     environment.filters["show"] = show
     environment.filters["records"] = records
-    environment.filters["slug"] = slug
     environment.globals.update(rating_labels=RATING_LABELS, colours=COLOURS,
                                category_labels=CATEGORY_LABELS, number=number)  # fmt: skip
     page = environment.get_template("dashboard.html.j2").render(
@@ -330,9 +335,8 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     return dedent(page)
 
 
-def _checked(reconciliation: pd.DataFrame) -> dict[str, object]:
+def _checked(rows: list[Row]) -> dict[str, object]:
     """Published figures and claims in counts, and the figures of inspections not loaded."""
-    rows = records(reconciliation)
     figures = [r for r in rows if r["kind"] == "figure"]
     claims = [r for r in rows if r["kind"] == "claim"]
     return {

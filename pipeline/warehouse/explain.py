@@ -9,13 +9,8 @@ from dataclasses import dataclass
 import duckdb
 
 from pipeline.errors import CaseAuditError
-from schemas.warehouse import METRICS
+from schemas.warehouse import METRIC_BY_NAME
 
-BREAKDOWN = """
-    SELECT {by}, count(*) FILTER (WHERE in_numerator) AS numerator,
-           count(*) FILTER (WHERE in_denominator) AS denominator
-    FROM metric_cases WHERE inspection_id = $1 AND metric = $2
-    GROUP BY {by} HAVING denominator > 0 ORDER BY {by} NULLS LAST"""
 CASES = """
     SELECT case_key, category, area, in_numerator
     FROM metric_cases WHERE inspection_id = $1 AND metric = $2 AND in_denominator
@@ -39,10 +34,9 @@ class Explanation:
 def explain(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Explanation:
     """The cases behind `inspection`'s `metric`; a plain error naming what exists when either
     is unknown."""
-    definitions = {m.name: (m.numerator, m.denominator) for m in METRICS}
-    if metric not in definitions:
+    if metric not in METRIC_BY_NAME:
         raise CaseAuditError(f"no headline metric {metric!r}; the metrics are "
-                             f"{', '.join(definitions)}.")  # fmt: skip
+                             f"{', '.join(METRIC_BY_NAME)}.")  # fmt: skip
     found = conn.execute("SELECT force, numerator, denominator FROM headline_figures "
                          "WHERE inspection_id = $1 AND metric = $2",
                          [inspection, metric]).fetchall()  # fmt: skip
@@ -53,13 +47,23 @@ def explain(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Ex
         raise CaseAuditError(f"no inspection {inspection!r} in the warehouse; it holds "
                              f"{listed or 'none'}.")  # fmt: skip
     force, published_numerator, published_denominator = found[0]
-    params = [inspection, metric]
-    cases = conn.execute(CASES, params).fetchall()
+    cases = conn.execute(CASES, [inspection, metric]).fetchall()
+    definition = METRIC_BY_NAME[metric]
     return Explanation(
-        inspection, force, metric, definitions[metric],
+        inspection, force, metric, (definition.numerator, definition.denominator),
         numerator=sum(1 for case in cases if case[3]), denominator=len(cases),
         published=(published_numerator, published_denominator),
-        by_category=conn.execute(BREAKDOWN.format(by="category"), params).fetchall(),
-        by_area=conn.execute(BREAKDOWN.format(by="area"), params).fetchall(),
-        cases=cases,
+        by_category=_breakdown(cases, 1), by_area=_breakdown(cases, 2), cases=cases,
     )  # fmt: skip
+
+
+def _breakdown(cases: list[tuple], at: int) -> list[tuple]:
+    """(value, numerator, denominator) per value of the cases' field `at` (category or
+    area), in order with NULL last: counted from the cases already read, not queried again."""
+    counts: dict[object, list[int]] = {}
+    for case in cases:
+        tally = counts.setdefault(case[at], [0, 0])
+        tally[0] += bool(case[3])
+        tally[1] += 1
+    ordered = sorted(counts, key=lambda value: (value is None, value or ""))
+    return [(value, *counts[value]) for value in ordered]
