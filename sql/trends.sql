@@ -23,11 +23,13 @@ WITH dated AS (
         h.pct,
         h.ci_low,
         h.ci_high,
+        h.small_numbers,
         lag(h.inspection_id) OVER w   AS previous_inspection_id,
         lag(d.inspection_date) OVER w AS previous_inspection_date,
         lag(h.numerator) OVER w       AS previous_numerator,
         lag(h.denominator) OVER w     AS previous_denominator,
-        lag(h.pct) OVER w             AS previous_pct
+        lag(h.pct) OVER w             AS previous_pct,
+        lag(h.small_numbers) OVER w   AS previous_small_numbers
     FROM headline_figures AS h
     JOIN dated AS d USING (inspection_id, force)
     WINDOW w AS (PARTITION BY h.force, h.metric ORDER BY d.inspection_date, h.inspection_id)
@@ -51,8 +53,8 @@ SELECT
     newcombe_low(numerator, denominator, previous_numerator, previous_denominator)  AS change_ci_low,
     newcombe_high(numerator, denominator, previous_numerator, previous_denominator) AS change_ci_high,
     change_verdict(numerator, denominator, previous_numerator, previous_denominator) AS change_verdict,
-    small_number(denominator)                                                     AS small_numbers,
-    small_number(denominator) OR small_number(previous_denominator)               AS change_small_numbers,
+    small_numbers,
+    small_numbers OR previous_small_numbers                                       AS change_small_numbers,
     CAST(metric_order AS INTEGER)                                                 AS metric_order
 FROM ordered
 ORDER BY force, metric_order, inspection_date, inspection_id;
