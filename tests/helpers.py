@@ -101,3 +101,18 @@ def resource(
         feeds_dir=root / name / "feeds",
     )
     return CaseAuditResource.from_settings(settings, run_date=run_date)
+
+
+def publish_folder(root: Path, incoming: Path):
+    """A whole successful run over `incoming`, its places below `root`: the warehouse at
+    `root/wh/w.duckdb`, feeds and dashboard in `root/feeds`, the key in `root/key`; the
+    shipped reference figures and a fixed run date. Returns the run's outcome."""
+    from pipeline.defs.runner import run_pipeline
+    from pipeline.settings import PROJECT_DIR, Settings
+
+    settings = Settings.resolve(input_dir=incoming, warehouse=root / "wh" / "w.duckdb",
+                                reference_dir=PROJECT_DIR / "data" / "reference",
+                                key_file=root / "key", feeds_dir=root / "feeds")  # fmt: skip
+    outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
+    assert outcome.success, outcome.problems
+    return outcome

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.defs.runner import run_pipeline
 from pipeline.publish.dashboard import COLOURS
-from pipeline.settings import PROJECT_DIR, Settings
+from pipeline.settings import PROJECT_DIR
 from pipeline.synth import write as write_synthetic
-from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
-from tests.helpers import RUN_DATE, case, write_csv
+from tests.conftest import SAMPLE_DIR
+from tests.helpers import case, publish_folder, write_csv
 
 pytestmark = pytest.mark.slow  # a real headless browser: not in `make test-fast`
 
@@ -48,11 +47,7 @@ needs_chromium = pytest.mark.skipif(
 
 
 def _run(root: Path, incoming: Path) -> Path:
-    settings = Settings.resolve(input_dir=incoming, warehouse=root / "w.duckdb",
-                                reference_dir=REFERENCE_DIR, key_file=root / "key",
-                                feeds_dir=root / "feeds")  # fmt: skip
-    outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
-    assert outcome.success, outcome.problems
+    publish_folder(root, incoming)
     return root / "feeds" / "dashboard.html"
 
 

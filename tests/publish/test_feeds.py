@@ -22,13 +22,11 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from pipeline.defs.runner import run_pipeline
 from pipeline.publish.disclosure import MEASURES
 from pipeline.publish.disclosure import protect as protect_counts
 from pipeline.publish.feeds import FEED_COLUMNS, FEEDS, write_feeds
-from pipeline.settings import Settings
-from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
-from tests.helpers import RUN_DATE, case, write_csv
+from tests.conftest import SAMPLE_DIR
+from tests.helpers import case, publish_folder, write_csv
 
 COUNTS = ["cases", "good", "requires_improvement", "inadequate", "not_good"]
 BAND = ["pct_not_good_band_low", "pct_not_good_band_high"]
@@ -74,12 +72,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         case(inspection_id="TNY-2025", force="Tinyshire Police", case_ref=f"T-{n}",
              rating=rating, area="Whole force") for n, rating in enumerate(("good", "inadequate"))
     ])  # fmt: skip
-    settings = Settings.resolve(input_dir=incoming, warehouse=root / "wh" / "w.duckdb",
-                                reference_dir=REFERENCE_DIR, key_file=root / "key",
-                                feeds_dir=root / "feeds")  # fmt: skip
-    outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
-    assert outcome.success, outcome.problems
-    return root / "feeds", outcome.run_id
+    return root / "feeds", publish_folder(root, incoming).run_id
 
 
 def read_csv(folder: Path, name: str) -> pd.DataFrame:

@@ -8,10 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.defs.runner import run_pipeline
-from pipeline.settings import Settings
-from tests.conftest import REFERENCE_DIR, SAMPLE_DIR
-from tests.helpers import RUN_DATE, case, write_csv
+from tests.conftest import SAMPLE_DIR
+from tests.helpers import case, publish_folder, write_csv
 
 
 @pytest.fixture(scope="package")
@@ -31,12 +29,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
           for n in range(20)],
         case(inspection_id="NWC-2025", case_ref="B-999", rating="superb"),
     ])  # fmt: skip
-    path = root / "wh" / "case_audit.duckdb"
-    settings = Settings.resolve(input_dir=incoming, warehouse=path, reference_dir=REFERENCE_DIR,
-                                key_file=root / "key")  # fmt: skip
-    outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
-    assert outcome.success, outcome.problems
-    return path
+    publish_folder(root, incoming)
+    return root / "wh" / "w.duckdb"
 
 
 def query(path: Path, sql: str) -> list[tuple]:
