@@ -376,6 +376,15 @@ RULES: tuple[Rule, ...] = (
         BY_READERS,
     ),
     Rule(
+        "file_unnamed_column",
+        (),
+        "A column holds values but has no header (often the second half of a merged header "
+        "cell); give every column its own header in row 1, or delete the column. Nothing of "
+        "this file was stored.",
+        "file",
+        BY_READERS,
+    ),
+    Rule(
         "file_identifier_column",
         (),
         "The file has a column that looks like a direct "
