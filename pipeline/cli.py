@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import NoReturn
 
 from pipeline.errors import CaseAuditError
 from pipeline.progress import Progress, TerminalProgress, showing
-from pipeline.settings import Settings
+from pipeline.settings import Settings, check_environment
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -74,6 +76,7 @@ SUMMARY_QUERIES = {
     "reconciled": "SELECT status, count(*) FROM published_reconciliation GROUP BY ALL ORDER BY ALL",
     "claims": "SELECT count(*) FILTER (holds), count(*) FILTER (NOT holds), "
     "count(*) FILTER (holds IS NULL) FROM claim_checks",
+    "synthetic": "SELECT inspection_id FROM inspections WHERE synthetic ORDER BY 1",
 }
 
 
@@ -92,8 +95,18 @@ def report_warehouse(path: Path, inspection: str | None = None, everything: bool
 
         inspections = table(SUMMARY_QUERIES["inspections"])[1]
         if inspection is not None and inspection not in {row[0] for row in inspections}:
-            raise CaseAuditError(f"--inspection {inspection}: no such inspection in {path}; "
-                                 "they are listed by `case-audit run` without it.")  # fmt: skip
+            print(
+                f"No inspection {inspection!r} in the warehouse this run published, so its "
+                "figures cannot be shown; the run itself succeeded. What it holds:\n"
+            )
+            inspection = None
+        synthetic = [i for (i,) in table(SUMMARY_QUERIES["synthetic"])[1]]
+        if synthetic:
+            named = ", ".join(synthetic[:5]) + (" …" if len(synthetic) > 5 else "")
+            print(
+                f"SYNTHETIC DATA: {len(synthetic)} inspection(s) ({named}) are invented "
+                "records, not real cases; their figures say so wherever they are shown.\n"
+            )
         if everything or inspection is not None or len(inspections) <= 3:
             where = "" if inspection is None else " WHERE inspection_id = ?"
             params = () if inspection is None else (inspection,)
@@ -150,7 +163,15 @@ def _report_short(table: Callable[..., Table], inspections: list[tuple]) -> None
 
 def command_run(args: argparse.Namespace) -> int:
     from pipeline.defs.runner import run_pipeline
+    from schemas.case_audit import INSPECTION_ID_PATTERN
 
+    if args.inspection is not None and not re.fullmatch(INSPECTION_ID_PATTERN, args.inspection):
+        print(
+            f"case-audit: --inspection {args.inspection!r} cannot be an inspection_id (3-64 "
+            "characters of letters, digits, '_', '.' or '-'); nothing was run.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     settings = Settings.resolve(
         input_dir=args.input, warehouse=args.warehouse, feeds_dir=args.feeds
     )
@@ -178,17 +199,27 @@ def _progress(quiet: bool) -> Progress:
 
 def command_check(args: argparse.Namespace) -> int:
     from pipeline.safe_csv import write_csv
+    from pipeline.storage.separation import Place, refuse_overlap
     from pipeline.validate.report import check_paths
 
+    paths = [Path(p) for p in args.files]
+    report = Path(args.report) if args.report else None
+    if report is not None:
+        if report.is_dir():
+            raise CaseAuditError(
+                f"--report {report} is a folder; give a file name, e.g. "
+                f"{report / 'problems.xlsx'}."
+            )
+        refuse_overlap(
+            [Place(report, "the report (--report)")],
+            [Place(p, "the folder being checked") for p in paths if p.is_dir()],
+            [Place(p, "the file being checked") for p in paths if not p.is_dir()],
+        )
     with showing(_progress(args.quiet)):
-        problems = check_paths([Path(p) for p in args.files], today=dt.date.today())
+        problems = check_paths(paths, today=dt.date.today())
     for line in problems.lines:
         print(line)
-    if args.report:
-        report = Path(args.report)
-        if report.is_dir():
-            raise CaseAuditError(f"--report {report} is a folder; give a file name, e.g. "
-                                 f"{report / 'problems.xlsx'}.")  # fmt: skip
+    if report is not None:
         workbook = report.suffix.lower() == ".xlsx"
         try:
             if workbook:
@@ -222,9 +253,17 @@ def command_explain(args: argparse.Namespace) -> int:
 
     path = Settings.resolve(warehouse=args.warehouse).warehouse
     if not path.is_file():
-        raise CaseAuditError(f"no warehouse at {path}: run `case-audit run` first, or give "
-                             "--warehouse.")  # fmt: skip
-    with duckdb.connect(str(path), read_only=True) as conn:
+        raise CaseAuditError(
+            f"no warehouse at {path}: run `case-audit run` first, or give --warehouse."
+        )
+    try:
+        conn = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        raise CaseAuditError(
+            f"{path} is not a DuckDB database (or one this DuckDB cannot open); give the "
+            "warehouse a run published with --warehouse."
+        ) from None
+    with conn:
         found = explain(conn, args.inspection, args.metric)
     numerator_text, denominator_text = (t.replace("`", "") for t in found.definition)
     share = f" ({100 * found.numerator / found.denominator:.1f}%)" if found.denominator else ""
@@ -236,17 +275,12 @@ def command_explain(args: argparse.Namespace) -> int:
     for title, by, rows in (("By category", "category", found.by_category),
                             ("By area", "area", found.by_area)):  # fmt: skip
         print(title)
-        _print_table(
-            (
-                [by, "numerator", "denominator"],
-                [(v if v is not None else "(not recorded)", n, d) for v, n, d in rows],
-            )
-        )
+        _print_table(([by, "numerator", "denominator"], [(as_text(v), n, d) for v, n, d in rows]))
         print()
     for title, counted in (("Cases counted (numerator and denominator)", True),
                            ("Cases in the denominator only", False)):  # fmt: skip
         rows = [
-            (key, category, area if area is not None else "(not recorded)")
+            (key, category, as_text(area))
             for key, category, area, in_numerator in found.cases
             if in_numerator == counted
         ]
@@ -254,6 +288,20 @@ def command_explain(args: argparse.Namespace) -> int:
         _print_table((["case_key", "category", "area"], rows))
         print()
     return EXIT_OK
+
+
+NOT_RECORDED = "(not recorded)"
+
+
+def as_text(value: str | None) -> str:
+    """A provider's text as a terminal shows it, never confused with a missing value: NULL is
+    `(not recorded)`; text that starts like that marker or a quoted string, or holds a
+    character a terminal would act on (an escape, a line break), is printed quoted, with such
+    characters escaped. So `(not recorded)` written by a provider prints `"(not recorded)"`."""
+    if value is None:
+        return NOT_RECORDED
+    plain = value.isprintable() and not value.startswith(("(", '"')) and value == value.strip()
+    return value if plain else json.dumps(value, ensure_ascii=False)
 
 
 # ---------------------------------------------------------------- rules
@@ -342,9 +390,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the commands that read settings: every setting is checked before any of them runs
+USES_SETTINGS = ("run", "check", "explain")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in USES_SETTINGS:
+            check_environment()
         return args.handler(args)
     except CaseAuditError as problem:
         print(f"case-audit: {problem}", file=sys.stderr)

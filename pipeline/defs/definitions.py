@@ -6,8 +6,6 @@ settings are resolved from the environment only.
 
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 
 from pipeline.defs import partitions as partition_assets
@@ -17,7 +15,7 @@ from pipeline.defs.partition_automation import build_partition_automation
 from pipeline.defs.publish import published_warehouse
 from pipeline.defs.resources import CaseAuditResource
 from pipeline.operations.automation import AutomationSettings
-from pipeline.settings import Settings
+from pipeline.settings import Settings, setting
 
 case_audit_job = dg.define_asset_job(
     "case_audit_job",
@@ -27,18 +25,12 @@ case_audit_job = dg.define_asset_job(
 PARTITION_JOBS = [partition_assets.inspection_job, partition_assets.merge_job]
 
 
-EXECUTOR_VARIABLE = "CASE_AUDIT_EXECUTOR"
-
-
 def executor_from_environment() -> dg.ExecutorDefinition:
     """`in_process` (default): every step in the run's process, in sequence. `multiprocess`:
     a process per step, still one at a time, since steps share one DuckDB build file (one
     writer). Both hold the warehouse's run lock while a step runs."""
-    choice = os.environ.get(EXECUTOR_VARIABLE, "in_process")
-    if choice == "multiprocess":
+    if setting("executor") == "multiprocess":
         return dg.multiprocess_executor.configured({"max_concurrent": 1})
-    if choice != "in_process":
-        raise ValueError(f"{EXECUTOR_VARIABLE} must be in_process or multiprocess, not {choice!r}")
     return dg.in_process_executor
 
 

@@ -41,7 +41,9 @@ def _key(name: str) -> dg.AssetKey:
 
 
 def _partition(context: dg.AssetExecutionContext, paths: CaseAuditPaths) -> Workspace:
-    return partition_workspace(paths.workspace(), context.partition_key)
+    workspace = partition_workspace(paths.workspace(), context.partition_key)
+    workspace.preflight()
+    return workspace
 
 
 def _spec(name: str, deps: list[str], kinds: set[str], description: str) -> dict:

@@ -28,7 +28,7 @@ class CaseAuditPaths(dg.ConfigurableResource):
     reference_dir: str
     key_file: str
     feeds_dir: str = ""
-    suppression_threshold: int = 5
+    suppression_threshold: int = Settings.suppression_threshold
     publish_to: str = ""  # comma-separated further targets (pipeline/publish/targets.py)
     run_date: str = ""
 
@@ -64,6 +64,7 @@ class CaseAuditResource(CaseAuditPaths):
         if context.run is None:
             return
         held = super().workspace()
+        held.preflight()  # settings, storage version, outputs apart from inputs: before anything
         held.lock(self.lock_timeout_seconds)
         self._held = held
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from pipeline.defs.resources import CaseAuditResource
 from pipeline.defs.run_events import problems, run_info
 from pipeline.errors import CaseAuditError
 from pipeline.operations.alerts import handle_failure
-from pipeline.settings import Settings
+from pipeline.settings import Settings, setting
 
 CLI_TAGS = {"case_audit/trigger": "cli"}
 
@@ -34,12 +33,25 @@ class RunOutcome:
 def run_instance() -> dg.DagsterInstance:
     """The Dagster instance a CLI run is recorded in: the persistent one of DAGSTER_HOME when
     that is set (the UI then shows the run, its materialisations and checks, as for a run it
-    launched), else an ephemeral one that leaves nothing behind."""
-    home = os.environ.get("DAGSTER_HOME", "").strip()
-    if not home:
+    launched), else an ephemeral one that leaves nothing behind. A DAGSTER_HOME whose
+    dagster.yaml Dagster cannot use is one sentence, before the run starts."""
+    home = setting("dagster_home")
+    if home is None:
         return dg.DagsterInstance.ephemeral()
-    Path(home).mkdir(parents=True, exist_ok=True)
-    return dg.DagsterInstance.get()
+    try:
+        Path(home).mkdir(parents=True, exist_ok=True)
+        return dg.DagsterInstance.get()
+    except OSError as exc:
+        raise CaseAuditError(
+            f"DAGSTER_HOME {home} cannot be used: {exc.strerror or exc}. Nothing was run."
+        ) from None
+    except Exception as exc:  # Dagster's own errors for a dagster.yaml it cannot read
+        said = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CaseAuditError(
+            f"{Path(home) / 'dagster.yaml'} is not a Dagster instance configuration Dagster can "
+            f"use ({type(exc).__name__}: {said[:300]}); correct it (deploy/dagster.yaml is the "
+            "project's) or unset DAGSTER_HOME. Nothing was run."
+        ) from None
 
 
 def run_pipeline(
@@ -51,6 +63,8 @@ def run_pipeline(
     `rebuild` forgets what earlier runs left and does everything again.
     """
     resource = CaseAuditResource.from_settings(settings, run_date=run_date)
+    resource.workspace().preflight()
+    instance = run_instance()  # a DAGSTER_HOME Dagster cannot use: said before anything
     try:  # a warehouse folder that cannot be made is the user's to fix, before any run starts
         resource.workspace().ensure_build_dir()
     except OSError as exc:
@@ -60,7 +74,6 @@ def run_pipeline(
             "(CASE_AUDIT_WAREHOUSE). Nothing was published."
         ) from None
     level = "CRITICAL" if quiet else "INFO"
-    instance = run_instance()
     result = dg.materialize(
         [*ASSETS, *CHECKS],
         instance=instance,

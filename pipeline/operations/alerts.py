@@ -8,7 +8,6 @@ is down must not hide the failure it reports, so its error is returned and logge
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
@@ -25,9 +24,9 @@ from pipeline.operations.history import (
     record_failure,
 )
 from pipeline.operations.publication import Publication, what_was_published
+from pipeline.settings import setting
 from pipeline.storage.workspace import Workspace
 
-WEBHOOK_VARIABLE = "CASE_AUDIT_ALERT_WEBHOOK"
 TIMEOUT_SECONDS = 10
 
 
@@ -84,7 +83,7 @@ def handle_failure(
         recorded = record_failure(resource, record)
     except (OSError, CaseAuditError, duckdb.Error) as exc:
         history_error = f"{type(exc).__name__}: {exc}"
-    url = os.environ.get(WEBHOOK_VARIABLE, "").strip()
+    url = setting("alert_webhook")
     payload = alert_payload(record, resource, job, publication)
     error = post_alert(url, payload) if url else None
     return FailureReport(record, recorded, error, publication, history_error)

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.ingest.inventory import hash_files
+from pipeline.settings import setting
 
-RUN_MODE_VARIABLE = "CASE_AUDIT_RUN_MODE"
 RUN_MODES = ("whole", "partitioned")
 
 
@@ -38,18 +37,18 @@ class AutomationSettings:
 
     @classmethod
     def from_environment(cls) -> AutomationSettings:
+        """From the settings (pipeline/settings.py), each checked: a bad one is one sentence."""
         return cls(
-            cron=os.environ.get("CASE_AUDIT_SCHEDULE_CRON", "0 6 * * *"),
-            timezone=os.environ.get("CASE_AUDIT_SCHEDULE_TIMEZONE", "Europe/London"),
-            sensor_interval_seconds=int(os.environ.get("CASE_AUDIT_SENSOR_INTERVAL_SECONDS", "30")),
-            max_age=dt.timedelta(hours=float(os.environ.get("CASE_AUDIT_MAX_AGE_HOURS", "26"))),
-            run_mode=os.environ.get(RUN_MODE_VARIABLE, "whole"),
+            cron=setting("schedule_cron"),
+            timezone=setting("schedule_timezone"),
+            sensor_interval_seconds=setting("sensor_interval_seconds"),
+            max_age=dt.timedelta(hours=setting("max_age_hours")),
+            run_mode=setting("run_mode"),
         )
 
     def __post_init__(self) -> None:
         if self.run_mode not in RUN_MODES:
-            raise ValueError(f"{RUN_MODE_VARIABLE} must be whole or partitioned, not "
-                             f"{self.run_mode!r}")  # fmt: skip
+            raise ValueError(f"run_mode must be one of {RUN_MODES}, not {self.run_mode!r}")
 
     def running(self, mode: str) -> bool:
         """Whether the schedule and sensors of `mode` start running: in the chosen mode only."""

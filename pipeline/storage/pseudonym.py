@@ -18,20 +18,15 @@ from pathlib import Path
 
 from pipeline.errors import CaseAuditError
 from pipeline.lazy import pd
+from pipeline.settings import MIN_KEY_LENGTH, SETTINGS, setting
 
-KEY_VARIABLE = "CASE_AUDIT_PSEUDONYM_KEY"
-MIN_KEY_LENGTH = 16
+KEY_VARIABLE = SETTINGS["pseudonym_key"].variable
 
 
 def load_key(key_file: Path, *, may_create: bool) -> bytes:
     """The pseudonymisation key; created (0600, folder 0700) only when `may_create`."""
-    from_environment = os.environ.get(KEY_VARIABLE, "").strip()
+    from_environment = setting("pseudonym_key")  # checked: at least 16 characters
     if from_environment:
-        if len(from_environment) < MIN_KEY_LENGTH:
-            raise CaseAuditError(
-                f"{KEY_VARIABLE} is shorter than {MIN_KEY_LENGTH} characters; use a long random "
-                "secret (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)."
-            )
         return from_environment.encode()
     if key_file.exists():
         return _read_key_file(key_file)

@@ -20,8 +20,17 @@ from typing import TypeVar
 import duckdb
 
 from pipeline.errors import CaseAuditError
-from pipeline.settings import Settings, duckdb_storage_version, parse_targets
+from pipeline.settings import (
+    SETTINGS,
+    Settings,
+    check_environment,
+    duckdb_storage_version,
+    parse_targets,
+    resolve_path,
+    setting,
+)
 from pipeline.storage.lock import RunLock
+from pipeline.storage.separation import Place, refuse_overlap
 
 T = TypeVar("T")
 LOG = logging.getLogger("case_audit")
@@ -38,7 +47,7 @@ class Workspace:
     reference_dir: str
     key_file: str
     feeds_dir: str = ""
-    suppression_threshold: int = 5
+    suppression_threshold: int = Settings.suppression_threshold
     publish_to: str = ""  # comma-separated further targets (pipeline/publish/targets.py)
     run_date: str = ""
     _lock: RunLock | None = field(default=None, repr=False, compare=False)
@@ -114,6 +123,58 @@ class Workspace:
             )
         return path
 
+    def preflight(self) -> None:
+        """What a run checks before it reads or writes anything: every setting readable,
+        DuckDB knows the storage version, no output where an input is (one sentence each)."""
+        check_environment()
+        check_storage_version()
+        self.check_places()
+        self.refuse_writing_inputs(setting("dagster_home"))
+
+    def check_places(self) -> None:
+        """Each place is of the kind it must be: the input and reference folders exist, and
+        no output path is taken by the other kind (a folder where a file is written)."""
+        folder, file = "a folder", "a file"
+        wanted = [  # (path, kind, must exist already, how a person names it)
+            (self.input_dir, folder, True, "the input folder (--input, CASE_AUDIT_INPUT_DIR)"),
+            (self.reference_dir, folder, True, "the reference folder (CASE_AUDIT_REFERENCE_DIR)"),
+            (self.warehouse, file, False, "the warehouse (--warehouse, CASE_AUDIT_WAREHOUSE)"),
+            (self.key_file, file, False, "the pseudonym key file (CASE_AUDIT_KEY_FILE)"),
+            (self.feeds_dir, folder, False, "the feeds folder (--feeds, CASE_AUDIT_FEEDS_DIR)"),
+        ]
+        for text, kind, must_exist, named in wanted:
+            path = Path(text)
+            if not text or (not path.exists() and not must_exist):
+                continue
+            if not path.exists() or path.is_dir() != (kind == folder):
+                found = "is not " + kind if path.exists() else "does not exist"
+                raise CaseAuditError(f"{named} {path} {found}; give {kind} there. Nothing was run.")
+
+    def refuse_writing_inputs(self, dagster_home: str | None = None) -> None:
+        """Refuse, before anything is written, a run whose outputs (warehouse, its build and
+        partition folders, feeds, further copies, Dagster's storage) are or lie inside what
+        it reads (input and reference folders, the key file): `separation.refuse_overlap`."""
+        published = self.published_path
+        outputs = [
+            Place(published, "the warehouse (--warehouse, CASE_AUDIT_WAREHOUSE)"),
+            Place(self.build_dir, "the warehouse's build folder"),
+            Place(published.parent / "partitions", "the partitions' folder"),
+        ]
+        if self.feeds_dir:
+            feeds = Place(Path(self.feeds_dir), "the feeds folder (--feeds, CASE_AUDIT_FEEDS_DIR)")
+            outputs.append(feeds)
+        for target in parse_targets(self.publish_to):
+            if not target.startswith("md:"):
+                outputs.append(Place(resolve_path(target), "a copy (CASE_AUDIT_PUBLISH_TO)"))
+        if dagster_home:
+            outputs.append(Place(Path(dagster_home), "Dagster's storage (DAGSTER_HOME)"))
+        folders = [
+            Place(Path(self.input_dir), "the input folder (--input, CASE_AUDIT_INPUT_DIR)"),
+            Place(Path(self.reference_dir), "the reference folder (CASE_AUDIT_REFERENCE_DIR)"),
+        ]
+        files = [Place(Path(self.key_file), "the pseudonym key file (CASE_AUDIT_KEY_FILE)")]
+        refuse_overlap(outputs, folders, files)
+
     def ensure_build_dir(self) -> Path:
         self.build_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.build_dir, 0o700)
@@ -184,7 +245,7 @@ class Workspace:
         """The build database, in the storage version the published copy must have: a build
         made in another one (an older run, another setting) is a cache, made afresh."""
         config = {
-            "memory_limit": os.environ.get("CASE_AUDIT_DUCKDB_MEMORY", "1GB"),
+            "memory_limit": setting("duckdb_memory"),
             "temp_directory": str(self.build_dir / "spill"),
             "preserve_insertion_order": False,
         }
@@ -222,6 +283,20 @@ def connect_for_publishing(path: Path, config: dict | None = None) -> duckdb.Duc
         **(config or {}), "storage_compatibility_version": duckdb_storage_version()})  # fmt: skip
 
 
+def check_storage_version() -> None:
+    """DuckDB itself knows the configured storage version (asked of an in-memory database, so
+    nothing is written): otherwise one sentence, before a run starts."""
+    version = duckdb_storage_version()
+    try:
+        duckdb.connect(":memory:", config={"storage_compatibility_version": version}).close()
+    except duckdb.Error:
+        raise CaseAuditError(
+            f"{SETTINGS['duckdb_storage_version'].variable} is {version!r}, a storage version "
+            f"this DuckDB ({duckdb.__version__}) does not know; use e.g. "
+            f"{SETTINGS['duckdb_storage_version'].default}. Nothing was run."
+        ) from None
+
+
 def storage_version_of(conn: duckdb.DuckDBPyConnection) -> str:
     """`v1.4.0` for a file DuckDB tags `v1.4.0+`: the oldest version that reads it."""
     [(tags,)] = conn.execute(
@@ -239,3 +314,20 @@ def attach_staging(conn: duckdb.DuckDBPyConnection, path: Path | None = None) ->
     if "staging" not in attached:
         conn.execute("ATTACH ? AS staging", [str(path) if path else ":memory:"])
     conn.execute("SET search_path = 'main,staging'")
+
+
+@contextmanager
+def scratch_database() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB for rows held in memory (`case-audit check`), bounded as a run's
+    build is (CASE_AUDIT_DUCKDB_MEMORY), spilling only to a private folder of its own (never
+    DuckDB's default `.tmp` in the current directory: the rows are a provider's)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="case-audit-scratch-") as spill:
+        os.chmod(spill, 0o700)
+        config = {"memory_limit": setting("duckdb_memory"), "temp_directory": spill}
+        conn = duckdb.connect(config=config)
+        try:
+            yield conn
+        finally:
+            conn.close()

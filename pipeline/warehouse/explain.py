@@ -33,7 +33,14 @@ class Explanation:
 
 def explain(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Explanation:
     """The cases behind `inspection`'s `metric`; a plain error naming what exists when either
-    is unknown."""
+    is unknown, or when `conn` is no case-audit warehouse."""
+    relations = "SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views()"
+    present = {name for (name,) in conn.execute(relations).fetchall()}
+    if not {"headline_figures", "metric_cases"} <= present:
+        raise CaseAuditError(
+            "this DuckDB file is not a case-audit warehouse (it has no headline_figures and "
+            "metric_cases); give the warehouse a run published with --warehouse."
+        )
     if metric not in METRIC_BY_NAME:
         raise CaseAuditError(f"no headline metric {metric!r}; the metrics are "
                              f"{', '.join(METRIC_BY_NAME)}.")  # fmt: skip
