@@ -5,10 +5,11 @@
 -- source_file of each file loaded this run), rule_messages (rule, message) from the rule
 -- catalogue. `hint` says what fixes the row:
 --   duplicate_case_ref: every row whose (inspection_id, case_ref) appears more than once;
---     hint: where the other copies are (up to five, `file row N`).
+--     hint: where the other copies are (the first five, `file row N`, then how many more),
+--     in time and space linear in the copies (20,000 rows sharing a `TBC` placeholder).
 --   force_mismatch: rows whose force is not the single most common force of their
 --     inspection_id; when two forces tie for most common, every row of that inspection;
---     hint: the force most rows name, or the forces that tie.
+--     hint: the force most rows name, or the forces that tie (three named, the rest counted).
 CREATE OR REPLACE TEMP TABLE cross_row_reasons AS
 WITH keys AS (
     SELECT k.sha256, k.source_row, k.inspection_id, k.case_ref, k.force
@@ -19,22 +20,29 @@ WITH keys AS (
     WHERE inspection_id IS NOT NULL AND case_ref IS NOT NULL
     GROUP BY inspection_id, case_ref
     HAVING count(*) > 1
-), copies AS (
+), copies AS (  -- each copy's place, numbered within its case by file and row
     SELECT k.sha256, k.source_row, k.inspection_id, k.case_ref,
-           f.source_file || ' row ' || k.source_row AS place
+           f.source_file || ' row ' || k.source_row AS place,
+           row_number() OVER (PARTITION BY k.inspection_id, k.case_ref
+                              ORDER BY f.source_file, k.source_row) AS nth,
+           count(*) OVER (PARTITION BY k.inspection_id, k.case_ref) AS total
     FROM keys AS k
     SEMI JOIN duplicated USING (inspection_id, case_ref)
     JOIN current_files AS f USING (sha256)
-), duplicates AS (
+), firsts AS (  -- the first six places of each case: enough to name five others of any copy
+    SELECT inspection_id, case_ref, list(place ORDER BY nth) AS places
+    FROM copies
+    WHERE nth <= 6
+    GROUP BY inspection_id, case_ref
+), duplicates AS (  -- linear in the copies: never a join of every copy with every other
     SELECT c.sha256, c.source_row, c.inspection_id, c.case_ref,
            'case_ref' AS column_name, 'duplicate_case_ref' AS rule, c.case_ref AS value,
            'Other copies: '
-           || array_to_string(list_slice(list(o.place ORDER BY o.place), 1, 5), ', ')
-           || if(count(*) > 5, ' and ' || (count(*) - 5) || ' more', '') || '.' AS hint
+           || array_to_string(list_slice(list_filter(d.places, lambda p: p <> c.place), 1, 5), ', ')
+           || if(c.total - 1 > 5, ' and ' || format('{:,}', c.total - 6) || ' more', '')
+           || '.' AS hint
     FROM copies AS c
-    JOIN copies AS o ON o.inspection_id = c.inspection_id AND o.case_ref = c.case_ref
-                    AND NOT (o.sha256 = c.sha256 AND o.source_row = c.source_row)
-    GROUP BY c.sha256, c.source_row, c.inspection_id, c.case_ref
+    JOIN firsts AS d USING (inspection_id, case_ref)
 ), force_counts AS (
     SELECT inspection_id, force, count(*) AS n
     FROM keys
@@ -49,8 +57,11 @@ WITH keys AS (
     WHERE place = 1
     GROUP BY inspection_id
     HAVING count(*) = 1
-), tied AS (
-    SELECT inspection_id, string_agg('''' || force || '''', ' and ' ORDER BY force) AS forces
+), tied AS (  -- three named, the rest counted: a hint stays short however many tie
+    SELECT inspection_id,
+           array_to_string(list_slice(list('''' || force || '''' ORDER BY force), 1, 3), ' and ')
+           || if(count(*) > 3, ' and ' || format('{:,}', count(*) - 3) || ' other forces', '')
+               AS forces
     FROM ranked
     WHERE place = 1
     GROUP BY inspection_id

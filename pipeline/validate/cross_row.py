@@ -10,6 +10,7 @@ import duckdb
 
 from pipeline.lazy import pd
 from pipeline.storage.sql import build_table
+from pipeline.storage.workspace import scratch_database
 from schemas.case_audit import CROSS_ROW, RULES
 
 CROSS_ROW_RULES = tuple(rule.code for rule in RULES if rule.checked_by == CROSS_ROW)
@@ -34,7 +35,7 @@ def build_cross_row_reasons(conn: duckdb.DuckDBPyConnection) -> None:
 
 def cross_row_reasons_in_memory(keys: pd.DataFrame) -> pd.DataFrame:
     """Cross-row reasons for rows held in memory (`source_file` stands for the file hash)."""
-    with duckdb.connect() as conn:
+    with scratch_database() as conn:
         staged = keys.rename(columns={"source_file": "sha256"})
         conn.register("staged_rows", staged)
         files = staged[["sha256"]].drop_duplicates()

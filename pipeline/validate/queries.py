@@ -7,6 +7,7 @@ import duckdb
 
 from pipeline.lazy import pd
 from pipeline.storage.sql import build_table
+from pipeline.storage.workspace import scratch_database
 from pipeline.validate.cross_row import register_rule_messages
 from schemas.case_audit import QUERY_DAYS, QUERY_SELF_RATED_SHARE
 
@@ -25,7 +26,7 @@ def build_queries(conn: duckdb.DuckDBPyConnection) -> None:
 def queries_in_memory(valid: pd.DataFrame) -> pd.DataFrame:
     """The queries over rows held in memory (`case-audit check`: normalised text rows that
     passed every rule), by the same SQL the warehouse build runs."""
-    with duckdb.connect() as conn:
+    with scratch_database() as conn:
         conn.register("valid_rows", valid)
         conn.execute(
             "CREATE TEMP VIEW case_audits AS SELECT source_file, CAST(source_row AS INTEGER) "

@@ -426,3 +426,43 @@ def test_a_huge_file_is_refused_in_bounded_memory(tmp_path):
     assert frame is None and report.rule == "file_too_large"
     assert "row 2 is 160.0 MiB long" in report.message and "stray double quote" in report.message
     assert peak < 96 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
+# ---------------------------------------------------------------- outputs, settings, volume
+
+
+def test_feeds_pointed_at_the_input_folder_change_nothing(place, capsys):
+    """The provider's own `headline.csv` and `trends.csv` beside the cases stay as sent."""
+    for name in ("headline.csv", "trends.csv"):
+        write_csv(place["input"] / name, [case(case_ref=f"{name[:2]}-1")])
+    before = {p.name: digest(p) for p in place["input"].iterdir()}
+    argv = ["run", "--input", str(place["input"]), "--warehouse", str(place["warehouse"])]
+    code = main([*argv, "--feeds", str(place["input"])])
+    said = capsys.readouterr().err
+    assert code == 1 and "is the input folder" in said and "Nothing was written" in said
+    assert {p.name: digest(p) for p in place["input"].iterdir()} == before
+    assert not place["warehouse"].parent.exists()
+
+
+@pytest.mark.parametrize("memory", ["0", "-1GB"])
+def test_a_memory_limit_duckdb_cannot_use_is_one_sentence(place, capsys, monkeypatch, memory):
+    """`0` was an internal error half-way through a run, `-1GB` was accepted."""
+    monkeypatch.setenv("CASE_AUDIT_DUCKDB_MEMORY", memory)
+    code, text = run(place, capsys)
+    assert code == 1 and "CASE_AUDIT_DUCKDB_MEMORY must be a size" in text
+    assert "internal error" not in text and not place["warehouse"].parent.exists()
+
+
+def test_a_placeholder_case_ref_on_20000_rows_runs_in_bounded_memory(place, capsys, monkeypatch):
+    """Every copy is quarantined with a short hint, within a small DuckDB memory limit."""
+    monkeypatch.setenv("CASE_AUDIT_DUCKDB_MEMORY", "256MB")
+    rows = [case(inspection_id="NWC-TBC-2025", case_ref="TBC") for _ in range(20_000)]
+    write_csv(place["input"] / "placeholders.csv", rows)
+    code, text = run(place, capsys)
+    assert code == 0, text
+    with duckdb.connect(str(place["warehouse"]), read_only=True) as conn:
+        held, longest = conn.execute(
+            "SELECT count(DISTINCT source_row), max(length(hint)) FROM rejected_rows "
+            "WHERE source_file = 'placeholders.csv' AND rule = 'duplicate_case_ref'"
+        ).fetchone()
+    assert held == 20_000 and longest <= 200
