@@ -81,6 +81,7 @@ XLSX_HEADERS = {
     "la_accommodation_requested": "LA Accommodation Requested",
     "missing_episodes": "Missing Episodes",
     "cse_risk_assessed": "CSE Risk Assessed",
+    "synthetic": "Synthetic",
 }
 XLSX_RATINGS = {
     "good": "Good",
@@ -115,6 +116,7 @@ def build_cases(seed: int = SEED) -> pd.DataFrame:
                     "audit_date": rng.choice(weekdays),
                     "rating": "good" if i < good else not_good_rating,
                     "referred_back": False,
+                    "synthetic": True,  # invented records: every figure says so
                 }
             )
     frame = pd.DataFrame(cases, columns=list(COLUMNS))
@@ -163,6 +165,7 @@ def write_sample(out_dir: Path, seed: int = SEED) -> list[Path]:
         "detained_until_court",
         "la_accommodation_requested",
         "cse_risk_assessed",
+        "synthetic",
     ):
         csv_text[column] = csv_text[column].map({True: "true", False: "false"})
     csv_path = out_dir / CSV_NAME

@@ -95,6 +95,7 @@ def block(start: int, size: int, seed: int, error_rate: float) -> pa.Table:
         "la_accommodation_requested": flags(0.10, custody),
         "missing_episodes": np.where(missing, rng.integers(1, 15, size).astype(str), empty),
         "cse_risk_assessed": flags(0.4, missing),
+        "synthetic": np.full(size, "true", dtype=object),  # invented: marked so everywhere
     }  # fmt: skip
     if error_rate > 0:
         broken = np.flatnonzero(rng.random(size) < error_rate)

@@ -69,7 +69,7 @@ BOOL_SPELLINGS = {
 
 CUSTODY_REQUIRED = ("charged", "bail_refused", "detained_until_court")
 CUSTODY_ONLY = (*CUSTODY_REQUIRED, "la_accommodation_requested")
-BOOL_COLUMNS = ("referred_back", *CUSTODY_ONLY, "cse_risk_assessed")
+BOOL_COLUMNS = ("referred_back", *CUSTODY_ONLY, "cse_risk_assessed", "synthetic")
 REQUIRED = (
     "inspection_id",
     "force",
@@ -98,6 +98,7 @@ COLUMNS = (
     "la_accommodation_requested",
     "missing_episodes",
     "cse_risk_assessed",
+    "synthetic",
 )
 
 # not an input column: the cells of a row beyond its header, which belong to no column
@@ -133,6 +134,10 @@ INPUT_DOCS = {
                          "`missing_absent`, empty otherwise"),
     "cse_risk_assessed": ("bool", "no", "the link between going missing and CSE risk was "
                           "considered"),
+    "synthetic": ("bool", "no", "`true` when the record is invented, not a real case (the "
+                  "shipped sample, `case-audit synth`): its inspection's figures are then "
+                  "marked synthetic data in the warehouse (`inspections`), the feeds' manifest "
+                  "and on the dashboard"),
 }  # fmt: skip
 
 INSPECTION_ID_PATTERN = r"[A-Za-z0-9_.\-]{3,64}"

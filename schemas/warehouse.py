@@ -125,6 +125,8 @@ TABLES: tuple[Relation, ...] = (
              "episodes (NULL otherwise)."),
             ("cse_risk_assessed", "BOOLEAN", "The link between going missing and CSE risk was "
              "considered; NULL when not recorded."),
+            ("synthetic", "BOOLEAN", "The provider marked the record invented (synthetic "
+             "data, not a real case); NULL when not marked."),
             ("source_file", "VARCHAR", None),
             ("source_row", "INTEGER", None),
         ),
@@ -188,6 +190,23 @@ TABLES: tuple[Relation, ...] = (
              "there is nothing to say."),
         ),
         step=VALIDATE, reads=("case_files",),
+    ),
+    Relation(
+        "inspections", "table", "one row per inspection loaded",
+        "Each inspection whose cases loaded: its force, how many valid cases, the span of its "
+        "audit dates, and whether its records are synthetic (invented, such as the shipped "
+        "sample): figures of a synthetic inspection are labelled so wherever they are shown.",
+        (
+            ("inspection_id", "VARCHAR", None),
+            ("force", "VARCHAR", None),
+            ("cases", "BIGINT", None),
+            ("first_audit_date", "DATE", "The earliest audit date of its cases."),
+            ("last_audit_date", "DATE", "The latest audit date of its cases: the inspection's "
+             "date in trends."),
+            ("synthetic", "BOOLEAN", "Any of its records is marked synthetic (invented): its "
+             "figures are not about real cases."),
+        ),
+        step=DERIVED, reads=("case_audits",),
     ),
     Relation(
         "ratings_by_category", "table", "one row per inspection x category present",
@@ -428,6 +447,8 @@ VIEWS: tuple[Relation, ...] = (
         ),
     ),
     _view("v_headline", "headline_figures", "Stable view of headline_figures for dashboards."),
+    _view("v_inspections", "inspections", "Stable view of inspections for dashboards: which "
+          "are synthetic data."),
     _view("v_ratings_by_category", "ratings_by_category",
           "Stable view of ratings_by_category for dashboards."),
     _view("v_ratings_by_area", "ratings_by_area", "Stable view of ratings_by_area for analysts "

@@ -25,6 +25,7 @@ SELECT
     c.la_accommodation_requested,
     c.missing_episodes,
     c.cse_risk_assessed,
+    c.synthetic,
     f.source_file,
     c.source_row
 FROM staged_rows AS c

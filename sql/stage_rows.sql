@@ -26,7 +26,8 @@ SELECT
     c.detained_until_court = 'true',
     c.la_accommodation_requested = 'true',
     try_cast(c.missing_episodes AS INTEGER),
-    c.cse_risk_assessed = 'true'
+    c.cse_risk_assessed = 'true',
+    c.synthetic = 'true'
 FROM checked_rows AS c
 LEFT JOIN (
     SELECT source_row,

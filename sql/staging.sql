@@ -40,5 +40,6 @@ CREATE TABLE IF NOT EXISTS staging.staged_rows (
     detained_until_court        BOOLEAN,
     la_accommodation_requested  BOOLEAN,
     missing_episodes            INTEGER,
-    cse_risk_assessed           BOOLEAN
+    cse_risk_assessed           BOOLEAN,
+    synthetic                   BOOLEAN
 );

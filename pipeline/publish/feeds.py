@@ -222,9 +222,11 @@ def write_feeds(
     run_id: str,
     threshold: int,
     small_numbers_minimum: int | None = None,
+    synthetic_inspections: list[str] | None = None,
 ) -> dict[str, object]:
     """Write each feed as Parquet and CSV, atomically, then the manifest; returns it
-    (`small_numbers_minimum`: the warehouse's, recorded in the manifest)."""
+    (`small_numbers_minimum`: the warehouse's, recorded in the manifest;
+    `synthetic_inspections`: those whose records are invented, named so readers know)."""
     folder.mkdir(parents=True, exist_ok=True)
     files: dict[str, dict[str, object]] = {}
     specs = {spec.name: spec for spec in FEEDS}
@@ -253,6 +255,7 @@ def write_feeds(
         "rules_version": rules_version(),
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "source_run_id": run_id,
+        "synthetic_inspections": list(synthetic_inspections or []),
         "disclosure_control": {
             "feeds": ["ratings_by_area"],
             "threshold": threshold,
@@ -293,7 +296,14 @@ def publish_feeds(published: Path, folder: Path, run_id: str, threshold: int) ->
         minimum = small_numbers_minimum(conn)
         feeds = build_feeds(conn, threshold, minimum)
         cited = publishing_run(conn) or run_id
-    return write_feeds(feeds, folder, cited, threshold, minimum)
+        synthetic = synthetic_inspections(conn)
+    return write_feeds(feeds, folder, cited, threshold, minimum, synthetic)
+
+
+def synthetic_inspections(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """The inspections whose records are marked synthetic (invented), by id."""
+    query = "SELECT inspection_id FROM v_inspections WHERE synthetic ORDER BY inspection_id"
+    return [inspection for (inspection,) in conn.execute(query).fetchall()]
 
 
 def small_numbers_minimum(conn: duckdb.DuckDBPyConnection) -> int:

@@ -126,6 +126,11 @@ def _drop_outdated_staging(conn: duckdb.DuckDBPyConnection) -> None:
         "SELECT any_value(data_type) FROM duckdb_columns() WHERE database_name = 'staging' "
         "AND table_name = 'staged_rows' AND column_name = 'failures'").fetchone()  # fmt: skip
     outdated = failures is not None and "hint" not in failures
+    [synthetic] = conn.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = 'staging' "
+        "AND table_name = 'staged_rows' AND column_name = 'synthetic'"
+    ).fetchone()
+    outdated = outdated or (failures is not None and not synthetic)
     if (
         (columns and "latest_audit_date" not in columns)
         or tables & set(FORMER_STAGING_TABLES)
