@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
+from pipeline.ingest.raw import column_letter
 from schemas.case_audit import COLUMNS
 from tests.helpers import case, custody_case, missing_case
 
@@ -98,6 +99,7 @@ def one(**overrides: object) -> Callable[[str], list[dict]]:
 
 
 HEADER = ",".join(COLUMNS)
+WIDE = f"{len(COLUMNS) + 1_200:,}"  # cells of the very wide files below
 
 
 def _row_text(iid: str, n: int = 1, **overrides: object) -> str:
@@ -199,6 +201,65 @@ def _zip_bytes(_: str) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("cases.csv", HEADER)
     return buffer.getvalue()
+
+
+def _letter(column: str) -> str:
+    """The spreadsheet letter of a contract column when the file has the contract's order."""
+    return column_letter(COLUMNS.index(column))
+
+
+AFTER = column_letter(len(COLUMNS))  # the first column after the contract's
+
+
+def _charged_merged_over_bail_refused(workbook: Workbook, iid: str) -> None:
+    """The issue's workbook: `charged` merged across J1:K1, so K (`bail_refused`) has no
+    header; rows 2-12 are no custody cases (K empty), row 13 is one: K13 holds `yes`."""
+    sheet = workbook.active
+    sheet.title = "cases"
+    sheet.append([None if col == "bail_refused" else col for col in COLUMNS])
+    sheet.merge_cells(f"{_letter('charged')}1:{_letter('bail_refused')}1")
+    for n in range(1, 12):
+        sheet.append([c(iid, n)[col] for col in COLUMNS])
+    custody = c(
+        iid, 12, category="custody", charged="yes", bail_refused="yes", detained_until_court="no"
+    )
+    sheet.append([custody[col] for col in COLUMNS])
+
+
+def _last_header_merged(workbook: Workbook, iid: str) -> None:
+    """The last header cell merged over one more column, which holds values: that column
+    used to become every row's extra cells; it is a column without a header."""
+    sheet = workbook.active
+    sheet.title = "cases"
+    sheet.append([*COLUMNS, None])
+    sheet.merge_cells(f"{column_letter(len(COLUMNS) - 1)}1:{AFTER}1")
+    for n in (1, 2):
+        sheet.append([*[c(iid, n)[col] for col in COLUMNS], "ward 3"])
+
+
+def _blank_header_over_rating(workbook: Workbook, iid: str) -> None:
+    """`referred_back` merged over `rating`'s place: rating is missing, and its column holds
+    values under no header; the refusal says both."""
+    sheet = workbook.active
+    sheet.title = "cases"
+    sheet.append([None if col == "rating" else col for col in COLUMNS])
+    sheet.merge_cells(f"{_letter('audit_date')}1:{_letter('rating')}1")
+    sheet.append([c(iid)[col] for col in COLUMNS])
+
+
+def _custody_row(iid: str) -> str:
+    return _row_text(
+        iid, category="custody", charged="yes", bail_refused="yes", detained_until_court="no"
+    )
+
+
+def _arrow_bytes(*values: bytes, large: bool = False) -> object:
+    import pyarrow as pa
+
+    return pa.array(list(values), pa.large_binary() if large else pa.binary())
+
+
+DEFAULT_IGNORABLE = ["\u180b", "\ufe0f", "\U000e0041", "\u034f", "\U000e0100", "\u2060"]
 
 
 CORPUS: list[Bad] = [
@@ -311,9 +372,8 @@ CORPUS: list[Bad] = [
     Bad(
         "xlsx_merged_header_cell",
         xlsx_entry(_merged_header_cell),
-        loaded=1,
-        says="unnamed column 5",
-        loaded_values={"area": ["Harbour"]},
+        refused="file_unnamed_column",
+        says="column E (first value in E2) holds values but has no header",
     ),
     Bad(
         "xlsx_date_as_serial_number",
@@ -373,7 +433,12 @@ CORPUS: list[Bad] = [
         loaded=1,
         says="unknown columns dropped, not stored: notes",
     ),
-    Bad("unnamed_column_with_data", _unnamed_column, loaded=1, says="unnamed column 16"),
+    Bad(
+        "unnamed_column_with_data",
+        _unnamed_column,
+        refused="file_unnamed_column",
+        says=f"column {AFTER} (first value in {AFTER}2) holds values but has no header",
+    ),
     Bad(
         "identifier_child_name",
         csv_entry(one(), columns=[*COLUMNS, "Child Name"]),
@@ -748,8 +813,8 @@ HOSTILE: list[Bad] = [
     Bad("parquet_map_column", arrow_entry(lambda i: _arrow(i, area=__import__("pyarrow").array(
         [[("k", "v")]] * 2, __import__("pyarrow").map_(__import__("pyarrow").string(),
         __import__("pyarrow").string())))), refused="file_column_type", says="'area' (map"),
-    Bad("parquet_binary_column", arrow_entry(lambda i: _arrow(i, area=__import__("pyarrow")
-        .array([b"Harbour"] * 2))), refused="file_column_type", says="'area' (binary"),
+    Bad("parquet_binary_column", arrow_entry(lambda i: _arrow(i, area=_arrow_bytes(
+        b"Harbour", b"Harbour"))), loaded=2, loaded_values={"area": ["Harbour", "Harbour"]}),
     Bad("parquet_time_column", arrow_entry(lambda i: _arrow(i, audit_date=__import__("pyarrow")
         .array([dt.time(9, 30)] * 2))), refused="file_column_type", says="'audit_date' (time"),
     Bad("parquet_decimal_whole", arrow_entry(lambda i: _arrow_missing(i, _decimal("2.00", "3"))),
@@ -795,13 +860,13 @@ HOSTILE: list[Bad] = [
         quarantined={2: {("force", "text_stray_quote")}}),
     # ---- 7. bounded resources
     Bad("very_wide_header", raw_entry(_wide_header), refused="file_too_wide",
-        says="1,215 cells"),
+        says=f"{WIDE} cells"),
     Bad("very_wide_row", raw_entry(_wide_row), refused="file_too_wide", says="line 3"),
     Bad("huge_cell", raw_entry(_huge_cell), refused="file_too_large", says="row 2 is 2.0 MiB"),
     Bad("xlsx_zip_bomb", _xlsx_bomb, refused="file_too_large", says="xl/media/padding.bin"),
-    Bad("xlsx_very_wide", xlsx_entry(_wide_sheet), refused="file_too_wide", says="1,215"),
+    Bad("xlsx_very_wide", xlsx_entry(_wide_sheet), refused="file_too_wide", says=WIDE),
     Bad("parquet_very_wide", arrow_entry(_wide_parquet), refused="file_too_wide",
-        says="1,215 cells"),
+        says=f"{WIDE} cells"),
     # ---- 12. labels never collide
     Bad("area_zero_width_space", csv_entry(one(area="Harbour\u200bside")), loaded=1,
         loaded_values={"area": ["Harbourside"]}),
@@ -809,5 +874,59 @@ HOSTILE: list[Bad] = [
         loaded_values={"area": ["Caf\u00e9 Quarter"]}),
     Bad("area_literal_not_recorded", csv_entry(lambda i: [c(i, area="(not recorded)"),
         c(i, 2, area=None)]), loaded=2, loaded_values={"area": ["(not recorded)", None]}),
+    # ---- 4. invisible characters by their Unicode property
+    refused_header("identifier_combining_grapheme_joiner", "Child Na\u034fme"),
+    refused_header("identifier_variation_selector", "Home Add\ufe0fress"),
+    refused_header("identifier_tag_space", "N\U000e0020HS No"),
+    refused_header("identifier_mongolian_selector", "D\u180bO\u180bB"),
+    Bad("safe_contract_header_variation_selector", raw_entry(lambda i: (HEADER.replace(
+        "area", "Ar\ufe0fea") + "\n" + _row_text(i) + "\n").encode()), loaded=1,
+        loaded_values={"area": ["Harbourside"]}),
+    Bad("area_default_ignorable", csv_entry(lambda i: [c(i, n, area=f"North{ch}town")
+        for n, ch in enumerate(DEFAULT_IGNORABLE, 1)]), loaded=6,
+        loaded_values={"area": ["Northtown"] * 6}),
+    Bad("area_joiner_between_letter_and_accent", csv_entry(lambda i: [
+        c(i, area="Cafe\u034f\u0301 Quarter"), c(i, 2, area="Caf\u00e9 Quarter")]), loaded=2,
+        loaded_values={"area": ["Caf\u00e9 Quarter"] * 2}),
+    Bad("force_default_ignorable", csv_entry(lambda i: [c(i, n, force=f"Northwold{ch} "
+        "Constabulary") for n, ch in enumerate(DEFAULT_IGNORABLE, 1)]), loaded=6,
+        loaded_values={"force": ["Northwold Constabulary"] * 6}),
+    # ---- 9. nothing a provider sent is silently lost
+    Bad("xlsx_merged_header_cell_values_far_down", xlsx_entry(_charged_merged_over_bail_refused),
+        refused="file_unnamed_column", says=f"column {_letter('bail_refused')} (first value in "
+        f"{_letter('bail_refused')}13) holds values but has no header"),
+    Bad("xlsx_last_header_cell_merged", xlsx_entry(_last_header_merged),
+        refused="file_unnamed_column", says=f"column {AFTER} (first value in {AFTER}2)"),
+    Bad("xlsx_merged_over_required_column", xlsx_entry(_blank_header_over_rating),
+        refused="file_missing_columns", says=f"rating; add them to the header row (header "
+        "names are matched ignoring case, spaces and hyphens). Also, column "
+        f"{_letter('rating')} (first value in {_letter('rating')}2) holds values"),
+    Bad("csv_blank_header_cell_over_values", raw_entry(lambda i: (HEADER.replace(
+        "bail_refused", "") + "\n" + _custody_row(i) + "\n").encode()),
+        refused="file_unnamed_column", says=f"column {_letter('bail_refused')} (first value "
+        f"in {_letter('bail_refused')}2)"),
+    Bad("csv_invisible_header_over_values", raw_entry(lambda i: (f"{HEADER},\u200b\ufe0f\n"
+        f"{_row_text(i)},ward 3\n").encode()), refused="file_unnamed_column",
+        says=f"column {AFTER} (first value in {AFTER}2)"),
+    Bad("csv_blank_header_cells_without_values", raw_entry(lambda i: (f"{HEADER},, ,\n"
+        f"{_row_text(i)},,,\n{_row_text(i, 2)}, ,,\n").encode()), loaded=2),
+    Bad("csv_row_longer_than_header_with_blank_cell", raw_entry(lambda i: (f"{HEADER},\n"
+        f"{_row_text(i)},\n{_row_text(i, 2)},,x\n").encode()), loaded=1,
+        quarantined={3: {("extra_cells", "extra_cells")}}),
+    Bad("parquet_large_binary_text", arrow_entry(lambda i: _arrow(i, area=_arrow_bytes(
+        "Caf\u00e9".encode(), b"Harbour", large=True))), loaded=2,
+        loaded_values={"area": ["Caf\u00e9", "Harbour"]}),
+    Bad("parquet_binary_not_utf8", arrow_entry(lambda i: _arrow(i, area=_arrow_bytes(
+        b"Harbour", b"Caf\xe9"))), refused="file_column_type",
+        says="column 'area' holds bytes that are not UTF-8 text (first in row 3)"),
+    # ---- 13. hostile volume: every copy held back, with a short hint, in linear work
+    Bad("case_ref_placeholder_on_2000_rows",
+        csv_entry(lambda i: [c(i, n, case_ref="TBC") for n in range(2000)]),
+        quarantined={row: {("case_ref", "duplicate_case_ref")} for row in range(2, 2002)}),
+    # ---- 14. invented records say so: the synthetic mark reads like any boolean
+    Bad("synthetic_marked", csv_entry(lambda i: [c(i, synthetic="Yes"), c(i, 2, synthetic=None)]),
+        loaded=2, loaded_values={"synthetic": ["true", None]}),
+    Bad("synthetic_not_a_boolean", csv_entry(one(synthetic="maybe")),
+        quarantined={2: {("synthetic", "bool_invalid")}}),
 ]  # fmt: skip
 CORPUS += HOSTILE

@@ -1,4 +1,5 @@
-"""Header matching: contract names, refused identifier columns, dropped unknown columns."""
+"""Header matching: contract names, refused identifier and unnamed columns, dropped unknown
+columns."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipeline.errors import FileRefused
+from pipeline.ingest.raw import column_letter
 from pipeline.ingest.text import visible_text
 from pipeline.lazy import pd
 from schemas.case_audit import COLUMNS, REQUIRED
@@ -94,8 +96,9 @@ def looks_like_identifier(header: str) -> bool:
 class HeaderPlan:
     """Which positions hold which contract column; what is dropped; where the header ends.
 
-    `unnamed` are blank header cells before the last named one; `width` is one past the last
-    named header cell: cells beyond it belong to no column at all.
+    `unnamed` are the header's blank cells: a column under one that holds a value refuses
+    the file (`unnamed_refusal`). `width` is the header's own number of cells: cells beyond
+    it (a CSV row longer than its header) belong to no column at all.
     """
 
     positions: dict[str, int]
@@ -104,13 +107,39 @@ class HeaderPlan:
     width: int
 
 
+def blank_positions(headers: Iterable[str]) -> list[int]:
+    """Positions of header cells that show nothing (empty, spaces, invisible characters)."""
+    return [i for i, header in enumerate(headers) if not visible_text(header).strip()]
+
+
+def unnamed_refusal(found: dict[int, int]) -> FileRefused:
+    """The refusal of a file whose columns at `found` (position -> first row with a value)
+    hold values under no header: named by letter and first cell, never by value."""
+    return FileRefused(
+        "file_unnamed_column",
+        f"{unnamed_columns(found)}; give every column its own header in row 1, or delete the "
+        "column, and send the file again. Nothing of this file was stored.",
+    )
+
+
+def unnamed_columns(found: dict[int, int]) -> str:
+    """`column K (first value in K13) holds values but has no header (a merged header
+    cell?)`."""
+    letters = {column_letter(i): row for i, row in sorted(found.items())}
+    where = [f"{letter} (first value in {letter}{row})" for letter, row in letters.items()]
+    if len(where) == 1:
+        return f"column {where[0]} holds values but has no header (a merged header cell?)"
+    return f"columns {', '.join(where)} hold values but have no header (merged header cells?)"
+
+
 def plan_headers(headers: Iterable[object], screen: bool = True) -> HeaderPlan:
     """Match headers to the contract, or refuse the file with a message that says why.
     `screen=False` (only `case-audit check`, after the refusal): a column that looks like an
     identifier is dropped unread like any unknown column, so the file's other problems can
     be found in the same pass."""
     original = [str(h).strip() if h is not None and not pd.isna(h) else "" for h in headers]
-    width = max((i + 1 for i, h in enumerate(original) if h), default=0)
+    unnamed = blank_positions(original)
+    blank = set(unnamed)
     identifiers = [h for h in original if h and looks_like_identifier(h)]
     if identifiers and screen:
         names = ", ".join(repr(h) for h in identifiers)
@@ -121,8 +150,7 @@ def plan_headers(headers: Iterable[object], screen: bool = True) -> HeaderPlan:
         )
     positions: dict[str, int] = {}
     dropped: list[str] = []
-    unnamed: list[int] = []
-    for index, header in enumerate(original[:width]):
+    for index, header in enumerate(original):
         name = normalise_header(header)
         if name in COLUMNS:
             if name in positions:
@@ -132,10 +160,8 @@ def plan_headers(headers: Iterable[object], screen: bool = True) -> HeaderPlan:
                     f"{index + 1}); keep one of them.",
                 )
             positions[name] = index
-        elif header:
+        elif index not in blank:
             dropped.append(header)
-        else:
-            unnamed.append(index)
     missing = [c for c in REQUIRED if c not in positions]
     if missing:
         raise FileRefused(
@@ -143,4 +169,4 @@ def plan_headers(headers: Iterable[object], screen: bool = True) -> HeaderPlan:
             f"required column(s) missing: {', '.join(missing)}; add them to the header row "
             "(header names are matched ignoring case, spaces and hyphens).",
         )
-    return HeaderPlan(positions, tuple(dropped), tuple(unnamed), width)
+    return HeaderPlan(positions, tuple(dropped), tuple(unnamed), len(original))

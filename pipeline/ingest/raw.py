@@ -41,6 +41,17 @@ class WiderThanHeader(Exception):  # a signal to read again, not an error
         self.width = width
 
 
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: the spreadsheet's name of a column, as the provider's
+    messages and workbook name cells (`K13`)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def unreadable(why: str) -> FileRefused:
     return FileRefused("file_unreadable", f"{why}; save it as UTF-8 CSV, XLSX or Parquet.")
 

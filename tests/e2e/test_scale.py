@@ -121,7 +121,8 @@ def test_staging_of_a_former_layout_is_dropped_and_made_afresh(tmp_path, sample_
     with duckdb.connect(str(res.workspace().staging_path)) as conn:  # as an older version left it
         conn.execute("DROP TABLE staged_rows")
         conn.execute("CREATE TABLE staged_cases AS SELECT 1 AS stale")
-    write_csv(sample_input / "new.csv", [case()])  # (a new version's run is never a no-op)
+    # (a new version's run is never a no-op; marked synthetic as the sample is)
+    write_csv(sample_input / "new.csv", [case(synthetic="true")])
     assert files_read(res)[:2] == (3, 0)  # every file staged again
     with duckdb.connect(str(res.workspace().staging_path), read_only=True) as conn:
         tables = {name for (name,) in conn.execute("SHOW TABLES").fetchall()}

@@ -159,6 +159,15 @@ def _first_line(path: Path, encoding: str) -> str:
         return handle.readline().rstrip("\r\n")
 
 
+def _header_cells(path: Path, encoding: str) -> int:
+    """How many cells the header record itself has (a read `width` wide pads it): cells
+    beyond them are a row's extra cells, not a column under a blank header."""
+    first = pd.read_csv(
+        path, encoding=encoding, header=None, nrows=1, dtype=str, keep_default_na=False
+    )
+    return first.shape[1]
+
+
 def read(path: Path, chunk_rows: int = CHUNK_ROWS, width: int | None = None) -> Iterator[RawTable]:
     """A comma-separated file in chunks; every cell read as text, nothing guessed.
 
@@ -200,6 +209,8 @@ def read(path: Path, chunk_rows: int = CHUNK_ROWS, width: int | None = None) -> 
             frame = frame.fillna("")
             if headers is None:
                 headers = frame.iloc[0].tolist()
+                if width:  # the header record padded to `width`: keep its own cells
+                    headers = headers[: _header_cells(path, encoding)]
                 frame = frame.iloc[1:]
                 if len(headers) > MAX_COLUMNS:
                     raise too_wide(len(headers))

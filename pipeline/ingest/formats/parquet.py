@@ -17,7 +17,9 @@ MAX_PARQUET_COLUMNS = 1_000  # as MAX_COLUMNS: a wider file is refused unread
 
 def _arrow_kind(arrow_type: object) -> str | None:
     """How a Parquet column of this type becomes text, or None when it cannot: nested
-    (struct, list, map), binary and other types are never stored as their text rendering."""
+    (struct, list, map), fixed-size binary and other types are never stored as their text
+    rendering. Binary is text some writers store without saying so: read as UTF-8, and
+    refused only when a value is not (`_utf8_text`)."""
     import pyarrow as pa
 
     t = pa.types
@@ -28,7 +30,42 @@ def _arrow_kind(arrow_type: object) -> str | None:
         ("integer", t.is_integer), ("float", t.is_floating), ("decimal", t.is_decimal),
         ("date", t.is_date), ("date", t.is_timestamp), ("empty", t.is_null),
     )  # fmt: skip
+    if t.is_string_view(arrow_type):
+        return "text"
+    if any(check(arrow_type) for check in (t.is_binary, t.is_large_binary, t.is_binary_view)):
+        return "binary"
     return next((kind for kind, check in checks if check(arrow_type)), None)
+
+
+def _utf8_text(column: object, name: str, first_row: int) -> object:
+    """A binary column as UTF-8 text, or the file refused naming the first value that is
+    not UTF-8 by its row (never by its bytes)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return pc.cast(column, pa.string())
+    except pa.ArrowInvalid:
+        values = column.to_pylist()  # only on the way to a refusal
+        bad = next((i for i, value in enumerate(values) if not _decodes(value)), None)
+        if bad is None:  # not the encoding: the file is damaged
+            raise
+        raise FileRefused(
+            "file_column_type",
+            f"column {name!r} holds bytes that are not UTF-8 text (first in row "
+            f"{first_row + bad}); store it as a text (string) column and send the file "
+            "again.",
+        ) from None
+
+
+def _decodes(value: bytes | None) -> bool:
+    if value is None:
+        return True
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _nested_names(field: object, prefix: str = "") -> Iterator[str]:
@@ -46,9 +83,10 @@ def _nested_names(field: object, prefix: str = "") -> Iterator[str]:
         yield from _nested_names(child, f"{prefix}{field.name}.")
 
 
-def _parquet_text(column: object, kind: str) -> pd.Series:
-    """A Parquet column as the text a CSV would carry: whole numbers without `.0` (decimals
-    `2.00` read `2`), dates as ISO days, booleans `true`/`false`, missing as empty."""
+def _parquet_text(column: object, kind: str, name: str, first_row: int) -> pd.Series:
+    """A Parquet column (`name`, its first value on spreadsheet row `first_row`) as the text
+    a CSV would carry: whole numbers without `.0` (decimals `2.00` read `2`), dates as ISO
+    days, booleans `true`/`false`, bytes as UTF-8, missing as empty."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -70,6 +108,8 @@ def _parquet_text(column: object, kind: str) -> pd.Series:
             as_int = pc.cast(pc.if_else(small, rounded, 0), pa.int64())
             plain = pc.if_else(pc.and_(whole, small), pc.cast(as_int, pa.string()), plain)
         text = plain
+    elif kind == "binary":
+        text = _utf8_text(column, name, first_row)
     elif kind == "empty":
         text = pa.nulls(len(column), pa.string())
     else:
@@ -82,7 +122,8 @@ def read(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
 
     Only the contract's columns are read: any other column is dropped unread (its name still
     goes through the identifier screen, nested field names included). A contract column of
-    a type that is not flat (struct, list, map, binary, time, ...) refuses the file.
+    a type that is not flat (struct, list, map, fixed-size binary, time, ...) refuses the
+    file, and so does a binary one holding a value that is not UTF-8.
     """
     import pyarrow.parquet as pq
 
@@ -123,8 +164,9 @@ def read(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
             rows = batch.num_rows
             empty = pd.Series([""] * rows, dtype=str)
             body = pd.DataFrame(
-                {i: _parquet_text(batch.column(wanted.index(i)), kinds[i]) if i in kinds
-                 else empty for i in range(len(headers))},
+                {i: _parquet_text(batch.column(wanted.index(i)), kinds[i], headers[i],
+                                  next_row) if i in kinds else empty
+                 for i in range(len(headers))},
                 index=range(rows),
             )  # fmt: skip
             yield RawTable(headers, body, pd.Series(range(next_row, next_row + rows)))
