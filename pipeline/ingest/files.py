@@ -1,16 +1,25 @@
 """From input files to all-text frames of contract columns, chunk by chunk, and a report per
-file. Nothing of a refused file is kept; unknown columns are never copied."""
+file. Nothing of a refused file is kept; unknown columns are never copied; a column with
+values but no header refuses the file (its values belong to no column we could name)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import CaseAuditError, FileRefused
 from pipeline.ingest.formats import ACCEPTED_SUFFIXES, READERS
-from pipeline.ingest.headers import HeaderPlan, normalise_header, plan_headers
+from pipeline.ingest.headers import (
+    HeaderPlan,
+    blank_positions,
+    normalise_header,
+    plan_headers,
+    unnamed_columns,
+    unnamed_refusal,
+)
 from pipeline.ingest.raw import RawTable, WiderThanHeader
 from pipeline.ingest.text import visible_cells
 from pipeline.lazy import pd
@@ -21,6 +30,7 @@ ROW_COLUMNS = ("source_file", *COLUMNS, "extra_cells", "source_row")
 HEADER_SEARCH_ROWS = 10
 NO_DATA_ROWS = "the file has a header but no data rows; add the cases below it."
 IDENTIFIER_RULE = "file_identifier_column"
+UNNAMED_RULE = "file_unnamed_column"
 
 
 @dataclass
@@ -37,6 +47,9 @@ class FileReport:
     notes: list[str] = field(default_factory=list)  # about the file's layout, for its provider
     # where each contract column is in the file (0-based), for cell references like `E3`
     positions: dict[str, int] = field(default_factory=dict)
+    # columns with values but no header (position -> first row with one), left out unread
+    # by `check`'s second pass (`screen=False`); a run refuses the file instead
+    unnamed: dict[int, int] = field(default_factory=dict)
 
 
 def find_input_files(input_dir: Path) -> list[Path]:
@@ -65,7 +78,8 @@ def sha256_of(path: Path) -> str:
 
 
 def _header_hint(table: RawTable) -> str:
-    """Where the header seems to be when row 1 is not it (a title or merged cells above)."""
+    """Where the header seems to be when row 1 is not it (a title or merged cells above), or
+    which columns hold values under a blank header cell (a merged header cell)."""
     for offset, cells in enumerate(table.body.head(HEADER_SEARCH_ROWS).itertuples(index=False)):
         names = {normalise_header(c) for c in cells}
         if set(REQUIRED) <= names:
@@ -74,7 +88,27 @@ def _header_hint(table: RawTable) -> str:
                 f" The header seems to be on row {row}: delete the rows above it so the "
                 "header is row 1 (no titles or merged cells above it)."
             )
+    headers = ["" if h is None else str(h) for h in table.headers]
+    if found := unnamed_with_values(table, blank_positions(headers)):
+        return f" Also, {unnamed_columns(found)}: give each column a header of its own."
     return ""
+
+
+def unnamed_with_values(table: RawTable, positions: Iterable[int]) -> dict[int, int]:
+    """Of the columns at `positions` (blank header cells), those holding a visible value:
+    position -> the first row (spreadsheet number) with one."""
+    found: dict[int, int] = {}
+    body = table.body
+    for position in positions:
+        if position >= body.shape[1]:
+            continue
+        column = body.iloc[:, position].astype(str)
+        if not column.ne("").any():  # the common case: nothing at all
+            continue
+        filled = visible_cells(column).str.strip().ne("").to_numpy()
+        if filled.any():
+            found[position] = int(table.source_row.iloc[int(filled.argmax())])
+    return found
 
 
 def _extra_cells(beyond: pd.DataFrame) -> pd.Series:
@@ -91,11 +125,12 @@ def _extra_cells(beyond: pd.DataFrame) -> pd.Series:
     return missing
 
 
-def shape_table(table: RawTable, plan: HeaderPlan) -> tuple[pd.DataFrame, list[str]]:
+def shape_table(table: RawTable, plan: HeaderPlan) -> tuple[pd.DataFrame, dict[int, int]]:
     """One chunk as contract columns only: cells in NFC without invisible characters
     (`pipeline.ingest.text`), trimmed, empty cells missing, blank rows skipped. Returns the
-    frame (every contract column, plus `extra_cells` and `source_row`) and the unnamed
-    columns that hold data. Unknown columns are never copied."""
+    frame (every contract column, plus `extra_cells` and `source_row`) and the columns with
+    values but no header (position -> first row with one: the file is refused for them).
+    Unknown and unnamed columns are never copied."""
     body = table.body
     frame = pd.DataFrame(index=body.index)
     for name in COLUMNS:
@@ -106,13 +141,8 @@ def shape_table(table: RawTable, plan: HeaderPlan) -> tuple[pd.DataFrame, list[s
             frame[name] = pd.Series(pd.NA, index=body.index, dtype=str)
     frame["extra_cells"] = _extra_cells(body.iloc[:, plan.width :])
     frame["source_row"] = table.source_row.to_numpy()
-    unnamed_with_data = [
-        f"unnamed column {i + 1}"
-        for i in plan.unnamed
-        if i < body.shape[1] and body.iloc[:, i].astype(str).str.strip().ne("").any()
-    ]
     frame = frame[frame[[*COLUMNS, "extra_cells"]].notna().any(axis=1)]
-    return frame.reset_index(drop=True), unnamed_with_data
+    return frame.reset_index(drop=True), unnamed_with_values(table, plan.unnamed)
 
 
 def _plan(table: RawTable, screen: bool = True) -> HeaderPlan:
@@ -130,20 +160,24 @@ def _stream_once(
     sink: Callable[[pd.DataFrame], None],
     width: int | None,
     screen: bool = True,
-) -> tuple[int, list[str], list[str]]:
+) -> tuple[int, list[str], list[str], dict[str, int], dict[int, int]]:
     reader = READERS[path.suffix.lower()]
     chunks = reader(path, width=width) if width else reader(path)
-    plan, rows, dropped, notes = None, 0, {}, {}
+    plan, rows, dropped, notes, unnamed = None, 0, {}, {}, {}
     for table in chunks:
         plan = plan or _plan(table, screen)
-        frame, unnamed = shape_table(table, plan)
-        dropped.update(dict.fromkeys([*plan.dropped, *unnamed]))
+        frame, found = shape_table(table, plan)
+        if found and screen:
+            raise unnamed_refusal(found)
+        unnamed = found | unnamed  # the first row each column has a value in
+        dropped.update(dict.fromkeys(plan.dropped))
         notes.update(dict.fromkeys(filter(None, [table.note])))
         if len(frame):
             frame.insert(0, "source_file", name)
             sink(frame)
             rows += len(frame)
-    return rows, list(dropped), list(notes), dict(plan.positions) if plan else {}
+    positions = dict(plan.positions) if plan else {}
+    return rows, list(dropped), list(notes), positions, unnamed
 
 
 def stream_case_file(
@@ -154,8 +188,9 @@ def stream_case_file(
     reset: Callable[[], None],
     screen: bool = True,
 ) -> FileReport:
-    """Read one file chunk by chunk into `sink` and say what happened (`screen=False`: see
-    `headers.plan_headers`).
+    """Read one file chunk by chunk into `sink` and say what happened. `screen=False` (only
+    `case-audit check`, after a refusal): identifier columns (`headers.plan_headers`) and
+    columns with values but no header are left out unread instead of refusing the file.
 
     `reset` undoes whatever `sink` received: it is called before a file is read again wider
     (a row with more cells than any before it) and when the file is refused part-way, so a
@@ -169,7 +204,8 @@ def stream_case_file(
         while True:
             try:
                 read = _stream_once(path, name, sink, width, screen)
-                report.rows_read, report.dropped_columns, report.notes, report.positions = read
+                report.rows_read, report.dropped_columns, report.notes = read[:3]
+                report.positions, report.unnamed = read[3:]
                 break
             except WiderThanHeader as wider:
                 reset()
@@ -218,15 +254,20 @@ def read_case_file(
 ) -> tuple[pd.DataFrame | None, FileReport]:
     """Read one whole file into memory; a refused file gives no frame and a report.
 
-    `one_pass` (`case-audit check`): a file refused for an identifier column is read again
-    without that column (never read: it is dropped like any unknown column), so the provider
-    learns all its other problems in the same report; the file stays refused."""
+    `one_pass` (`case-audit check`): a file refused for an identifier column or for a column
+    with values but no header is read again without those columns (never read: left out
+    like any unknown column), so the provider learns all its other problems in the same
+    report; the file stays refused."""
     frames: list[pd.DataFrame] = []
     digest = sha256 or sha256_of(path)
     report = stream_case_file(path, name, digest, frames.append, frames.clear)
-    if report.status == "refused" and one_pass and report.rule == IDENTIFIER_RULE:
+    if report.status == "refused" and one_pass and report.rule in (IDENTIFIER_RULE, UNNAMED_RULE):
         again = stream_case_file(path, name, digest, frames.append, frames.clear, screen=False)
         if again.status == "read":
+            if again.unnamed:  # every such column of the file, not only the first chunk's
+                unnamed = unnamed_refusal(again.unnamed).message
+                identifier = report.rule == IDENTIFIER_RULE
+                report.message = f"{report.message} {unnamed}" if identifier else unnamed
             report.message += " Its other problems are listed as if the column were removed."
             report.positions = again.positions
             return pd.concat(frames, ignore_index=True), report
@@ -242,7 +283,11 @@ def read_case_files(
     frames, reports = [], []
     first_with_content: dict[str, str] = {}
     for path in paths:
-        name = path.relative_to(root).as_posix() if root else str(path)
+        name, as_written = file_name(path, root)
+        if not as_written:
+            refusal = FileReport(name, "", "refused", rule="file_unreadable", message=NAME_NOT_TEXT)
+            reports.append(refusal)
+            continue
         try:
             digest = sha256_of(path)
         except OSError as error:
@@ -263,6 +308,24 @@ def read_case_files(
         return pd.concat(frames, ignore_index=True), reports
     empty = pd.DataFrame({c: pd.Series(dtype=str) for c in ROW_COLUMNS})
     return empty.astype({"source_row": "int64"}), reports
+
+
+NAME_NOT_TEXT = (
+    "the file's name is not UTF-8 text (shown with its odd bytes as \\x escapes), so it cannot "
+    "be recorded as written; rename the file and send it again."
+)
+
+
+def file_name(path: Path, root: Path | None = None) -> tuple[str, bool]:
+    """A file's name as text (relative to `root`), and whether that is the name as written: a
+    name whose bytes are not UTF-8 (possible on Linux) is shown with those bytes as `\\xff`
+    escapes, and such a file is refused (`NAME_NOT_TEXT`): a name must be recorded as it is."""
+    text = path.relative_to(root).as_posix() if root else str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace"), False
+    return text, True
 
 
 def unreadable_message(error: OSError) -> str:

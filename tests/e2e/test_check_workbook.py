@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from pipeline.cli import main
+from pipeline.validate.workbook import MAX_WIDTH
 from schemas.case_audit import CONTRACT_VERSION
 from tests.helpers import case, write_csv
 
@@ -53,7 +55,7 @@ def test_the_workbook_shows_what_to_fix_where(tmp_path, capsys) -> None:
 
     sheet = workbook[by_rule[("northwold.csv", "category_unknown")][7]]
     header = [c.value for c in sheet[1]]
-    assert header == ["row", *COLUMNS, "cells to fix"]
+    assert header == ["row", *COLUMNS, "cells to fix (in your file)"]
     lines = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
     assert set(lines) == {3, 4, 5, 7, 8}  # only the rows with a problem
     assert "Other copies: " in lines[7][1 + COLUMNS.index("case_ref")].comment.text
@@ -77,3 +79,38 @@ def test_a_csv_report_still_works(tmp_path) -> None:
     assert main(["check", str(good), "--report", str(target), "--quiet"]) == 1
     text = target.read_text(encoding="utf-8-sig")
     assert "category_unknown" in text and "Did you mean missing_absent?" in text
+
+
+def test_the_summary_carries_the_console_notes_and_columns_fit_their_content(
+    tmp_path, capsys
+) -> None:
+    rows = [
+        case(case_ref="UK-1", audit_date="04/03/2025") | {"remarks": "call back"},
+        case(
+            case_ref="UK-2",
+            rating="Outstanding",
+            force="Northwold Constabulary of the North Western Marches and Islands",
+        )
+        | {"remarks": ""},
+    ]
+    path = write_csv(tmp_path / "in" / "uk.csv", rows, [*COLUMNS, "remarks"])
+    target = tmp_path / "problems.xlsx"
+    assert main(["check", str(path), "--report", str(target), "--quiet"]) == 1
+    [printed] = [line for line in capsys.readouterr().out.splitlines() if "uk.csv: " in line]
+    workbook = load_workbook(target)
+    summary = workbook["Summary"]
+    notes = [r for r in summary.iter_rows(min_row=4, values_only=True) if r[3] == "note"]
+    assert [(r[0], r[6]) for r in notes] == [(str(path), printed.split("uk.csv: ", 1)[1])]
+    assert "unknown columns dropped, not stored: remarks" in notes[0][6]
+    assert "1 date(s) written DD/MM/YYYY were read day first" in notes[0][6]
+
+    sheet = workbook[notes[0][7]]
+    header = [c.value for c in sheet[1]]
+    assert header[-1] == "cells to fix (in your file)"
+    widths = {s.title: {k: d.width for k, d in s.column_dimensions.items()} for s in workbook}
+    force = widths[sheet.title][get_column_letter(1 + header.index("force"))]
+    assert len("Northwold Constabulary of the North Western Marches and Islands") <= force
+    assert widths[sheet.title]["A"] < 10  # the row numbers: narrow
+    assert len(header[-1]) <= widths[sheet.title][get_column_letter(len(header))]
+    assert max(w for sheet in widths.values() for w in sheet.values()) <= MAX_WIDTH
+    assert len(digest := summary["B4"].value) == 64 and len(digest) <= widths["Summary"]["B"]
