@@ -24,10 +24,19 @@ from pipeline.settings import Settings, check_environment
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text a provider wrote (a file name, a force, a hint), printed so that nothing in it acts
+    on the terminal: control characters (an escape sequence, a line break) as `\\x1b`."""
+    return CONTROL.sub(lambda found: f"\\x{ord(found[0]):02x}", text)
+
+
 def _cell(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
+    return f"{value:.1f}" if isinstance(value, float) else terminal_safe(str(value))
 
 
 Table = tuple[list[str], list[tuple]]
@@ -207,8 +216,7 @@ def command_check(args: argparse.Namespace) -> int:
     if report is not None:
         if report.is_dir():
             raise CaseAuditError(
-                f"--report {report} is a folder; give a file name, e.g. "
-                f"{report / 'problems.xlsx'}."
+                f"--report {report} is a folder; give a file name, e.g. {report / 'problems.xlsx'}."
             )
         refuse_overlap(
             [Place(report, "the report (--report)")],
@@ -218,7 +226,7 @@ def command_check(args: argparse.Namespace) -> int:
     with showing(_progress(args.quiet)):
         problems = check_paths(paths, today=dt.date.today())
     for line in problems.lines:
-        print(line)
+        print(terminal_safe(line))
     if report is not None:
         workbook = report.suffix.lower() == ".xlsx"
         try:

@@ -21,7 +21,9 @@ from pathlib import Path
 import duckdb
 
 from pipeline.ingest.files import (
+    NAME_NOT_TEXT,
     duplicate_content_report,
+    file_name,
     find_input_files,
     sha256_of,
     unreadable_message,
@@ -79,7 +81,10 @@ def hash_files(input_dir: Path, known: Mapping[FileKey, tuple[str, int]]) -> lis
     I/O error) has no hash and says why."""
     found = []
     for path in find_input_files(input_dir):
-        name = path.relative_to(input_dir).as_posix()
+        name, as_written = file_name(path, input_dir)
+        if not as_written:
+            found.append(Hashed((name, 0, 0, 0, 0), None, 0, NAME_NOT_TEXT))
+            continue
         try:
             stat = path.stat()
             key = (name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)

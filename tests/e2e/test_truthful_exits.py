@@ -5,6 +5,7 @@ like one are printed apart; a provider's text never acts on the terminal."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -12,6 +13,7 @@ import pytest
 
 from pipeline.cli import as_text, main
 from tests.conftest import SAMPLE_DIR
+from tests.helpers import case, write_csv
 
 
 def test_an_argument_that_cannot_be_an_inspection_stops_before_anything(tmp_path, capsys) -> None:
@@ -90,3 +92,45 @@ def test_as_text_is_injective_and_printable(value: str | None) -> None:
     shown = {as_text(v) for v in others}
     assert len(shown) == len(others)
     assert as_text(value).isprintable()
+
+
+def _odd_name(folder: Path) -> Path:
+    """A case file whose name is not UTF-8 (Linux allows any bytes but `/` and NUL)."""
+    good = write_csv(folder / "ok.csv", [case()])
+    odd = Path(os.fsdecode(os.fsencode(folder) + b"/bad\xff.csv"))
+    good.rename(odd)
+    return odd
+
+
+def test_a_file_name_that_is_not_text_is_refused_by_check_and_run(tmp_path, capsys) -> None:
+    incoming = tmp_path / "in"
+    _odd_name(incoming)
+    assert main(["check", str(incoming)]) == 1
+    out = capsys.readouterr().out
+    assert "bad\\xff.csv: file refused [file_unreadable]: the file's name is not UTF-8" in out
+    [(name, status, rule)] = validated_file_loads(tmp_path, incoming)
+    assert (name, status, rule) == ("bad\\xff.csv", "refused", "file_unreadable")
+
+
+def validated_file_loads(root: Path, incoming: Path) -> list[tuple]:
+    """The file_loads of a run's validation step over `incoming` (no publish needed)."""
+    from pipeline.operations.currency import inventory_unless_current
+    from pipeline.operations.history import RunInfo
+    from pipeline.validate.step import validate_cases
+    from tests.helpers import resource
+
+    workspace = resource(root, incoming).workspace()
+    inventory_unless_current(workspace, RunInfo("r", {}, None, 0, 0))
+    validate_cases(workspace)
+    with workspace.connect() as conn:
+        return conn.execute("SELECT source_file, status, rule FROM file_loads").fetchall()
+
+
+def test_nothing_a_provider_wrote_acts_on_the_terminal(tmp_path, capsys) -> None:
+    rows = [case(case_ref="A-1"), case(case_ref="A-2")]
+    rows.append(case(case_ref="A-3", force="Evil\x1b]0;x\x07"))
+    path = write_csv(tmp_path / "in" / "cases\x1b[2J.csv", rows)
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "cases\\x1b[2J.csv row 4, column force [force_mismatch]" in out
