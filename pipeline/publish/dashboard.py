@@ -17,6 +17,8 @@ import functools
 import hashlib
 import json
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from markupsafe import Markup
 from pipeline.lazy import pd
 from pipeline.publish.charts import FunnelPoint, TrendPoint, funnel_plot, position, trend_chart
 from pipeline.publish.feeds import FEEDS, LOW_RELIABILITY, SUPPRESSED, SYMBOLS
+from pipeline.safe_csv import csv_rule
 from schemas.case_audit import CATEGORY_LABELS, CONTRACT_VERSION, RATING_LABELS
 from schemas.warehouse import METRIC_BY_NAME, METRICS
 
@@ -99,16 +102,33 @@ def show(value: object, digits: int = 1) -> str:
 
 
 def slug(text: str) -> str:
-    """A fragment-safe name: lower case, runs of other characters as one hyphen."""
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "x"
+    """A readable, fragment-safe name: accents dropped, lower case, every run of other
+    characters as one hyphen (so never two in a row), no hyphen at either end."""
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "x"
 
 
-def force_anchor(force: str) -> str:
-    return f"f-{slug(force)}"
-
-
-def inspection_anchor(inspection: str) -> str:
-    return f"i-{slug(inspection)}"
+def anchors(values: Iterable[str], prefix: str) -> dict[str, str]:
+    """Each distinct value's id on the page: `prefix` and its slug, readable and stable
+    (`f-testshire-police`). Values that share a slug (`abc.2025` and `abc-2025`, `Testshire
+    Police` and `TESTSHIRE POLICE`) each get `--` and the start of the SHA-256 of the exact
+    value, as long as it takes to tell them apart (none keeps the plain slug, so an old
+    link to it shows everything rather than the wrong one). A slug never holds `--`, so an
+    anchor with a hash never equals one without: distinct values, distinct anchors. The
+    page derives every other id by a prefix of its own (`h-`, `c-`, `t-`) or a role at the
+    end, and every download name by a role at the end, so those stay distinct too."""
+    shared: dict[str, list[str]] = {}
+    for value in dict.fromkeys(values):
+        shared.setdefault(slug(value), []).append(value)
+    out = {}
+    for name, group in shared.items():
+        if len(group) == 1:
+            out[group[0]] = f"{prefix}{name}"
+            continue
+        digests = [hashlib.sha256(v.encode("utf-8", "surrogatepass")).hexdigest() for v in group]
+        size = next(n for n in range(6, 65) if len({d[:n] for d in digests}) == len(group))
+        out.update({v: f"{prefix}{name}--{d[:size]}" for v, d in zip(group, digests, strict=True)})
+    return out
 
 
 # ---------------------------------------------------------------- the page's parts
@@ -141,6 +161,7 @@ class Inspection:
     claims: list[Row]
     kappa: Row | None
     anchor: str = ""
+    synthetic: bool = False  # named in the manifest's synthetic_inspections
 
 
 @dataclass
@@ -232,14 +253,16 @@ def _date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else pd.Timestamp(value).date()
 
 
-def _funnel(headline: pd.DataFrame) -> tuple[Markup, list[dict], float | None]:
+def _funnel(
+    headline: pd.DataFrame, anchor_of: dict[str, str]
+) -> tuple[Markup, list[dict], float | None]:
     """The overview: the funnel plot of % not good, its rows for the data table, and the
     pooled share."""
     rows = headline[headline["metric"].eq("cases_not_good")]
     points, table = [], []
     for row in records(rows):
         cases, not_good = number(row["denominator"]), number(row["numerator"])
-        table.append({"row": row, "anchor": inspection_anchor(row["inspection_id"])})
+        table.append({"row": row, "anchor": anchor_of[row["inspection_id"]]})
         if number(row["pct"]) is not None and cases:  # fewer than 10 cases: not placed
             points.append(FunnelPoint(row["inspection_id"], row["force"], cases, not_good))
     if not points:
@@ -257,8 +280,10 @@ def _funnel(headline: pd.DataFrame) -> tuple[Markup, list[dict], float | None]:
 
 @functools.cache
 def script() -> str:
-    """The page's one script (the filter, the fragment state, CSV downloads)."""
-    return dedent((TEMPLATES / "dashboard.js").read_text(encoding="utf-8"))
+    """The page's one script (the filter, the fragment state, CSV downloads), with the CSV
+    rule of `safe_csv` put in, so the page's downloads and the feeds apply one rule."""
+    text = (TEMPLATES / "dashboard.js").read_text(encoding="utf-8")
+    return dedent(text.replace("__CSV_RULE__", json.dumps(csv_rule(), sort_keys=True)))
 
 
 def dedent(text: str) -> str:
@@ -288,15 +313,18 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     kappa_of = {r["inspection_id"]: r for r in feed_rows(feeds, "self_assessment")}
     trends = feed_rows(feeds, "trends")
     date_of = {r["inspection_id"]: _date(r["inspection_date"]) for r in trends}
+    force_anchor = anchors(headline["force"], "f-")
+    inspection_anchor = anchors(headline["inspection_id"], "i-")
+    synthetic = set(manifest.get("synthetic_inspections") or [])
     forces: dict[str, Force] = {}
     for (inspection, force), rows in grouped(records(headline), "inspection_id", "force").items():
-        holder = forces.setdefault(force, Force(force, force_anchor(force)))
+        holder = forces.setdefault(force, Force(force, force_anchor[force]))
         date = date_of.get(inspection)
         holder.inspections.append(Inspection(
             inspection, force, f"{date:%-d %B %Y}" if date else "", _cards(rows, figures),
             categories_of.get((inspection,), []), areas_of.get((inspection,), []),
             claims_of.get((inspection,), []), kappa_of.get(inspection),
-            anchor=inspection_anchor(inspection),
+            anchor=inspection_anchor[inspection], synthetic=inspection in synthetic,
         ))  # fmt: skip
     for force, panels in _trend_panels(trends).items():
         if force in forces:
@@ -304,7 +332,7 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     for holder in forces.values():
         holder.inspections.sort(key=lambda i: (date_of.get(i.inspection_id) or dt.date.min,
                                                i.inspection_id), reverse=True)  # fmt: skip
-    funnel, funnel_rows, pooled = _funnel(headline)
+    funnel, funnel_rows, pooled = _funnel(headline, inspection_anchor)
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "j2"]),
@@ -329,6 +357,9 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
         suppressed=SUPPRESSED,
         low_reliability=LOW_RELIABILITY,
         contract_version=CONTRACT_VERSION,
+        synthetic=synthetic,
+        synthetic_shown=sum(i.synthetic for f in forces.values() for i in f.inspections),
+        inspection_count=sum(len(f.inspections) for f in forces.values()),
         script=Markup(script()),
         script_hash=script_hash(),
     )

@@ -1,7 +1,10 @@
 """The dashboard in a real headless Chromium, at 1400 px and 390 px, over the sample and over
 a 120-inspection synthetic run: it renders, fetches nothing, overflows nothing, passes
 axe-core (WCAG 2.2 AA), its filter and fragment links work, its tables download as CSV, and
-it shows the figures in plain words. Screenshots are kept in test-artifacts/."""
+it shows the figures in plain words. Over a run whose inspections and forces differ only in
+case or punctuation, every value keeps its own ids, filter entry and downloads; malformed
+fragments leave a working page; downloads apply the one CSV rule of `pipeline/safe_csv.py`;
+synthetic inspections are marked. Screenshots are kept in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -15,13 +18,17 @@ import shutil
 from html import unescape
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from pipeline.publish.dashboard import COLOURS
+from pipeline.publish.dashboard import COLOURS, build_page, read_manifest
+from pipeline.publish.feeds import FEEDS
+from pipeline.safe_csv import write_csv as write_safe_csv
 from pipeline.settings import PROJECT_DIR
 from pipeline.synth import write as write_synthetic
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import case, publish_folder, write_csv
+from tests.test_safe_csv import HOSTILE, csv_rows
 
 pytestmark = pytest.mark.slow  # a real headless browser: not in `make test-fast`
 
@@ -73,6 +80,52 @@ def many_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     incoming.mkdir()
     write_synthetic(20_000, incoming / "synthetic.csv", seed=14)
     return _run(root, incoming)
+
+
+# inspection -> (force, valid cases): slugs that collide (abc-2025 three times, testshire-police
+# three times), and an inspection whose id was another's heading id (i-xyz-2025-title)
+COLLIDING = {
+    "abc.2025": ("Testshire Police", 35),
+    "abc-2025": ("TESTSHIRE POLICE", 20),
+    "ABC_2025": ("Testshire-Police", 12),
+    "XYZ-2025": ("Northwold Constabulary", 14),
+    "XYZ-2025-title": ("Northwold Constabulary", 11),
+}
+# area names a spreadsheet would run, as a run stores them (ingest trims cells)
+FORMULA_AREAS = (
+    "-2+3+cmd|' /C calc'!A0",
+    "-1+1 Police",
+    "=1+1",
+    "@SUM(A1)",
+    "+44 20",
+    "\uff1d1+1",
+    "-3.5",
+    "Northwold, East",
+)
+
+
+@pytest.fixture(scope="module")
+def colliding_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The inspections of COLLIDING, their areas named by FORMULA_AREAS."""
+    root = tmp_path_factory.mktemp("dashboard_colliding")
+    incoming = root / "incoming"
+    for n, (inspection, (force, cases)) in enumerate(COLLIDING.items()):
+        rows = [
+            case(
+                inspection_id=inspection,
+                force=force,
+                case_ref=f"TS-{i:03d}",
+                area=FORMULA_AREAS[i % len(FORMULA_AREAS)],
+                rating="inadequate" if i % 3 == 0 else "good",
+            )
+            for i in range(cases)
+        ]
+        write_csv(incoming / f"{n}.csv", rows)
+    return _run(root, incoming)
+
+
+def _feeds(folder: Path) -> dict[str, pd.DataFrame]:
+    return {spec.name: pd.read_parquet(folder / f"{spec.name}.parquet") for spec in FEEDS}
 
 
 # ---------------------------------------------------------------- the page as written
@@ -188,7 +241,9 @@ def _check_page(page, path: Path, name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(page_path: Path, many_path: Path, colliding_path: Path):
+    """Chromium, started after every run the module's pages need: Dagster never runs while
+    Playwright's event loop is open (it would warn of a coroutine never awaited)."""
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM, "chromium is required in CI"
@@ -315,5 +370,200 @@ def test_prints_cleanly(browser, page_path: Path) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= 794
         pdf = page.pdf(format="A4")
         assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2
+    finally:
+        page.close()
+
+
+# ---------------------------------------------------------------- colliding names, CSV, synthetic
+
+
+def test_every_id_and_download_name_on_the_page_is_unique(colliding_path: Path) -> None:
+    html = colliding_path.read_text(encoding="utf-8")
+    for attribute in ("id", "data-name"):
+        values = re.findall(rf'\s{attribute}="([^"]*)"', html)
+        assert len(values) > 3 * len(COLLIDING)
+        assert sorted({v for v in values if values.count(v) > 1}) == [], attribute
+
+
+def test_synthetic_inspections_are_marked(colliding_path: Path) -> None:
+    """The manifest's synthetic_inspections: a banner at the top and a label on each one."""
+    feeds, manifest = _feeds(colliding_path.parent), read_manifest(colliding_path.parent)
+
+    def marked(html: str) -> list[str]:
+        articles = re.findall(r"<article .*?</article>", html, re.S)
+        assert len(articles) == len(COLLIDING)
+        synthetic = [a for a in articles if "invented records, not real cases" in a]
+        return [re.search(r"<h3[^>]*>([^<]+)", a)[1].strip() for a in synthetic]
+
+    absent = {key: value for key, value in manifest.items() if key != "synthetic_inspections"}
+    for unmarked in (absent, absent | {"synthetic_inspections": []}):
+        html = build_page(feeds, unmarked)
+        assert "Synthetic data" not in html and marked(html) == []
+    one = build_page(feeds, manifest | {"synthetic_inspections": ["abc-2025"]})
+    banner = one.split("<header>")[1].split("</header>")[0]
+    assert "Synthetic data:" in banner and "invented records, not real cases" in banner
+    assert f"1 of the {len(COLLIDING)} inspections on this page" in banner
+    assert marked(one) == ["abc-2025"]
+    every = build_page(feeds, manifest | {"synthetic_inspections": list(COLLIDING)})
+    banner = every.split("<header>")[1].split("</header>")[0]
+    assert "every figure on this page comes from invented records, not real cases" in banner
+    assert sorted(marked(every)) == sorted(COLLIDING)
+
+
+def _download(page, button) -> tuple[str, list[list[str]]]:
+    """Click a Download CSV button: the file's suggested name and its cells."""
+    with page.expect_download() as download:
+        button.click()
+    return download.value.suggested_filename, csv_rows(Path(download.value.path()))
+
+
+def _article(page, inspection: str):
+    """The article of one inspection, found by its heading (`XYZ-2025` is not `XYZ-2025-title`)."""
+    name = re.compile(rf"^{re.escape(inspection)}( \(|$)")
+    return page.locator("article").filter(has=page.get_by_role("heading", name=name))
+
+
+def _choose(page, force: str) -> None:
+    """Choose `force` in the filter and wait until the page says it shows that force."""
+    page.select_option("#force-filter", label=force)
+    page.wait_for_function(
+        "name => document.getElementById('filter-status').textContent === "
+        "'Showing one force: ' + name + '.'",
+        arg=force,
+    )
+
+
+@needs_chromium
+def test_colliding_names_keep_their_own_filter_entries_and_downloads(
+    browser, colliding_path: Path
+) -> None:
+    """Three Testshire spellings are three forces in the filter, each showing only itself;
+    each inspection's button downloads its own figures (abc.2025 has 35 cases, abc-2025 20);
+    every id is unique and every reference on the page finds its own target."""
+    page = _open(browser, colliding_path, 1400)
+    try:
+        _check_page(page, colliding_path, "dashboard-colliding")
+        ids = page.evaluate("Array.from(document.querySelectorAll('[id]'), e => e.id)")
+        assert sorted({i for i in ids if ids.count(i) > 1}) == []
+        assert page.evaluate("""Array.from(document.querySelectorAll('[aria-labelledby]'))
+            .every(e => e.contains(document.getElementById(e.getAttribute('aria-labelledby'))))""")
+        assert page.evaluate("""Array.from(document.querySelectorAll('article button[data-csv]'))
+            .every(b => b.closest('article').contains(
+                document.getElementById(b.getAttribute('data-csv'))))""")
+        links = page.evaluate("""Array.from(document.querySelectorAll('#t-overview a'), a =>
+            [a.textContent, document.querySelector(a.getAttribute('href') + ' h3').textContent])""")
+        assert sorted(name for name, _ in links) == sorted(COLLIDING)
+        assert all(heading.split(" (")[0] == name for name, heading in links)
+        forces = {force for force, _ in COLLIDING.values()}
+        options = page.locator("#force-filter option")
+        assert sorted(options.all_inner_texts()) == sorted({"All forces", *forces})
+        values = options.evaluate_all("options => options.map(o => o.value)")
+        assert len(set(values)) == len(values)
+        names = []
+        for force in sorted(forces):
+            _choose(page, force)
+            shown = page.locator("section[data-force]:visible")
+            assert shown.count() == 1 and shown.locator("h2").inner_text() == force
+            articles = shown.locator("article")
+            held = [i for i, (f, _) in COLLIDING.items() if f == force]
+            assert articles.count() == len(held)
+            for article in articles.all():
+                inspection = article.locator("h3").inner_text().split(" (")[0]
+                assert inspection in held
+                name, rows = _download(page, article.locator("button[data-csv^='c-']"))
+                audited = next(r for r in rows if r[0] == "cases_audited")
+                assert audited[1] == str(COLLIDING[inspection][1]), inspection
+                names.append(name)
+        assert len(set(names)) == len(COLLIDING)
+    finally:
+        page.close()
+
+
+@needs_chromium
+@pytest.mark.parametrize("fragment", ["#%", "#force=%ZZ", "#%E2%82", "#force=%E2%82"])
+def test_a_malformed_fragment_leaves_a_working_page(
+    browser, colliding_path: Path, fragment: str
+) -> None:
+    """A fragment that does not decode shows every force, with the filter and buttons, and
+    the filter still works."""
+    page = _open(browser, colliding_path, 1400, fragment)
+    try:
+        assert page.locator("#filter").is_visible()
+        assert page.inner_text("#filter-status") == "Showing every force."
+        assert page.locator("section[data-force]:visible").count() == 4
+        buttons = page.locator("article button.csv")
+        assert buttons.count() > 0
+        assert page.locator("article button.csv:visible").count() == buttons.count()
+        _choose(page, "TESTSHIRE POLICE")
+        assert page.locator("section[data-force]:visible").count() == 1
+        assert SEEN.pop(page)["errors"] == []
+    finally:
+        SEEN.pop(page, None)
+        page.close()
+
+
+@needs_chromium
+def test_the_area_download_is_the_feed_csv(browser, colliding_path: Path) -> None:
+    """Area names a spreadsheet would run, downloaded from the page, are the cells the feed's
+    CSV holds: one rule for both."""
+    rows = csv_rows(colliding_path.parent / "ratings_by_area.csv")
+    header = rows[0]
+    where = header.index("inspection_id")
+    fed = {r[header.index("area")] for r in rows[1:] if r[where] == "abc.2025"}
+    assert {"'-2+3+cmd|' /C calc'!A0", "'-1+1 Police", "'=1+1", "-3.5"} <= fed
+    page = _open(browser, colliding_path, 1400)
+    try:
+        article = _article(page, "abc.2025")
+        _, cells = _download(page, article.locator("button[data-csv$='-area']"))
+        assert cells[0][0] == "Area"
+        assert {row[0] for row in cells[1:]} == fed
+    finally:
+        SEEN.pop(page, None)
+        page.close()
+
+
+@needs_chromium
+def test_page_downloads_apply_the_one_csv_rule(browser, colliding_path: Path, tmp_path) -> None:
+    """Every hostile value (tests/test_safe_csv.py) as an area name, as the page holds it:
+    its download gives the cells Python's writer gives for the same values."""
+    feeds, manifest = _feeds(colliding_path.parent), read_manifest(colliding_path.parent)
+    area = feeds["ratings_by_area"]
+    first = area[["inspection_id", "area"]].iloc[0]
+    block = area[area["inspection_id"].eq(first["inspection_id"]) & area["area"].eq(first["area"])]
+    hostile = [block.assign(area=value) for value in HOSTILE]
+    feeds["ratings_by_area"] = pd.concat(hostile, ignore_index=True)
+    path = tmp_path / "hostile.html"
+    path.write_text(build_page(feeds, manifest), encoding="utf-8")
+    # HTML reads a carriage return as a line feed: the page holds the value so
+    in_page = [v.replace("\r\n", "\n").replace("\r", "\n") for v in HOSTILE]
+    python = csv_rows(write_safe_csv(pd.DataFrame({"Area": in_page}), tmp_path / "python.csv"))
+    page = _open(browser, path, 1400)
+    try:
+        article = _article(page, first["inspection_id"])
+        _, cells = _download(page, article.locator("button[data-csv$='-area']"))
+        assert [row[0] for row in cells] == [row[0] for row in python]
+        assert {"'-2+3+cmd|' /C calc'!A0", "'-1+1 Police", "' =1+1", "-3.5"} <= set(
+            row[0] for row in cells
+        )
+        assert SEEN.pop(page)["errors"] == []
+    finally:
+        SEEN.pop(page, None)
+        page.close()
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", WIDTHS)
+def test_synthetic_banner_in_chromium(browser, colliding_path: Path, tmp_path, width) -> None:
+    """The banner and labels read well: axe-core clean, nothing overflows."""
+    folder = colliding_path.parent
+    manifest = read_manifest(folder) | {"synthetic_inspections": ["abc-2025", "XYZ-2025"]}
+    path = tmp_path / "synthetic.html"
+    path.write_text(build_page(_feeds(folder), manifest), encoding="utf-8")
+    page = _open(browser, path, width)
+    try:
+        _check_page(page, path, "dashboard-synthetic")
+        assert page.locator("header .synthetic").is_visible()
+        assert "2 of the 5 inspections" in page.inner_text("header")
+        assert page.locator("article .tag").count() == 2
     finally:
         page.close()

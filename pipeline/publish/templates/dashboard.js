@@ -1,16 +1,24 @@
 (function () {
   "use strict";
+  // the one CSV rule of pipeline/safe_csv.py, put here when the page is built (before hashing)
+  var RULE = __CSV_RULE__;
+  var START = new RegExp("^(?:" + RULE.start + ")");
+  var NUMBER = new RegExp("^(?:" + RULE.number + ")$");
   var pick = document.getElementById("force-filter");
   var sections = document.querySelectorAll("section[data-force]");
-  function wanted() {
-    var hash = decodeURIComponent(location.hash.slice(1));
+  function fragment() {
+    // a malformed fragment (#%, #force=%ZZ, half a UTF-8 sequence) reads as none: show all
+    try { return decodeURIComponent(location.hash.slice(1)); } catch (e) { return ""; }
+  }
+  function wanted(hash) {
     if (hash.indexOf("force=") === 0) { return hash.slice(6); }
     var target = hash && document.getElementById(hash);
     var holder = target && target.closest("section[data-force]");
     return holder ? holder.getAttribute("data-force") : "";
   }
   function apply() {
-    var force = wanted();
+    var hash = fragment();
+    var force = wanted(hash);
     var known = false;
     sections.forEach(function (s) { if (s.getAttribute("data-force") === force) { known = true; } });
     if (!known) { force = ""; }
@@ -19,8 +27,7 @@
     document.getElementById("filter-status").textContent = force
       ? "Showing one force: " + pick.options[pick.selectedIndex].text + "."
       : "Showing every force.";
-    var hash = decodeURIComponent(location.hash.slice(1));
-    var target = hash.indexOf("force=") === 0 ? document.getElementById(force)
+    var target = hash.indexOf("force=") === 0 ? force && document.getElementById(force)
       : hash && document.getElementById(hash);
     if (target) { target.scrollIntoView(); }
   }
@@ -29,11 +36,12 @@
   });
   window.addEventListener("hashchange", apply);
   document.getElementById("filter").hidden = false;
+  document.querySelectorAll("button[data-csv]").forEach(function (b) { b.hidden = false; });
   apply();
 
   function cell(text) {
-    var value = String(text).trim();
-    if (/^[=+@\t\r]/.test(value) || /^-[^0-9.]/.test(value)) { value = "'" + value; }
+    var value = String(text);
+    if (START.test(value) && !NUMBER.test(value)) { value = RULE.prefix + value; }
     return /[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
   }
   function lines(source) {
@@ -64,5 +72,4 @@
     link.remove();
     setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
   });
-  document.querySelectorAll("button[data-csv]").forEach(function (b) { b.hidden = false; });
 })();
