@@ -928,5 +928,9 @@ HOSTILE: list[Bad] = [
         loaded=2, loaded_values={"synthetic": ["true", None]}),
     Bad("synthetic_not_a_boolean", csv_entry(one(synthetic="maybe")),
         quarantined={2: {("synthetic", "bool_invalid")}}),
+    # ---- 6. a control character is data like any other: stored as sent, escaped when shown
+    Bad("area_control_characters", csv_entry(lambda i: [c(i, area="North\x01wold"),
+        c(i, 2, area="Harbour\x1b[2Jside")]), loaded=2,
+        loaded_values={"area": ["North\x01wold", "Harbour\x1b[2Jside"]}),
 ]  # fmt: skip
 CORPUS += HOSTILE
