@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.ingest.inventory import hash_files
-from pipeline.settings import setting
+from pipeline.settings import SETTINGS, setting
 
 RUN_MODES = ("whole", "partitioned")
 
@@ -48,7 +48,8 @@ class AutomationSettings:
 
     def __post_init__(self) -> None:
         if self.run_mode not in RUN_MODES:
-            raise ValueError(f"run_mode must be one of {RUN_MODES}, not {self.run_mode!r}")
+            variable = SETTINGS["run_mode"].variable
+            raise ValueError(f"{variable} must be one of {RUN_MODES}, not {self.run_mode!r}")
 
     def running(self, mode: str) -> bool:
         """Whether the schedule and sensors of `mode` start running: in the chosen mode only."""

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import http.server
 import json
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from pipeline.operations.automation import AutomationSettings, folder_digest
 from pipeline.operations.history import RunRecord, drop_in_inbox
 from pipeline.settings import PROJECT_DIR, Settings
 from pipeline.storage.lock import RunLock
+from tests.conftest import REFERENCE_DIR
 from tests.helpers import case, resource, write_csv
 
 pytestmark = pytest.mark.slow  # whole runs under Dagster's test instance: not in `make test-fast`
@@ -219,10 +221,17 @@ def test_webhook_down_does_not_hide_the_failure(tmp_path, sample_input, monkeypa
     from pipeline.defs.runner import run_pipeline
 
     monkeypatch.setenv("CASE_AUDIT_ALERT_WEBHOOK", "http://127.0.0.1:9/nothing-listens-here")
-    settings = Settings.resolve(input_dir=tmp_path / "missing", warehouse=tmp_path / "w.duckdb")
+    write_csv(sample_input / "nwc.csv", [case(case_ref="X-1")])
+    reference = tmp_path / "reference"  # a published figure the input no longer gives
+    shutil.copytree(REFERENCE_DIR, reference)
+    with (reference / "published_figures.csv").open("a") as figures:
+        figures.write("NWC-CP-2025,Northwold Constabulary,cases_audited,2,2,,,test\n")
+    settings = Settings.resolve(
+        input_dir=sample_input, warehouse=tmp_path / "w.duckdb", reference_dir=reference
+    )
     outcome = run_pipeline(settings, quiet=True)
     assert not outcome.success
-    assert any("does not exist" in p for p in outcome.problems)
+    assert any("NWC-CP-2025 cases_audited" in p for p in outcome.problems)
     assert any("could not be posted" in p for p in outcome.problems)
 
 

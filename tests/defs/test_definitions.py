@@ -25,6 +25,7 @@ EXPECTED_GROUPS = {
     "file_loads": "validate",
     "data_queries": "validate",
     "ratings_by_category": "warehouse",
+    "inspections": "warehouse",
     "ratings_by_area": "warehouse",
     "ratings_by_area_category": "warehouse",
     "headline_figures": "warehouse",

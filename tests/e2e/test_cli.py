@@ -80,7 +80,7 @@ def test_the_quick_exit_still_cleans_up(tmp_path: Path, sample_input: Path) -> N
 def test_run_with_missing_input_folder_is_a_clear_failure(tmp_path: Path) -> None:
     done = run_cli("run", "--input", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w"))
     assert done.returncode == 1
-    assert "does not exist" in done.stdout
+    assert "does not exist; give a folder there. Nothing was run." in done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert not (tmp_path / "w").exists()
 

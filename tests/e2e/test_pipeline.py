@@ -16,6 +16,7 @@ import pytest
 from pipeline.defs.graph import ASSETS, CHECKS
 from pipeline.defs.resources import CaseAuditResource
 from pipeline.defs.runner import run_pipeline
+from pipeline.errors import CaseAuditError
 from pipeline.settings import Settings
 from schemas.warehouse import PUBLISHED_TABLES
 from tests.conftest import REFERENCE_DIR
@@ -205,13 +206,14 @@ def test_runner_reports_failures_as_sentences(tmp_path: Path, sample_input: Path
     assert not outcome.success
     assert any("cases_not_good" in p for p in outcome.problems)
     assert not any("Traceback" in p for p in outcome.problems)
-    missing = Settings.resolve(input_dir=tmp_path / "nope", warehouse=tmp_path / "w.duckdb")
-    outcome = run_pipeline(missing, quiet=True)
-    assert not outcome.success
-    assert outcome.problems == [
-        f"step case_files failed: input folder {tmp_path / 'nope'} does not exist; create it "
-        "or set --input / CASE_AUDIT_INPUT_DIR."
-    ]
+    missing = Settings.resolve(input_dir=tmp_path / "nope", warehouse=tmp_path / "w2.duckdb")
+    with pytest.raises(CaseAuditError) as refused:  # said before any run starts
+        run_pipeline(missing, quiet=True)
+    assert str(refused.value) == (
+        f"the input folder (--input, CASE_AUDIT_INPUT_DIR) {tmp_path / 'nope'} does not exist; "
+        "give a folder there. Nothing was run."
+    )
+    assert not (tmp_path / "w2.duckdb").exists()
 
 
 def test_identifier_file_refused_and_nothing_of_it_stored(
