@@ -26,7 +26,6 @@ from typing import Any
 from pipeline.errors import CaseAuditError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-SQL_DIR = PROJECT_DIR / "sql"
 MOTHERDUCK = "md:"
 MIN_KEY_LENGTH = 16  # characters of a pseudonym key
 _DATABASE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")

@@ -310,8 +310,8 @@ class Rule:
     hint: Callable[[str], str | None] | None = None
 
 
-CROSS_ROW = "sql/cross_row_reasons.sql"
-QUERIES = "sql/data_queries.sql"  # checked_by of the queries: flags that hold nothing back
+CROSS_ROW = "pipeline/validate/sql/cross_row_reasons.sql"
+QUERIES = "pipeline/validate/models/data_queries.sql"  # checked_by of the queries: flags that hold nothing back
 QUERY_DAYS = 183  # an audit date further than this from its inspection's median is queried
 QUERY_SELF_RATED_SHARE = 0.1  # self-rated on fewer than this share of cases: queried
 BY_READERS = "ingest"  # checked_by of the file rules: pipeline/ingest refuses the file

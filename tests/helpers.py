@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -48,36 +49,31 @@ def write_csv(path: Path, rows: list[dict[str, object]], columns: list[str] | No
     return path
 
 
-def validate_in_duckdb(rows: pd.DataFrame, run_date: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The warehouse build's path over rows held in memory: the Stager (pandera per chunk,
-    sql/stage_rows.sql) per file, then the cross-row SQL and the views case_audits and
-    rejected_rows are built from. Returns (valid
-    rows, typed and pseudonymised; reasons as in rejected_rows)."""
-    import duckdb
+@contextmanager
+def tables_in_memory(
+    rows: pd.DataFrame, run_date: dt.date = RUN_DATE, layers=("validate", "warehouse")
+):
+    """A scratch database holding the tables of `layers` made from `rows` (as the readers shape
+    them) by the run's own staging and model files, in the registry's order."""
+    from pipeline.storage.models import materialize
+    from pipeline.storage.workspace import scratch_database
+    from pipeline.validate.staging import RunStaging, params
+    from pipeline.warehouse.registry import in_layers, macros_sql
 
-    from pipeline.storage.sql import build_table
-    from pipeline.validate.cross_row import build_cross_row_reasons
-    from pipeline.validate.engine import Stager, set_pseudonym_key
-
-    with duckdb.connect() as conn:
-        stager = Stager(conn, run_date, b"differential-test-key")
-        set_pseudonym_key(conn, b"differential-test-key")
+    key = b"k" * 32
+    with scratch_database() as conn:
+        staging = RunStaging(conn, run_date, key)
+        files = []
         for name, frame in rows.groupby("source_file", sort=False):
-            stager.stage_chunk(str(name), frame)
-        conn.execute("CREATE TEMP TABLE current_files AS "
-                     "SELECT DISTINCT sha256 AS source_file, sha256 FROM staged_rows")  # fmt: skip
-        conn.execute("CREATE TEMP VIEW assembling_files AS FROM current_files")
-        build_cross_row_reasons(conn)
-        build_table(conn, "row_reasons")
-        build_table(conn, "case_audit_rows")
-        reasons = conn.execute(
-            "SELECT sha256 AS source_file, source_row::BIGINT AS source_row, inspection_id, "
-            "case_ref, column_name, rule, message, value "
-            "FROM (FROM row_reasons UNION ALL BY NAME FROM cross_row_reasons) "
-            "ORDER BY source_file, source_row, column_name, rule"
-        ).df()
-        valid = conn.execute("FROM case_audit_rows ORDER BY source_file, source_row").df()
-    return valid, reasons
+            staging.stage_rows(f"sha-of-{name}", frame)
+            files.append((str(name), f"sha-of-{name}"))
+        staging.judge_across_rows(files)
+        staging.plan_assembly(previous_build=False)
+        conn.execute(macros_sql())
+        for model in in_layers("validate", "warehouse"):
+            if model.name != "file_loads":
+                materialize(conn, model, params(key))
+        yield conn
 
 
 def resource(

@@ -1,7 +1,7 @@
 """The Dagster code location: every asset, check and resource of case-audit.
 
-Loaded by `dagster dev -w workspace.yaml`. Importing it does no I/O:
-settings are resolved from the environment only.
+Loaded by `dagster dev -w workspace.yaml`, which calls `defs()`: importing the module does no
+I/O; settings are read from the environment when the definitions are made.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ import dagster as dg
 
 from pipeline.defs import partitions as partition_assets
 from pipeline.defs.automation import build_automation
-from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.graph import run_assets
 from pipeline.defs.partition_automation import build_partition_automation
-from pipeline.defs.publish import published_warehouse
+from pipeline.defs.publish import published_warehouse_asset
 from pipeline.defs.resources import CaseAuditResource
+from pipeline.defs.tables import CHECKS
 from pipeline.operations.automation import AutomationSettings
 from pipeline.settings import Settings, setting
 
@@ -42,13 +43,15 @@ def build_definitions(
     in the default mode "Materialize all" is the whole-folder run and nothing else."""
     automation = automation or AutomationSettings.from_environment()
     partitioned = automation.run_mode == "partitioned"
-    publishing = partition_assets.partitioned_warehouse if partitioned else published_warehouse
+    publishing = (
+        partition_assets.partitioned_warehouse if partitioned else published_warehouse_asset()
+    )
     schedules, sensors, freshness_checks = build_automation(case_audit_job, publishing, automation)
     if partitioned:
         partition_schedules, partition_sensors = build_partition_automation(automation)
         schedules, sensors = [*schedules, *partition_schedules], [*sensors, *partition_sensors]
     return dg.Definitions(
-        assets=[*ASSETS, *(partition_assets.ASSETS if partitioned else [])],
+        assets=[*run_assets(), *(partition_assets.ASSETS if partitioned else [])],
         asset_checks=[*CHECKS, *freshness_checks],
         jobs=[case_audit_job, *(PARTITION_JOBS if partitioned else [])],
         schedules=schedules,
@@ -58,12 +61,8 @@ def build_definitions(
     )
 
 
-defs = build_definitions(CaseAuditResource.from_settings(Settings.resolve()))
-
-
-def case_audit_job_from_environment() -> dg.JobDefinition:
-    """The whole job, built from the environment: what `dg.reconstructable` re-creates in a
-    step's own process under the multiprocess executor."""
-    return build_definitions(CaseAuditResource.from_settings(Settings.resolve())).resolve_job_def(
-        "case_audit_job"
-    )
+@dg.definitions
+def defs() -> dg.Definitions:
+    """The code location's definitions, from the environment: loaded when Dagster asks for
+    them (the tables' assets read their model files), never at import."""
+    return build_definitions(CaseAuditResource.from_settings(Settings.resolve()))

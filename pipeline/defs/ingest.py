@@ -1,4 +1,4 @@
-"""Ingest asset: the inventory of every accepted file below the input folder."""
+"""Ingest asset: the inventory of every accepted file below the input folder (input_files)."""
 
 from collections.abc import Iterator
 
@@ -28,7 +28,7 @@ REBUILD_TAG = "case_audit/rebuild"
     ),
     output_required=False,
 )
-def case_files(
+def input_files(
     context: dg.AssetExecutionContext, case_audit: CaseAuditResource
 ) -> Iterator[dg.MaterializeResult]:
     workspace = case_audit.workspace()

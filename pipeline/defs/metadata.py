@@ -7,9 +7,7 @@ import duckdb
 
 from pipeline.lazy import pd
 from pipeline.validate.checks import CheckResult
-from schemas.warehouse import RELATIONS
-
-DESCRIBED = {relation.name: relation for relation in RELATIONS}
+from pipeline.warehouse.registry import column_words, models
 
 PREVIEW_ROWS = 10
 # who answers for every asset in the UI (a Dagster team owner)
@@ -67,13 +65,15 @@ def frame_metadata(frame: pd.DataFrame, rows: int | None = None) -> dict[str, ob
 
 
 def column_schema(table: str) -> dg.TableSchema:
-    """A registered table's columns with their types and meanings (schemas/warehouse.py):
-    what an asset's definition carries, so the catalogue explains it before any run."""
-    relation = DESCRIBED[table]
+    """A relation's columns with their types and meanings (its model file): what an asset's
+    definition carries, so the catalogue explains it before any run."""
+    model = models()[table]
     return dg.TableSchema(
-        columns=[dg.TableColumn(name=name, type=kind, description=relation.column_description(name))
-                 for name, kind, _ in relation.columns]
-    )  # fmt: skip
+        columns=[
+            dg.TableColumn(name=c.name, type=c.type, description=column_words(model, c.name))
+            for c in model.columns
+        ]
+    )
 
 
 def definition_metadata(table: str) -> dict[str, object]:
@@ -121,6 +121,6 @@ def check_result(
 
 def _meaning(table: str, column: str) -> str | None:
     try:
-        return DESCRIBED[table].column_description(column)
+        return column_words(models()[table], column)
     except KeyError:
         return None

@@ -2,8 +2,8 @@
 of the input folder, and the merge as an ordinary downstream asset.
 
 A partition's run has the steps of a whole-folder run, each an asset partitioned by
-inspection folder (`inspection/case_files` → `inspection/cases` → `inspection/tables` →
-`inspection/warehouse`), over `<input>/<key>/` into its own warehouse under
+inspection folder (`inspection/input_files` → `inspection/validated_rows` →
+`inspection/tables` → `inspection/warehouse`), over `<input>/<key>/` into its own warehouse under
 `<warehouse folder>/partitions/<key>/`. Each step is the same library call as the whole
 run's, on the partition's workspace, under the partition's own run lock: partitions run at
 the same time, are backfilled and fail alone, and every partition run is a run of its own in
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from pipeline.defs.metadata import OWNERS, frame_metadata, table_metadata
+from pipeline.defs.metadata import OWNERS, frame_metadata
 from pipeline.defs.resources import CaseAuditPaths, CaseAuditResource
 from pipeline.defs.run_events import run_info
 from pipeline.errors import CaseAuditError
@@ -23,13 +23,11 @@ from pipeline.operations.currency import inventory_unless_current
 from pipeline.partitions.layout import partition_workspace
 from pipeline.partitions.publish import merge_and_publish
 from pipeline.publish.steps import publish_warehouse
-from pipeline.reconcile.build import TABLES as RECONCILE_TABLES
-from pipeline.reconcile.build import build_reconciliation
 from pipeline.reconcile.checks import figures_reconcile
+from pipeline.reconcile.tables import build_tables
 from pipeline.storage.workspace import Workspace
 from pipeline.validate.checks import rows_conserved
-from pipeline.validate.step import validate_cases
-from pipeline.warehouse.derived import build_derived
+from pipeline.validate.step import validate_inputs
 
 inspection_partitions = dg.DynamicPartitionsDefinition(name="inspection")
 GROUP = "partitions"
@@ -53,11 +51,11 @@ def _spec(name: str, deps: list[str], kinds: set[str], description: str) -> dict
 
 
 @dg.asset(
-    **_spec("case_files", [], {"python", "duckdb"}, "One inspection folder's inventory "
-            "(as case_files); nothing downstream runs when it is current."),
+    **_spec("input_files", [], {"python", "duckdb"}, "One inspection folder's inventory "
+            "(as input_files); nothing downstream runs when it is current."),
     output_required=False,
 )  # fmt: skip
-def inspection_case_files(
+def inspection_input_files(
     context: dg.AssetExecutionContext, case_audit_paths: CaseAuditPaths
 ) -> Iterator[dg.MaterializeResult]:
     with _partition(context, case_audit_paths).locked() as workspace:
@@ -73,34 +71,29 @@ def inspection_case_files(
 
 @dg.asset(
     **_spec(
-        "cases",
-        ["case_files"],
+        "validated_rows",
+        ["input_files"],
         {"pandera", "duckdb"},
-        "One inspection folder's "
-        "rows validated with pandera (case_audits, rejected_rows, file_loads).",
+        "One inspection folder's rows judged, as validated_rows.",
     )
 )
-def inspection_cases(
+def inspection_validated_rows(
     context: dg.AssetExecutionContext, case_audit_paths: CaseAuditPaths
 ) -> dg.MaterializeResult:
     with _partition(context, case_audit_paths).locked() as workspace:
-        done = validate_cases(workspace)
-        with workspace.connect() as conn:
-            metadata = table_metadata(conn, "file_loads")
+        done = validate_inputs(workspace)
     context.log.info(done.sentence())
-    return dg.MaterializeResult(metadata={**metadata, "case_audits": done.assembly})
+    return dg.MaterializeResult(metadata={"case_audits": done.assembly})
 
 
-@dg.asset(**_spec("tables", ["cases"], {"duckdb", "sql"}, "One inspection folder's derived "
-                  "and reconcile tables; fails when rows are not conserved or a published "
-                  "figure does not reconcile."))  # fmt: skip
+@dg.asset(**_spec("tables", ["validated_rows"], {"duckdb", "sql"}, "One inspection folder's "
+                  "tables (as the warehouse's); fails when rows are not conserved or a "
+                  "published figure does not reconcile."))  # fmt: skip
 def inspection_tables(
     context: dg.AssetExecutionContext, case_audit_paths: CaseAuditPaths
 ) -> dg.MaterializeResult:
     with _partition(context, case_audit_paths).locked() as workspace:
-        built = build_derived(workspace)
-        for table in RECONCILE_TABLES:
-            build_reconciliation(workspace, table.name)
+        built = build_tables(workspace)
         with workspace.connect() as conn:
             checks = [rows_conserved(conn), figures_reconcile(conn)]
     if failed := [c.description for c in checks if not c.passed]:
@@ -154,7 +147,12 @@ def partitioned_warehouse(
     )
 
 
-PARTITION_STEPS = [inspection_case_files, inspection_cases, inspection_tables, inspection_warehouse]
+PARTITION_STEPS = [
+    inspection_input_files,
+    inspection_validated_rows,
+    inspection_tables,
+    inspection_warehouse,
+]
 ASSETS = [*PARTITION_STEPS, partitioned_warehouse]
 inspection_job = dg.define_asset_job(
     "inspection_job",

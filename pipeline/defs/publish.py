@@ -1,6 +1,7 @@
 """Publish assets: the analysts' warehouse swapped in atomically (only after the blocking
 checks pass: a run that fails before leaves it as it was), then the feeds and the dashboard."""
 
+import functools
 from pathlib import Path
 
 import dagster as dg
@@ -8,42 +9,51 @@ import dagster as dg
 from pipeline.defs.metadata import OWNERS, frame_metadata
 from pipeline.defs.resources import CaseAuditResource
 from pipeline.defs.run_events import run_info
+from pipeline.defs.tables import table_assets
 from pipeline.lazy import pd
 from pipeline.publish.steps import publish_dashboard, publish_dashboard_feeds, publish_warehouse
-from schemas.warehouse import PUBLISHED_TABLES
+
+PUBLISHED_WAREHOUSE = dg.AssetKey("published_warehouse")
 
 
-@dg.asset(
-    group_name="publish",
-    owners=OWNERS,
-    deps=list(PUBLISHED_TABLES),
-    kinds={"duckdb"},
-    description="The analysts' warehouse file (CASE_AUDIT_WAREHOUSE), replaced atomically by "
-    "a finished build once every blocking check has passed.",
-)
-def published_warehouse(
-    context: dg.AssetExecutionContext, case_audit: CaseAuditResource
-) -> dg.MaterializeResult:
-    done = publish_warehouse(case_audit.workspace(), run_info(context.instance, context.run))
-    record = done.record
-    return dg.MaterializeResult(
-        metadata={
-            **frame_metadata(done.counts),
-            "path": dg.MetadataValue.path(case_audit.warehouse),
-            "figures_changed": bool(record.figures_changed),
-            "input_changes": record.input_changes or "none",
-            "input_fingerprint": record.input_fingerprint or "",
-            "failures_recorded_from_inbox": done.absorbed,
-            "views": ", ".join(done.views),
-            "republished": done.republished,
-            "copied_to": ", ".join(done.copies),
-        }
+@functools.cache
+def published_warehouse_asset() -> dg.AssetsDefinition:
+    """The published warehouse's asset, reading every table (made when definitions load)."""
+
+    @dg.asset(
+        key=PUBLISHED_WAREHOUSE,
+        group_name="publish",
+        owners=OWNERS,
+        deps=[table_assets()],
+        kinds={"duckdb"},
+        description="The analysts' warehouse file (CASE_AUDIT_WAREHOUSE), replaced atomically "
+        "by a finished build once every blocking check has passed.",
     )
+    def published_warehouse(
+        context: dg.AssetExecutionContext, case_audit: CaseAuditResource
+    ) -> dg.MaterializeResult:
+        done = publish_warehouse(case_audit.workspace(), run_info(context.instance, context.run))
+        record = done.record
+        return dg.MaterializeResult(
+            metadata={
+                **frame_metadata(done.counts),
+                "path": dg.MetadataValue.path(case_audit.warehouse),
+                "figures_changed": bool(record.figures_changed),
+                "input_changes": record.input_changes or "none",
+                "input_fingerprint": record.input_fingerprint or "",
+                "failures_recorded_from_inbox": done.absorbed,
+                "views": ", ".join(done.views),
+                "republished": done.republished,
+                "copied_to": ", ".join(done.copies),
+            }
+        )
+
+    return published_warehouse
 
 
 @dg.asset(
     group_name="publish",
-    deps=["published_warehouse"],
+    deps=[PUBLISHED_WAREHOUSE],
     owners=OWNERS,
     kinds={"parquet", "csv"},
     description="Dashboard feeds in CASE_AUDIT_FEEDS_DIR: aggregates only, tidy long format, "

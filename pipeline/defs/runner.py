@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.graph import run_graph
 from pipeline.defs.ingest import REBUILD_TAG
 from pipeline.defs.resources import CaseAuditResource
 from pipeline.defs.run_events import problems, run_info
@@ -75,7 +75,7 @@ def run_pipeline(
         ) from None
     level = "CRITICAL" if quiet else "INFO"
     result = dg.materialize(
-        [*ASSETS, *CHECKS],
+        run_graph(),
         instance=instance,
         resources={"case_audit": resource},
         run_config={"loggers": {"console": {"config": {"log_level": level}}}},

@@ -18,14 +18,21 @@ from pipeline.ingest.inventory import hash_files, known_hashes, run_files, take_
 from pipeline.lazy import pd
 from pipeline.operations import history
 from pipeline.operations.history import RunInfo
-from pipeline.storage.build_state import COMPLETE, published_intact, remembered
+from pipeline.storage.build_state import (
+    COMPLETE,
+    RUN,
+    published_intact,
+    remember,
+    remembered,
+    run_fingerprint,
+)
 from pipeline.storage.pseudonym import load_key
 from pipeline.storage.workspace import Workspace
-from pipeline.validate.engine import STAGING_TABLES, run_fingerprint
+from pipeline.validate.staging import RELATIONS, staging_token
 
 # everything a build remembers between runs: forgotten, every file is hashed, read and
 # validated again and every table built and published again
-REMEMBERED = ("build_state", "input_files", *STAGING_TABLES)
+REMEMBERED = tuple(RELATIONS)
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,8 @@ def inventory_unless_current(
                 )
             history.record_unchanged_run(conn, run, workspace.published_path)
             return Inventory(None, fingerprint)
+        if fingerprint:
+            remember(conn, RUN, fingerprint)
         return Inventory(take_inventory(conn, hashed), fingerprint or "")
 
 
@@ -84,14 +93,9 @@ def _fingerprint_or_none(
         key = load_key(Path(workspace.key_file), may_create=False)
     except CaseAuditError:
         return None
-    return run_fingerprint(
-        conn,
-        run_files(hashed),
-        key,
-        workspace.today,
-        Path(workspace.reference_dir),
-        workspace.output_settings,
-    )
+    files = run_files(hashed)
+    token = staging_token(conn, files, key, workspace.today)
+    return run_fingerprint(token, Path(workspace.reference_dir), workspace.output_settings)
 
 
 def _all_current(conn: duckdb.DuckDBPyConnection, workspace: Workspace, fingerprint: str) -> bool:

@@ -22,10 +22,12 @@ from pipeline.errors import CaseAuditError
 from pipeline.lazy import pd
 from pipeline.storage.atomic import atomic_replace
 from pipeline.storage.lock import RunLock
-from pipeline.storage.sql import build_table, sql_text
+from pipeline.storage.models import materialize
 from pipeline.storage.workspace import Workspace
+from pipeline.warehouse.registry import models
 
 TABLE = "pipeline_runs"
+SQL = Path(__file__).parent / "sql"
 COMPARED_TABLES = ("headline_figures", "file_loads")
 
 
@@ -136,10 +138,10 @@ def success_record(conn: duckdb.DuckDBPyConnection, run: RunInfo, published: Pat
     """This run's record, computed from the build and compared with the last publish."""
     _attach_previous(conn, published)
     try:
-        conn.execute("CREATE OR REPLACE TEMP VIEW found_files AS "
-                     "SELECT source_file, sha256 FROM file_loads")  # fmt: skip
-        build_table(conn, "input_changes")
-        summary = conn.execute(sql_text("run_summary")).df().iloc[0].to_dict()
+        found = conn.execute("SELECT source_file, sha256 FROM file_loads").fetchall()
+        changes = input_changes(conn, found)
+        summary = conn.execute(_sql("run_summary"), {"input_changes": changes}).df()
+        summary = summary.iloc[0].to_dict()
     finally:
         _detach_previous(conn)
     return RunRecord(
@@ -171,10 +173,12 @@ def failure_record(run: RunInfo, found: list[Problem], published: str = "") -> R
     )
 
 
-FAILED_RUN_FILES = (
-    "CREATE OR REPLACE TEMP VIEW found_files AS SELECT source_file, "
-    "coalesce(sha256, 'unreadable') AS sha256 FROM staging.input_files"
-)
+def input_changes(conn: duckdb.DuckDBPyConnection, found: list[tuple[str, str]]) -> str | None:
+    """Which of the files `found` ((name, sha256) pairs) were added or changed, and which
+    files are gone, since the published warehouse (attached as `previous`), in a sentence."""
+    names, hashes = [n for n, _ in found], [h for _, h in found]
+    [(said,)] = conn.execute(_sql("input_changes"), {"names": names, "hashes": hashes}).fetchall()
+    return said
 
 
 def failed_run_changes(resource: Workspace) -> str | None:
@@ -185,9 +189,10 @@ def failed_run_changes(resource: Workspace) -> str | None:
         with resource.connect() as conn:
             _attach_previous(conn, resource.published_path)
             try:
-                conn.execute(FAILED_RUN_FILES)
-                build_table(conn, "input_changes")
-                return conn.execute("SELECT input_changes FROM input_changes").fetchone()[0]
+                found = conn.execute(
+                    "SELECT source_file, coalesce(sha256, 'unreadable') FROM staging.input_files"
+                ).fetchall()
+                return input_changes(conn, found)
             finally:
                 _detach_previous(conn)
     except (duckdb.Error, CaseAuditError, OSError):
@@ -219,7 +224,7 @@ def ensure_history(conn: duckdb.DuckDBPyConnection, published: Path) -> None:
         "current_database()",
         [TABLE],
     ).fetchall()[0][0]
-    build_table(conn, TABLE)
+    materialize(conn, models()[TABLE], {})
     if exists or not readable(published):
         return
     conn.execute("ATTACH ? AS seed (READ_ONLY)", [str(published)])
@@ -329,3 +334,7 @@ def record_failure(resource: Workspace, record: RunRecord, wait: float = 5.0) ->
     finally:
         lock.release()
     return True
+
+
+def _sql(name: str) -> str:
+    return (SQL / f"{name}.sql").read_text(encoding="utf-8")

@@ -10,7 +10,6 @@ merged file replaces the published one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -18,15 +17,14 @@ import duckdb
 from pipeline.errors import CaseAuditError
 from pipeline.lazy import pd
 from pipeline.operations.history import TABLE as HISTORY
-from pipeline.reconcile.build import TABLES as RECONCILE_TABLES
-from pipeline.reconcile.build import build_reconcile_table
+from pipeline.publish.steps import build_views
 from pipeline.reconcile.checks import figures_reconcile
-from pipeline.storage.sql import build_table, build_views
+from pipeline.storage.models import materialize
 from pipeline.storage.workspace import connect_for_publishing
 from pipeline.validate.checks import rows_conserved
+from pipeline.warehouse.build import literal_params
 from pipeline.warehouse.catalogue import apply_comments
-from pipeline.warehouse.derived import TABLES as DERIVED_TABLES
-from pipeline.warehouse.derived import build_derived_table
+from pipeline.warehouse.registry import in_layers, macros_sql
 
 # the tables whose rows come from the partitions; the ones with source_file get the prefix
 ROW_TABLES = ("case_audits", "rejected_rows", "file_loads", "data_queries")
@@ -39,11 +37,13 @@ def _union(conn: duckdb.DuckDBPyConnection, table: str, keys: list[str], prefix:
 
 
 def _refuse_overlaps(conn: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
-    found = [f"SELECT '{key}' AS partition_key, inspection_id FROM p{i}.{table}"
-             for i, key in enumerate(keys) for table in ROW_TABLES[:2]]  # fmt: skip
-    conn.execute(f"CREATE TEMP TABLE partition_inspections AS {' UNION '.join(found)}")
-    build_table(conn, "partition_overlaps")
-    overlaps = conn.execute("SELECT inspection_id, partitions FROM partition_overlaps").fetchall()
+    found = [
+        f"SELECT '{key}' AS partition_key, inspection_id FROM p{i}.{table}"
+        for i, key in enumerate(keys)
+        for table in ROW_TABLES[:2]
+    ]
+    union = f"WITH partition_inspections AS ({' UNION '.join(found)}) "
+    overlaps = conn.execute(union + _sql("partition_overlaps")).fetchall()
     if overlaps:
         where = "; ".join(f"{inspection} in {', '.join(keys)}" for inspection, keys in overlaps)
         raise CaseAuditError(
@@ -55,7 +55,7 @@ def _refuse_overlaps(conn: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
 def merge_partitions(
     build: Path,
     warehouses: dict[str, Path],
-    reference_path: Callable[[str], Path],
+    params: dict[str, object],
     own_history: Path | None = None,
 ) -> pd.DataFrame:
     """Build the merged warehouse at `build` (replaced) from each partition's published
@@ -81,14 +81,17 @@ def merge_partitions(
             conn.execute(f"INSERT INTO {HISTORY} SELECT * FROM own.{HISTORY} "
                          f"WHERE run_id NOT IN (SELECT run_id FROM {HISTORY})")  # fmt: skip
             conn.execute("DETACH own")
-        for table in DERIVED_TABLES:
-            build_derived_table(conn, table.name)
-        for table in RECONCILE_TABLES:
-            build_reconcile_table(conn, table.name, reference_path)
+        conn.execute(macros_sql())
+        with literal_params(params) as given:
+            for model in in_layers("warehouse", "reconcile"):  # computed again over the union
+                materialize(conn, model, given)
         for check in (rows_conserved(conn), figures_reconcile(conn)):
             if not check.passed:
                 raise CaseAuditError(f"the merged warehouse fails a check: {check.description}")
         build_views(conn)
         apply_comments(conn)
-        build_table(conn, "partition_summary")
-        return conn.execute("SELECT * FROM partition_summary").df()
+        return conn.execute(_sql("partition_summary")).df()
+
+
+def _sql(name: str) -> str:
+    return (Path(__file__).parent / "sql" / f"{name}.sql").read_text(encoding="utf-8")

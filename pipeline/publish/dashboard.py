@@ -28,11 +28,16 @@ from pipeline.lazy import pd
 from pipeline.publish.charts import FunnelPoint, TrendPoint, funnel_plot, position, trend_chart
 from pipeline.publish.feeds import FEEDS, LOW_RELIABILITY, SUPPRESSED, SYMBOLS
 from pipeline.safe_csv import csv_rule
+from pipeline.warehouse.registry import metrics
 from schemas.case_audit import CATEGORY_LABELS, CONTRACT_VERSION, RATING_LABELS
-from schemas.warehouse import METRIC_BY_NAME, METRICS
 
 TEMPLATES = Path(__file__).parent / "templates"
 FEED_KEYS = {spec.name: spec.keys for spec in FEEDS}
+def metric_by_name() -> dict[str, object]:
+    """The headline metrics by name (pipeline/warehouse/metrics.toml)."""
+    return {metric.name: metric for metric in metrics()}
+
+
 TREND_METRICS = ("cases_not_good", "cases_inadequate", "cases_referred_back")
 # colour-blind safe, told apart by lightness too (good dark blue, requires improvement light
 # amber, inadequate dark wine), each with text that meets WCAG AA on it
@@ -198,7 +203,7 @@ def _published_words(figure: Row | None) -> tuple[str, str]:
 def _cards(rows: list[Row], figures: dict[tuple, Row]) -> list[Card]:
     cards = []
     for row in rows:
-        metric = METRIC_BY_NAME.get(row["metric"])
+        metric = metric_by_name().get(row["metric"])
         label = metric.label if metric else str(row["metric"]).replace("_", " ")
         published, verdict = _published_words(figures.get((row["inspection_id"], row["metric"])))
         cards.append(Card(row["metric"], label, row["numerator"], row["denominator"], row["pct"],
@@ -217,7 +222,7 @@ def _trend_panels(rows: list[Row]) -> dict[str, list[dict]]:
         drawn = [TrendPoint(r["inspection_id"], _date(r["inspection_date"]), number(r["pct"]),
                             number(r["ci_low"]), number(r["ci_high"]))
                  for r in points if number(r["pct"]) is not None]  # fmt: skip
-        label = METRIC_BY_NAME[metric].label if metric in METRIC_BY_NAME else metric
+        label = metric_by_name()[metric].label if metric in metric_by_name() else metric
         chart = (
             trend_chart(drawn, f"{force}: {label}, by inspection date") if len(drawn) > 1 else ""
         )
@@ -350,7 +355,7 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
         checked=_checked(reconciliation),
         funnel_rows=funnel_rows,
         pooled=pooled,
-        metrics=METRICS,
+        metrics=metrics(),
         totals=_quality(feeds["data_quality"], "run"),
         refusals=_quality(feeds["data_quality"], "file"),
         rules=_quality(feeds["data_quality"], "row"),

@@ -246,7 +246,7 @@ def write_feeds(
                 "column_types": {f.name: str(f.type) for f in table.schema},
                 "description": specs[name].description,
             }
-    from pipeline.validate.engine import rules_version
+    from pipeline.validate.staging import rules_version
     from schemas.case_audit import CONTRACT_VERSION
 
     manifest: dict[str, object] = {

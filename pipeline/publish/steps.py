@@ -16,24 +16,57 @@ from pipeline.progress import reporter
 from pipeline.publish.dashboard import dashboard_from_feeds, read_manifest
 from pipeline.publish.feeds import feed_files, publish_feeds
 from pipeline.publish.targets import publish_copies
+from pipeline.reconcile.tables import table_models
 from pipeline.settings import parse_targets
 from pipeline.storage.atomic import atomic_replace
 from pipeline.storage.build_state import (
     COMPLETE,
     RUN,
-    is_built,
-    mark_built,
+    code_digest,
+    digest,
+    is_current,
     published_intact,
     remember,
     remember_published,
     remembered,
 )
-from pipeline.storage.sql import build_views
+from pipeline.storage.models import materialize
 from pipeline.storage.workspace import Workspace
 from pipeline.warehouse.catalogue import apply_comments
-from schemas.warehouse import PUBLISHED_TABLES
+from pipeline.warehouse.registry import in_layers
 
+# what each publishing step is made from, beyond what the step before it made: the
+# warehouse's views, comments and run history; the feeds; the page
+WAREHOUSE_CODE = (
+    "pipeline/publish/models/*.sql",
+    "pipeline/*/models/*.sql",  # the relations' words become the warehouse's comments
+    "pipeline/warehouse/glossary.toml",
+    "pipeline/warehouse/registry.py",
+    "pipeline/warehouse/catalogue.py",
+    "pipeline/operations/history.py",
+    "pipeline/operations/sql/*.sql",
+    "pipeline/publish/steps.py",
+    "pipeline/publish/targets.py",
+)
+FEEDS_CODE = ("pipeline/publish/feeds.py", "pipeline/publish/disclosure.py", "pipeline/safe_csv.py")
+PAGE_CODE = (
+    "pipeline/publish/dashboard.py",
+    "pipeline/publish/charts.py",
+    "pipeline/publish/templates/*",
+)
 PUBLISH_STEPS = ("published_warehouse", "dashboard_feeds", "dashboard")
+
+
+def _made_from(conn: duckdb.DuckDBPyConnection, step: str, settings: str = "") -> str:
+    """What a publishing step is made from: the step before it (for the warehouse, every
+    table's model), its own code (WAREHOUSE_CODE, FEEDS_CODE, PAGE_CODE) and `settings`."""
+    if step == "published_warehouse":
+        before = [remembered(conn, f"model:{m.name}") for m in table_models()]
+        code = WAREHOUSE_CODE
+    else:
+        before = [remembered(conn, PUBLISH_STEPS[PUBLISH_STEPS.index(step) - 1])]
+        code = FEEDS_CODE if step == "dashboard_feeds" else PAGE_CODE
+    return digest(*before, code_digest(code), settings)
 
 
 def publish_again(conn: duckdb.DuckDBPyConnection) -> None:
@@ -73,9 +106,10 @@ def publish_warehouse(
         absorbed = history.absorb_inbox(conn, workspace)
         record = history.success_record(conn, run, published)
         history.add_records(conn, [record])
+        made_from = _made_from(conn, "published_warehouse", workspace.output_settings)
         unchanged = (
             absorbed == 0
-            and is_built(conn, "published_warehouse")
+            and is_current(conn, "published_warehouse", made_from)
             and published_intact(conn, [published])  # deleted, truncated or altered: again
         )
         views = [] if unchanged else build_views(conn)
@@ -84,7 +118,7 @@ def publish_warehouse(
         counts = conn.execute(
             " UNION ALL ".join(
                 f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}"
-                for t in [*PUBLISHED_TABLES, history.TABLE]
+                for t in [*(m.name for m in table_models() if m.kind == "table"), history.TABLE]
             )
         ).df()
         conn.execute("CHECKPOINT")
@@ -93,7 +127,7 @@ def publish_warehouse(
             atomic_replace(workspace.build_path, published)
             remember_published(conn, [published], by_content=False)
             copies = publish_copies(published, parse_targets(workspace.publish_to))
-            mark_built(conn, "published_warehouse")
+            remember(conn, "published_warehouse", made_from)
         if last_step:  # a partition's warehouse: the merge publishes feeds and dashboard
             mark_complete(conn)
     return WarehousePublished(record, counts, not unchanged, absorbed, views, copies)
@@ -104,14 +138,17 @@ def publish_dashboard_feeds(workspace: Workspace, run_id: str) -> tuple[dict, bo
     intact; returns the manifest and whether the feeds were written."""
     folder = Path(workspace.feeds_dir)
     with workspace.connect() as state:
-        if is_built(state, "dashboard_feeds") and published_intact(state, feed_files(folder)):
+        made_from = _made_from(state, "dashboard_feeds", str(workspace.suppression_threshold))
+        if is_current(state, "dashboard_feeds", made_from) and published_intact(
+            state, feed_files(folder)
+        ):
             return read_manifest(folder), False
     reporter().phase("writing the dashboard feeds")
     manifest = publish_feeds(workspace.published_path, folder, run_id,
                              workspace.suppression_threshold)  # fmt: skip
     with workspace.connect() as state:
         remember_published(state, feed_files(folder), by_content=True)
-        mark_built(state, "dashboard_feeds")
+        remember(state, "dashboard_feeds", made_from)
     return manifest, True
 
 
@@ -121,12 +158,23 @@ def publish_dashboard(workspace: Workspace) -> tuple[dict, bool, Path]:
     folder = Path(workspace.feeds_dir)
     path = folder / "dashboard.html"
     with workspace.connect() as state:
-        rebuild = not (is_built(state, "dashboard") and published_intact(state, [path]))
+        made_from = _made_from(state, "dashboard")
+        rebuild = not (
+            is_current(state, "dashboard", made_from) and published_intact(state, [path])
+        )
     if rebuild:
         reporter().phase("drawing the dashboard")
     manifest = dashboard_from_feeds(folder) if rebuild else read_manifest(folder)
     with workspace.connect() as state:
         remember_published(state, [path], by_content=True)
-        mark_built(state, "dashboard")
+        remember(state, "dashboard", made_from)
         mark_complete(state)
     return manifest, rebuild, path
+
+
+def build_views(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """The consumer views (pipeline/publish/models/), in build order; returns their names."""
+    views = in_layers("publish")
+    for view in views:
+        materialize(conn, view, {})
+    return [view.name for view in views]

@@ -1,12 +1,13 @@
 """Skip what is already built: every step remembers the fingerprint it last built from.
 
-The run's fingerprint covers everything a step's output depends on: the code (pipeline/,
-schemas/, sql/), every input file found (by name and content, refused ones included: they
-are listed in file_loads), the staging cache key (rules, pseudonym key, and the run date when
-it can change a verdict), the reference figures and the output settings (disclosure
-threshold, publish targets: `Workspace.output_settings`). A step whose
-remembered fingerprint equals the run's has nothing to do, so a re-run over unchanged
-inputs costs little more than Dagster itself. Kept in the staging database, never published.
+Each step's fingerprint covers what its output depends on, and nothing else: validation's,
+the input files (by name and content), the rules, the pseudonym key and the run date where
+it can change a verdict, and validation's code; each model's, its SQL, its parameters and
+what it reads (pipeline/warehouse/build.py); publishing's, the models', its own code and the
+output settings. So editing the dashboard's template redoes publishing only. The run's own
+fingerprint covers them all, and all the code: the first step compares it with the last
+complete run's, and a re-run over unchanged inputs costs little more than Dagster itself.
+Kept in the staging database (`staging.build_state`), never published.
 """
 
 from __future__ import annotations
@@ -19,19 +20,27 @@ import duckdb
 
 from pipeline.settings import PROJECT_DIR
 
-CODE_FOLDERS = ("pipeline", "schemas", "sql")
-RUN = "run"
+RUN = "run"  # this run's fingerprint
 COMPLETE = "complete"  # the run fingerprint of the last run that published everything
+CODE_SUFFIXES = (".py", ".sql", ".j2", ".js", ".toml")
+ALL_CODE = ("pipeline/**/*", "schemas/*")
 
 
-def code_version() -> str:
+def code_digest(patterns: tuple[str, ...]) -> str:
+    """SHA-256 over the project's code files matching `patterns` (glob patterns relative to
+    the project folder), their names and contents: what a step's cache depends on."""
     digest = hashlib.sha256()
-    for folder in CODE_FOLDERS:
-        for path in sorted((PROJECT_DIR / folder).rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".sql", ".j2"}:
-                digest.update(path.relative_to(PROJECT_DIR).as_posix().encode())
+    for pattern in patterns:
+        for path in sorted(PROJECT_DIR.glob(pattern)):
+            if path.is_file() and path.suffix in CODE_SUFFIXES:
+                digest.update(path.relative_to(PROJECT_DIR).as_posix().encode() + b"\0")
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def digest(*parts: object) -> str:
+    """One SHA-256 over `parts`, each as text."""
+    return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
 
 
 def _ensure(conn: duckdb.DuckDBPyConnection) -> None:
@@ -54,33 +63,25 @@ def remember(conn: duckdb.DuckDBPyConnection, step: str, fingerprint: str) -> No
     conn.execute("INSERT OR REPLACE INTO staging.build_state VALUES (?, ?)", [step, fingerprint])
 
 
-def digest_run(
-    files: list[tuple[str, str]], cache_key: str, reference_dir: Path, settings: str
-) -> str:
-    """The fingerprint of code, settings and input files ((name, sha256) pairs): the first
-    step compares it with the last complete run's to know whether there is anything to do."""
-    digest = hashlib.sha256(f"{code_version()}|{cache_key}|{settings}".encode())
-    for name, sha in sorted(files):
-        digest.update(f"{name}\x1f{sha}\n".encode())
+def run_fingerprint(staging: str, reference_dir: Path, settings: str) -> str:
+    """The run's fingerprint: validation's (`staging`: the inputs, rules, key, run date), all
+    the code, the reference files and the output settings. The first step compares it with
+    the last complete run's to know whether there is anything to do."""
+    found = hashlib.sha256(digest(staging, code_digest(ALL_CODE), settings).encode())
     for path in sorted(reference_dir.glob("*.csv")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
+        found.update(path.name.encode() + path.read_bytes())
+    return found.hexdigest()
 
 
-def is_built(conn: duckdb.DuckDBPyConnection, step: str, *tables: str) -> bool:
-    """True when `step` was last built from this run's fingerprint and its `tables` are
-    still in the build database."""
-    current = remembered(conn, RUN)
-    if current is None or remembered(conn, step) != current:
+def is_current(conn: duckdb.DuckDBPyConnection, step: str, fingerprint: str, *tables: str) -> bool:
+    """True when `step` was last built from `fingerprint` and its `tables` are still in the
+    build database."""
+    if remembered(conn, step) != fingerprint:
         return False
-    present = {name for (name,) in conn.execute(
+    present = conn.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
-    ).fetchall()}  # fmt: skip
-    return set(tables) <= present
-
-
-def mark_built(conn: duckdb.DuckDBPyConnection, step: str) -> None:
-    remember(conn, step, remembered(conn, RUN) or "")
+    ).fetchall()
+    return set(tables) <= {name for (name,) in present}
 
 
 # ---------------------------------------------------------------- what was published

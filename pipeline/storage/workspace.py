@@ -306,14 +306,13 @@ def storage_version_of(conn: duckdb.DuckDBPyConnection) -> str:
 
 
 def attach_staging(conn: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
-    """Attach the staging database as `staging` (in memory without `path`) and let unqualified
-    names find its tables. Staging holds raw case_refs: it lives in its own file, which is
-    never published."""
+    """Attach the staging database as `staging` (in memory without `path`); SQL names its
+    relations `staging.<name>`. Staging holds raw case_refs: it lives in its own file, which
+    is never published."""
     attached = {name for (name,) in conn.execute(
         "SELECT database_name FROM duckdb_databases()").fetchall()}  # fmt: skip
     if "staging" not in attached:
         conn.execute("ATTACH ? AS staging", [str(path) if path else ":memory:"])
-    conn.execute("SET search_path = 'main,staging'")
 
 
 @contextmanager

@@ -2,14 +2,14 @@
 
 Nothing is dropped: each row ends up either valid or with one reason per (column, rule).
 This is the one engine of the row rules: the warehouse build stages every chunk of every file
-through `judge_rows` (`pipeline/validate/engine.py`), and `case-audit check` runs the same
-code over files held in memory, storing nothing.
+through `judge_rows` (`pipeline/validate/staging.py`), and `case-audit check` runs the same
+staging over files held in memory (`pipeline/validate/memory.py`), storing nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipeline.lazy import pd
 from pipeline.validate.normalise import normalise
@@ -36,20 +36,6 @@ REASON_COLUMNS = (
     "hint",
 )
 HINTS = {code: rule.hint for code, rule in RULES_BY_CODE.items() if rule.hint}
-
-
-@dataclass
-class Validation:
-    """`valid`: normalised rows that passed; `reasons`: one row per (rejected row, reason)."""
-
-    valid: pd.DataFrame
-    reasons: pd.DataFrame
-    day_first: dict[str, int] = field(default_factory=dict)  # file -> UK dates read
-    queries: pd.DataFrame = field(default_factory=pd.DataFrame)  # flagged, not held back
-
-    @property
-    def rejected_row_count(self) -> int:
-        return self.reasons[["source_file", "source_row"]].drop_duplicates().shape[0]
 
 
 def shorten(values: pd.Series, limit: int = VALUE_LIMIT) -> pd.Series:
@@ -145,34 +131,6 @@ def judge_rows(rows: pd.DataFrame, run_date: dt.date) -> Judged:
     )
     failed = pd.Index(failures["index"].unique())
     return Judged(frame, reasons, failed, day_first(raw["audit_date"]))
-
-
-def check_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
-    """The rows that pass the row rules (normalised) and one reason per (row, column, rule)
-    for the others."""
-    judged = judge_rows(rows, run_date)
-    valid = judged.normalised.drop(index=judged.failed).reset_index(drop=True)
-    files = rows["source_file"].reset_index(drop=True)[judged.day_first]
-    counts = {str(name): int(n) for name, n in files.value_counts().items()}
-    return Validation(valid=valid, reasons=judged.reasons, day_first=counts)
-
-
-def validate_rows(rows: pd.DataFrame, run_date: dt.date) -> Validation:
-    """Every rule over `rows` held in memory (tests, `case-audit check`): the row rules, then
-    the rules that compare rows, run by the same SQL the warehouse build uses."""
-    from pipeline.validate.cross_row import cross_row_reasons_in_memory
-    from pipeline.validate.queries import queries_in_memory
-
-    local = check_rows(rows, run_date)
-    keys = rows[["source_file", "source_row", "inspection_id", "case_ref", "force"]]
-    cross = cross_row_reasons_in_memory(keys)
-    reasons = pd.concat([local.reasons, cross], ignore_index=True)
-    reasons = reasons.sort_values(["source_file", "source_row", "column_name", "rule"])
-    crossed = pd.MultiIndex.from_frame(cross[["source_file", "source_row"]])
-    rows_of_valid = pd.MultiIndex.from_frame(local.valid[["source_file", "source_row"]])
-    valid = local.valid[~rows_of_valid.isin(crossed)].reset_index(drop=True)
-    return Validation(valid=valid, reasons=reasons.reset_index(drop=True),
-                      day_first=local.day_first, queries=queries_in_memory(valid))  # fmt: skip
 
 
 def day_first_note(count: int) -> str:

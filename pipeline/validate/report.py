@@ -14,7 +14,8 @@ from pipeline.ingest.files import FileReport, described, find_input_files, read_
 from pipeline.ingest.formats import ACCEPTED_SUFFIXES
 from pipeline.lazy import pd
 from pipeline.progress import reporter
-from pipeline.validate.quarantine import day_first_note, validate_rows
+from pipeline.validate.memory import validate_rows
+from pipeline.validate.quarantine import day_first_note
 
 # columns of the CSV problem report (`case-audit check --report`): rejected_rows' columns
 PROBLEM_COLUMNS = ("level", "source_file", "source_row", "column_name", "rule", "message",

@@ -1,49 +1,68 @@
-"""The validation step: stage every new or changed file (pandera over every row), then
-assemble `case_audits`, `rejected_rows` and `file_loads` unless already built from these
-very inputs."""
+"""The validation step: stage every new or changed file (pandera over every row), then judge
+rows across files and plan how case_audits is assembled, unless already done for these very
+inputs. The warehouse's models then read what it made (pipeline/validate/staging.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.storage.build_state import RUN, is_built, mark_built, remember
+from pipeline.storage.build_state import RUN, is_current, remember, remembered, run_fingerprint
 from pipeline.storage.pseudonym import load_key
 from pipeline.storage.workspace import Workspace
-from pipeline.validate.engine import StagingSummary, assemble, run_fingerprint, stage_inputs
-from schemas.warehouse import VALIDATE, built_by
+from pipeline.validate.staging import RunStaging, StagingSummary, params, staging_token
 
-TABLES = [table.name for table in built_by(VALIDATE)]  # the registry's
+STEP = "validated_rows"  # what build_state remembers of this step
+ASSEMBLY = "assembly"  # ... and how case_audits is to be assembled: appended or rebuilt
 
 
 @dataclass(frozen=True)
-class Validation:
+class ValidatedRows:
     staging: StagingSummary
-    assembly: str  # "rebuilt", "appended" or "kept"
+    assembly: str  # "rebuilt", "appended" or "kept" (nothing to do)
 
     def sentence(self) -> str:
         s = self.staging
         return (
             f"{s.files_staged} file(s) read and validated ({s.rows_staged} rows), "
-            f"{s.files_reused} unchanged file(s) reused from staging; case_audits {self.assembly}"
+            f"{s.files_reused} unchanged file(s) reused from staging; case_audits "
+            f"{self.assembly}"
         )
 
 
-def validate_cases(workspace: Workspace) -> Validation:
+def validate_inputs(workspace: Workspace) -> ValidatedRows:
+    """Stage and judge every file of the inventory (staging.input_files)."""
     key = load_key(Path(workspace.key_file), may_create=not workspace.published_path.exists())
     with workspace.connect() as conn:
-        summary = stage_inputs(conn, Path(workspace.input_dir), workspace.today, key)
-        # over every file found, now that each is staged (whether the run date matters to
-        # any of them is known only now): each step compares it with the one it was built
-        # from, and the next run's case_files with the last complete run's
         found = conn.execute(  # as inventory.run_files counts them
-            "SELECT source_file, coalesce(sha256, 'unreadable') FROM input_files"
+            "SELECT source_file, coalesce(sha256, 'unreadable') FROM staging.input_files"
         ).fetchall()
-        remember(conn, RUN, run_fingerprint(
-            conn, found, key, workspace.today, Path(workspace.reference_dir),
-            workspace.output_settings))  # fmt: skip
-        assembly = "kept"
-        if not is_built(conn, "validated_cases", *TABLES):
-            assembly = assemble(conn, key)
-            mark_built(conn, "validated_cases")
-    return Validation(summary, assembly)
+        token = staging_token(conn, found, key, workspace.today)
+        if is_current(conn, STEP, token) and remembered(conn, ASSEMBLY):
+            return ValidatedRows(StagingSummary(0, len(found), 0), "kept")
+        staging = RunStaging(conn, workspace.today, key)
+        summary = staging.stage_inputs(Path(workspace.input_dir))
+        staging.judge_across_rows()
+        # appending needs the previous case_audits, made from the same staging layout
+        previous = remembered(conn, "model:case_audits") is not None
+        assembly = staging.plan_assembly(previous_build=previous and _tables(conn))
+        # the tokens once more: whether the run date matters is known once all is staged
+        token = staging_token(conn, found, key, workspace.today)
+        remember(conn, STEP, token)
+        remember(conn, ASSEMBLY, assembly)
+        remember(conn, RUN, run_fingerprint(token, Path(workspace.reference_dir),
+                                            workspace.output_settings))  # fmt: skip
+    return ValidatedRows(summary, assembly)
+
+
+def _tables(conn: object) -> bool:
+    present = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND "
+        "table_name IN ('case_audits', 'rejected_rows', 'file_loads')"
+    ).fetchone()[0]
+    return present == 3
+
+
+def model_params(workspace: Workspace) -> dict[str, object]:
+    """The values validation's models take, for the models step."""
+    return params(load_key(Path(workspace.key_file), may_create=False))

@@ -28,8 +28,8 @@ from pathlib import Path
 from pipeline.ingest.raw import column_letter
 from pipeline.lazy import np, pd
 from pipeline.storage.atomic import atomic_write
-from pipeline.validate.engine import rules_version
 from pipeline.validate.report import CheckReport
+from pipeline.validate.staging import rules_version
 from schemas.case_audit import COLUMNS, CONTRACT_VERSION, RULES_BY_CODE
 
 MAX_SHEET_ROWS = 10_000

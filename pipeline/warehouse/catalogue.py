@@ -1,4 +1,5 @@
-"""Apply the warehouse descriptions (`schemas/warehouse.py`) as DuckDB COMMENTs, and audit them.
+"""The relations' words (their model files' headers, pipeline/warehouse/registry.py) written
+into the warehouse as DuckDB COMMENTs, and audited against what the warehouse holds.
 
 Comments travel inside the published file, so `duckdb_tables()`, `duckdb_views()` and
 `duckdb_columns()` explain the schema to anyone who opens it.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from schemas.warehouse import MACROS, RELATIONS
+from pipeline.warehouse.registry import column_words, macro_words, models
 
 
 def _quote(text: str) -> str:
@@ -19,22 +20,19 @@ def apply_comments(conn: duckdb.DuckDBPyConnection) -> None:
     """COMMENT ON every described table, view, column and macro present in `conn`."""
     present = actual_columns(conn)
     statements = []
-    for relation in RELATIONS:
-        if relation.name not in present:
+    for model in models().values():
+        if model.name not in present:
             continue
-        kind = "VIEW" if relation.kind == "view" else "TABLE"
-        text = f"{relation.description} Grain: {relation.grain}."
-        statements.append(f"COMMENT ON {kind} {relation.name} IS {_quote(text)}")
-        for column in present[relation.name]:
-            try:
-                description = relation.column_description(column)
-            except KeyError:
-                continue  # reported by undocumented()
-            statements.append(
-                f"COMMENT ON COLUMN {relation.name}.{column} IS {_quote(description)}"
-            )
-    for name, description in MACROS.items():
-        statements.append(f"COMMENT ON MACRO {name} IS {_quote(description)}")
+        kind = model.kind.upper()
+        text = f"{model.description} Grain: {model.grain}."
+        statements.append(f'COMMENT ON {kind} "{model.name}" IS {_quote(text)}')
+        described = {column.name for column in model.columns}
+        for column in present[model.name]:
+            if column in described:  # the rest is reported by undocumented()
+                words = _quote(column_words(model, column))
+                statements.append(f'COMMENT ON COLUMN "{model.name}"."{column}" IS {words}')
+    for name, words in macro_words().items():
+        statements.append(f"COMMENT ON MACRO {name} IS {_quote(words)}")
     conn.execute(";\n".join(statements))  # one call: a few hundred comments in one go
 
 
@@ -52,20 +50,20 @@ def actual_columns(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]
 
 
 def undocumented(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every mismatch between the published schema and its description (empty when none)."""
+    """Every difference between the warehouse and its model files: a relation or column
+    without a description, one described but missing, a type other than the one stated."""
     present = actual_columns(conn)
-    described = {r.name: r for r in RELATIONS}
-    problems = [f"{name}: not described in schemas/warehouse.py" for name in present
-                if name not in described]  # fmt: skip
+    described = models()
+    problems = [f"{name}: no model file describes it" for name in present if name not in described]
     problems += [f"{name}: described but not in the warehouse" for name in described
                  if name not in present]  # fmt: skip
     for name, columns in present.items():
         if name not in described:
             continue
-        listed = {c: t for c, t, _ in described[name].columns}
-        if list(listed) != list(columns):
-            problems.append(f"{name}: columns {list(columns)} but described {list(listed)}")
+        stated = {column.name: column.type for column in described[name].columns}
+        if list(stated) != list(columns):
+            problems.append(f"{name}: columns {list(columns)} but described {list(stated)}")
         for column, kind in columns.items():
-            if column in listed and listed[column] != kind:
-                problems.append(f"{name}.{column}: type {kind} but described {listed[column]}")
+            if column in stated and stated[column] != kind:
+                problems.append(f"{name}.{column}: type {kind} but described {stated[column]}")
     return problems

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import duckdb
 
 from pipeline.errors import CaseAuditError
-from schemas.warehouse import METRIC_BY_NAME
+from pipeline.warehouse.registry import metrics
 
 CASES = """
     SELECT case_key, category, area, in_numerator
@@ -41,9 +41,10 @@ def explain(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Ex
             "this DuckDB file is not a case-audit warehouse (it has no headline_figures and "
             "metric_cases); give the warehouse a run published with --warehouse."
         )
-    if metric not in METRIC_BY_NAME:
-        raise CaseAuditError(f"no headline metric {metric!r}; the metrics are "
-                             f"{', '.join(METRIC_BY_NAME)}.")  # fmt: skip
+    by_name = {m.name: m for m in metrics()}
+    if metric not in by_name:
+        named = ", ".join(by_name)
+        raise CaseAuditError(f"no headline metric {metric!r}; the metrics are {named}.")
     found = conn.execute("SELECT force, numerator, denominator FROM headline_figures "
                          "WHERE inspection_id = $1 AND metric = $2",
                          [inspection, metric]).fetchall()  # fmt: skip
@@ -55,9 +56,9 @@ def explain(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Ex
                              f"{listed or 'none'}.")  # fmt: skip
     force, published_numerator, published_denominator = found[0]
     cases = conn.execute(CASES, [inspection, metric]).fetchall()
-    definition = METRIC_BY_NAME[metric]
+    definition = by_name[metric]
     return Explanation(
-        inspection, force, metric, (definition.numerator, definition.denominator),
+        inspection, force, metric, (definition.counts, definition.of),
         numerator=sum(1 for case in cases if case[3]), denominator=len(cases),
         published=(published_numerator, published_denominator),
         by_category=_breakdown(cases, 1), by_area=_breakdown(cases, 2), cases=cases,

@@ -113,7 +113,7 @@ def test_dagster_dev_serves_the_graph_and_runs_it(tmp_path: Path, sample_input: 
             process,
         )  # fmt: skip
         groups = {"/".join(n["assetKey"]["path"]): n["groupName"] for n in nodes}
-        assert groups["case_files"] == "ingest"
+        assert groups["input_files"] == "ingest"
         assert groups["headline_figures"] == "warehouse"
         assert groups["published_warehouse"] == "publish"
 
@@ -131,7 +131,7 @@ def test_dagster_dev_serves_the_graph_and_runs_it(tmp_path: Path, sample_input: 
         # the UI shows the refused file as a failed warning check (of our run, or of the
         # sensor's run over the same inputs before it: ours then had nothing to do)
         executions = graphql(port, CHECK_EXECUTIONS, {
-            "key": {"path": ["file_loads"]}, "check": "file_loads_no_file_refused"},
+            "key": {"path": ["file_loads"]}, "check": "no_file_refused"},
         )["assetCheckExecutions"]  # fmt: skip
         [ours, *_] = [e for e in executions if e["evaluation"]]
         assert ours["status"] == "FAILED"

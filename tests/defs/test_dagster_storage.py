@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.graph import run_graph
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import RUN_DATE, case, resource, write_csv
 
@@ -51,7 +51,7 @@ def _sample_refs() -> list[str]:
 
 
 def _materialize(instance: dg.DagsterInstance, incoming: Path, root: Path) -> bool:
-    result = dg.materialize([*ASSETS, *CHECKS], instance=instance,
+    result = dg.materialize(run_graph(), instance=instance,
                             resources={"case_audit": resource(root, incoming)},
                             raise_on_error=False)  # fmt: skip
     return result.success
@@ -97,7 +97,7 @@ def test_a_cli_run_is_recorded_in_a_persistent_dagster_home(tmp_path, sample_inp
         published = instance.get_latest_materialization_event(dg.AssetKey("published_warehouse"))
         assert published is not None and published.run_id == outcome.run_id
         check = instance.event_log_storage.get_latest_asset_check_execution_by_key(
-            [dg.AssetCheckKey(dg.AssetKey("file_loads"), "file_loads_rows_conserved")]
+            [dg.AssetCheckKey(dg.AssetKey("file_loads"), "rows_conserved")]
         )
         assert check and next(iter(check.values())).run_id == outcome.run_id
 

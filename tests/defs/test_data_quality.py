@@ -7,7 +7,7 @@ import logging
 
 import dagster as dg
 
-from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.graph import run_graph
 from tests.helpers import case, resource, write_csv
 
 
@@ -26,7 +26,7 @@ def quality_run(tmp_path, monkeypatch, limit: str | None = None) -> tuple:
         monkeypatch.setenv("CASE_AUDIT_QUARANTINE_WARN_PERCENT", limit)
     res = resource(tmp_path, incoming)
     with dg.instance_for_test() as instance:
-        result = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res},
+        result = dg.materialize(run_graph(), resources={"case_audit": res},
                                 instance=instance, raise_on_error=False)  # fmt: skip
         warnings = [entry.user_message for entry in instance.all_logs(result.run_id)
                     if entry.level == logging.WARNING]  # fmt: skip
@@ -42,15 +42,15 @@ def test_refused_files_and_quarantine_show_as_warnings(tmp_path, monkeypatch) ->
     result, warnings = quality_run(tmp_path, monkeypatch)
     assert result.success  # warnings never fail the run
     checks = evaluations(result)
-    refused, rate = checks["file_loads_no_file_refused"], checks["file_loads_quarantine_rate"]
+    refused, rate = checks["no_file_refused"], checks["quarantine_rate"]
     assert (refused.passed, refused.severity) == (False, dg.AssetCheckSeverity.WARN)
     assert "names.csv [file_identifier_column]" in refused.description
     assert (rate.passed, rate.severity) == (False, dg.AssetCheckSeverity.WARN)
     assert "poor.csv: 14 of 16 rows (87.5%)" in rate.description
     assert "good.csv" not in rate.description
-    assert checks["file_loads_rows_conserved"].passed
+    assert checks["rows_conserved"].passed
 
-    [loads] = [m for m in result.asset_materializations_for_node("validated_cases")
+    [loads] = [m for m in result.asset_materializations_for_node("warehouse_tables")
                if m.asset_key.to_user_string() == "file_loads"]  # fmt: skip
     figures = {k: loads.metadata[k].value for k in
                ("rows_read", "rows_quarantined", "files_refused", "quarantine_rate")}  # fmt: skip
@@ -66,5 +66,5 @@ def test_refused_files_and_quarantine_show_as_warnings(tmp_path, monkeypatch) ->
 
 def test_the_limit_is_configurable(tmp_path, monkeypatch) -> None:
     result, warnings = quality_run(tmp_path, monkeypatch, limit="90")
-    assert evaluations(result)["file_loads_quarantine_rate"].passed
+    assert evaluations(result)["quarantine_rate"].passed
     assert not any("poor.csv" in w for w in warnings)

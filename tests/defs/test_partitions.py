@@ -19,10 +19,12 @@ from pipeline.defs.run_events import problems
 from pipeline.operations.automation import AutomationSettings
 from pipeline.operations.history import RunRecord, record_failure
 from pipeline.partitions.layout import files_outside_partitions, partition_keys
+from pipeline.reconcile.tables import table_models
 from pipeline.warehouse.catalogue import undocumented
-from schemas.warehouse import PUBLISHED_TABLES
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import case, resource, write_csv
+
+PUBLISHED_TABLES = [model.name for model in table_models()]  # their assets: one per model
 
 pytestmark = pytest.mark.slow  # partitioned runs and merges: not in `make test-fast`
 
@@ -101,7 +103,7 @@ def test_partitioned_runs_publish_what_a_whole_folder_run_publishes(tmp_path, by
         done = {(m.asset_key.to_user_string(), m.partition) for m in
                 (e.event_specific_data.materialization
                  for e in run.get_asset_materialization_events())}  # fmt: skip
-        steps = ("case_files", "cases", "tables", "warehouse")
+        steps = ("input_files", "validated_rows", "tables", "warehouse")
         assert done == {(f"inspection/{step}", key) for step in steps}
         latest = instance.get_latest_materialization_event(
             dg.AssetKey(["inspection", "warehouse"]))  # fmt: skip

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.ingest.files import read_case_files
 from pipeline.storage.pseudonym import case_keys
-from pipeline.validate.quarantine import validate_rows
+from pipeline.validate.memory import validate_rows
 from pipeline.validate.report import check_paths, describe_query, describe_reason
 from tests.bad_input_corpus import CORPUS, Bad
 from tests.helpers import RUN_DATE

@@ -92,7 +92,7 @@ def test_check_names_file_row_and_column(tmp_path: Path, capsys: pytest.CaptureF
     assert f"{path} row 3, column rating [rating_unknown]: Use one of:" in out
     assert "(value: 'superb')" in out
     assert "1 row(s) would be quarantined" in out
-    assert not (tmp_path / "bad.csv.duckdb").exists()  # nothing loaded anywhere
+    assert list(tmp_path.iterdir()) == [path]  # check writes nothing beside what it checks
 
 
 def test_check_passes_clean_sample(capsys: pytest.CaptureFixture) -> None:

@@ -24,7 +24,7 @@ from pipeline.operations import alerts as alerts_module
 from pipeline.publish import dashboard as dashboard_module
 from pipeline.publish import feeds as feeds_module
 from pipeline.publish import steps as publish_steps
-from pipeline.validate import engine
+from pipeline.validate import staging
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import case, write_csv
 
@@ -118,14 +118,14 @@ def test_a_file_that_cannot_be_opened_is_refused_and_the_others_load(place, caps
 
 def test_a_file_that_vanishes_before_it_is_read_is_refused(place, capsys, monkeypatch):
     add_cases(place)
-    real = engine.Stager.stage_file
+    real = staging.RunStaging.stage_file
 
     def vanish_first(self, path: Path, name: str, sha256: str):
         if name == "northwold.csv":
             path.unlink()
         return real(self, path, name, sha256)
 
-    monkeypatch.setattr(engine.Stager, "stage_file", vanish_first)
+    monkeypatch.setattr(staging.RunStaging, "stage_file", vanish_first)
     code, text = run(place, capsys)
     assert code == 0, text
     with duckdb.connect(str(place["warehouse"]), read_only=True) as conn:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 
-from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.graph import run_graph
 from pipeline.ingest.files import read_case_files
-from pipeline.validate.quarantine import validate_rows
+from pipeline.validate.memory import validate_rows
 from tests.helpers import RUN_DATE, case, resource, write_csv
 
 EXPECTED = {
@@ -47,7 +47,7 @@ def test_check_and_run_give_the_same_hints(tmp_path) -> None:
     assert hints(checked) == EXPECTED
 
     res = resource(tmp_path, path.parent)
-    assert dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res}).success
+    assert dg.materialize(run_graph(), resources={"case_audit": res}).success
     with duckdb.connect(res.warehouse, read_only=True) as conn:
         stored = conn.execute("SELECT source_row, rule, hint FROM rejected_rows").df()
     assert hints(stored.astype(object).where(stored.notna(), None)) == EXPECTED

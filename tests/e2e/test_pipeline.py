@@ -13,14 +13,16 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.graph import run_graph
 from pipeline.defs.resources import CaseAuditResource
 from pipeline.defs.runner import run_pipeline
 from pipeline.errors import CaseAuditError
+from pipeline.reconcile.tables import table_models
 from pipeline.settings import Settings
-from schemas.warehouse import PUBLISHED_TABLES
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import RUN_DATE, case, custody_case, missing_case, resource, write_csv
+
+PUBLISHED_TABLES = [model.name for model in table_models()]  # their assets: one per model
 
 pytestmark = pytest.mark.slow  # whole runs: not in `make test-fast`
 
@@ -35,7 +37,7 @@ NORTHWOLD = [
 
 
 def materialize(res: CaseAuditResource) -> dg.ExecuteInProcessResult:
-    return dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res}, raise_on_error=False)
+    return dg.materialize(run_graph(), resources={"case_audit": res}, raise_on_error=False)
 
 
 def query(res: CaseAuditResource, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -78,17 +80,17 @@ def test_whole_graph_two_forces(tmp_path: Path, two_forces: Path) -> None:
     # every check ran and passed
     evaluations = result.get_asset_check_evaluations()
     assert {e.check_name for e in evaluations} == {
-        "file_loads_rows_conserved",
-        "file_loads_no_file_refused",
-        "file_loads_quarantine_rate",
-        "published_figures_reconcile",
+        "rows_conserved",
+        "no_file_refused",
+        "quarantine_rate",
+        "figures_reconcile",
     }
     by_name = {e.check_name: e for e in evaluations}
     assert all(e.passed for e in evaluations if e.severity == dg.AssetCheckSeverity.ERROR)
     # the quarantined rows of the hand-made Northwold file are a warning, the sample's none
-    rate = by_name["file_loads_quarantine_rate"]
+    rate = by_name["quarantine_rate"]
     assert not rate.passed and "northwold/nwc_2025.csv" in rate.description
-    assert "mps_ncpi" not in rate.description and by_name["file_loads_no_file_refused"].passed
+    assert "mps_ncpi" not in rate.description and by_name["no_file_refused"].passed
 
     # per-inspection figures: the sample reproduces the published counts ...
     published = pd.read_csv(REFERENCE_DIR / "published_figures.csv").dropna(
@@ -123,7 +125,8 @@ def test_whole_graph_two_forces(tmp_path: Path, two_forces: Path) -> None:
     }  # fmt: skip
     assert set(materializations) == {
         *PUBLISHED_TABLES,
-        "case_files",
+        "input_files",
+        "validated_rows",
         "published_warehouse",
         "dashboard_feeds",
         "dashboard",
@@ -190,7 +193,7 @@ def test_altered_rating_fails_reconciliation_and_keeps_old_warehouse(
     result = materialize(res)
     assert not result.success
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
-    assert [e.check_name for e in failed] == ["published_figures_reconcile"]
+    assert [e.check_name for e in failed] == ["figures_reconcile"]
     assert "cases_not_good" in failed[0].description
     assert "published 278/374, computed 279/374" in failed[0].description
     # the blocking check stopped the publish step: analysts still see the last good build
@@ -336,5 +339,5 @@ def test_a_failed_run_records_its_cause_and_the_input_changes(tmp_path, sample_i
             "WHERE run_id = ?", [failed.run_id]).fetchall()  # fmt: skip
     status, asset, summary, changes = row
     assert (status, asset) == ("failure", "published_reconciliation")
-    assert "check published_figures_reconcile failed" in summary and "279/374" in summary
+    assert "check figures_reconcile failed" in summary and "279/374" in summary
     assert changes == "changed: mps_ncpi_2016_part1.csv"

@@ -13,17 +13,15 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.graph import run_graph
 from pipeline.defs.resources import CaseAuditResource
 from pipeline.ingest import files as ingest_files
 from pipeline.ingest.files import read_case_file, read_case_files
 from pipeline.ingest.formats import csv_text, xlsx
-from pipeline.settings import SQL_DIR
+from pipeline.settings import PROJECT_DIR
 from pipeline.storage.pseudonym import case_keys
-from pipeline.storage.sql import build_table
 from pipeline.synth import BREAKAGES, write
-from pipeline.validate.engine import Stager, set_pseudonym_key
-from pipeline.validate.quarantine import validate_rows
+from pipeline.validate.memory import judge_in_memory, validate_rows
 from schemas.case_audit import RULES, build_schema, parse_check_label
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import RUN_DATE, case, resource, rows_frame, write_csv
@@ -72,8 +70,8 @@ def test_every_row_rule_is_implemented_where_the_catalogue_says():
     for rule in RULES:
         if rule.checked_by == "pandera":
             assert rule.code in labels or rule.code == "required_missing", rule.code
-        elif rule.checked_by.startswith("sql/"):  # the file the unit names implements it
-            sql = (SQL_DIR / rule.checked_by.removeprefix("sql/")).read_text()
+        elif rule.checked_by.endswith(".sql"):  # the file the unit names implements it
+            sql = (PROJECT_DIR / rule.checked_by).read_text()
             assert f"'{rule.code}'" in sql, rule.code
         else:
             assert rule.level == "file"
@@ -82,28 +80,20 @@ def test_every_row_rule_is_implemented_where_the_catalogue_says():
 def test_sql_pseudonymisation_equals_the_reference_hmac():
     key = b"0123456789abcdef" * 4 + b"longer than a block"
     rows = rows_frame([case(case_ref=f"K-{n}") for n in range(5)])
-    with duckdb.connect() as conn:
-        Stager(conn, RUN_DATE, key).stage_chunk("sha", rows)
-        conn.execute(
-            "CREATE TEMP TABLE assembling_files AS SELECT 'f.csv' AS source_file, 'sha' AS sha256"
-        )
-        conn.execute("CREATE TEMP TABLE cross_row_reasons (sha256 VARCHAR, source_row INTEGER)")
-        set_pseudonym_key(conn, key)
-        build_table(conn, "case_audit_rows")
-        staged = conn.execute("SELECT case_key FROM case_audit_rows ORDER BY source_row").fetchall()
+    staged = judge_in_memory(rows, RUN_DATE, key).cases.sort_values("source_row")["case_key"]
     expected = case_keys(key, rows["inspection_id"], rows["case_ref"]).tolist()
-    assert [k for (k,) in staged] == expected
+    assert staged.tolist() == expected
 
 
 # ---------------------------------------------------------------- the staging cache
 
 
 def files_read(res: CaseAuditResource) -> tuple[int, int, dict[str, object]]:
-    result = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res},
+    result = dg.materialize(run_graph(), resources={"case_audit": res},
                             raise_on_error=False)  # fmt: skip
     assert result.success
-    loads = next(m for m in result.asset_materializations_for_node("validated_cases")
-                 if m.asset_key.to_user_string() == "file_loads").metadata  # fmt: skip
+    [validated] = result.asset_materializations_for_node("validated_rows")
+    loads = validated.metadata
     published = next(m for m in result.asset_materializations_for_node("published_warehouse"))
     return (loads["files_read_this_run"].value, loads["files_reused"].value,
             {k: v.value for k, v in published.metadata.items()})  # fmt: skip
@@ -138,12 +128,12 @@ def test_unchanged_files_are_not_read_again(tmp_path, sample_input):
     first = table(res, "case_audits")
     before = Path(res.warehouse).stat().st_mtime_ns
     # nothing changed: the first step says so, Dagster skips the rest, nothing is re-read
-    result = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res})
+    result = dg.materialize(run_graph(), resources={"case_audit": res})
     assert result.success
-    assert not result.asset_materializations_for_node("validated_cases")
+    assert not result.asset_materializations_for_node("validated_rows")
     assert {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"} >= {
-        "validated_cases", "derived_tables", "published_warehouse", "dashboard"}  # fmt: skip
-    [confirmed] = result.asset_materializations_for_node("case_files")
+        "validated_rows", "warehouse_tables", "published_warehouse", "dashboard"}  # fmt: skip
+    [confirmed] = result.asset_materializations_for_node("input_files")
     assert confirmed.asset_key.to_user_string() == "published_warehouse"
     assert confirmed.metadata["republished"].value is False
     assert Path(res.warehouse).stat().st_mtime_ns == before
@@ -165,7 +155,7 @@ def test_unchanged_files_are_not_read_again(tmp_path, sample_input):
 
 def _skipped(res: CaseAuditResource) -> bool:
     """Whether a run over `res` found nothing to do (its later steps were skipped)."""
-    result = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res})
+    result = dg.materialize(run_graph(), resources={"case_audit": res})
     assert result.success
     return any(e.event_type_value == "STEP_SKIPPED" for e in result.all_events)
 
@@ -305,10 +295,16 @@ def test_synth_parquet(tmp_path):
 # ---------------------------------------------------------------- another executor
 
 
+def case_audit_job() -> dg.JobDefinition:
+    """The whole job as the code location defines it, from the environment: what
+    `dg.reconstructable` re-creates in each step's own process."""
+    from pipeline.defs.definitions import defs
+
+    return defs().resolve_job_def("case_audit_job")
+
+
 def test_multiprocess_executor_by_configuration(tmp_path, sample_input, monkeypatch):
     """The same code under Dagster's multiprocess executor: a process per step."""
-    from pipeline.defs.definitions import case_audit_job_from_environment
-
     warehouse = tmp_path / "wh" / "w.duckdb"
     for name, value in {"CASE_AUDIT_EXECUTOR": "multiprocess",
                         "CASE_AUDIT_INPUT_DIR": str(sample_input),
@@ -316,7 +312,7 @@ def test_multiprocess_executor_by_configuration(tmp_path, sample_input, monkeypa
                         "CASE_AUDIT_REFERENCE_DIR": str(REFERENCE_DIR),
                         "CASE_AUDIT_KEY_FILE": str(tmp_path / "key")}.items():  # fmt: skip
         monkeypatch.setenv(name, value)
-    job = dg.reconstructable(case_audit_job_from_environment)
+    job = dg.reconstructable(case_audit_job)
     with dg.instance_for_test() as instance:
         result = dg.execute_job(job, instance=instance)
         assert result.success
@@ -329,11 +325,10 @@ def test_multiprocess_executor_by_configuration(tmp_path, sample_input, monkeypa
 
 
 def _assembly(res: CaseAuditResource) -> str:
-    result = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res})
+    result = dg.materialize(run_graph(), resources={"case_audit": res})
     assert result.success
-    loads = next(m for m in result.asset_materializations_for_node("validated_cases")
-                 if m.asset_key.to_user_string() == "file_loads").metadata  # fmt: skip
-    return loads["case_audits"].value
+    [validated] = result.asset_materializations_for_node("validated_rows")
+    return validated.metadata["case_audits"].value
 
 
 def _sorted_table(res: CaseAuditResource, name: str) -> list[tuple]:
@@ -383,12 +378,12 @@ def test_a_rebuild_tag_does_everything_again(tmp_path, sample_input):
     res = resource(tmp_path, sample_input)
     assert not _skipped(res)
     assert _skipped(res)
-    rebuilt = dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res},
+    rebuilt = dg.materialize(run_graph(), resources={"case_audit": res},
                              tags={"case_audit/rebuild": "true"})  # fmt: skip
     assert rebuilt.success
     assert not any(e.event_type_value == "STEP_SKIPPED" for e in rebuilt.all_events)
-    loads = next(m for m in rebuilt.asset_materializations_for_node("validated_cases")
-                 if m.asset_key.to_user_string() == "file_loads").metadata  # fmt: skip
+    [validated] = rebuilt.asset_materializations_for_node("validated_rows")
+    loads = validated.metadata
     assert (loads["files_read_this_run"].value, loads["files_reused"].value) == (2, 0)
     [published] = rebuilt.asset_materializations_for_node("published_warehouse")
     assert published.metadata["republished"].value is True

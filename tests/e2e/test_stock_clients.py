@@ -12,9 +12,11 @@ import duckdb
 import pytest
 
 from pipeline.defs.runner import run_pipeline
-from pipeline.settings import SQL_DIR
+from pipeline.settings import PROJECT_DIR
 from pipeline.storage.workspace import storage_version_of
 from tests.helpers import RUN_DATE, resource
+
+EXAMPLES_DIR = PROJECT_DIR / "sql" / "examples"
 
 pytestmark = pytest.mark.slow  # a whole run and a real client
 CLI = Path(sys.executable).parent / "duckdb"  # what `pip install duckdb-cli` puts there
@@ -31,7 +33,7 @@ def test_the_stable_duckdb_cli_opens_the_published_warehouse(tmp_path, sample_in
     assert version.stdout.startswith("v1."), version.stdout  # not the pipeline's 2.0
     settings = resource(tmp_path, sample_input).settings()
     assert run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True).success
-    for example in sorted((SQL_DIR / "examples").glob("*.sql")):
+    for example in sorted((EXAMPLES_DIR).glob("*.sql")):
         done = cli(settings.warehouse, example.read_text(encoding="utf-8"))
         assert done.returncode == 0 and done.stdout.strip(), (example.name, done.stderr)
     comments = cli(settings.warehouse, "SELECT comment FROM duckdb_tables() "

@@ -116,12 +116,14 @@ def validated_file_loads(root: Path, incoming: Path) -> list[tuple]:
     """The file_loads of a run's validation step over `incoming` (no publish needed)."""
     from pipeline.operations.currency import inventory_unless_current
     from pipeline.operations.history import RunInfo
-    from pipeline.validate.step import validate_cases
+    from pipeline.reconcile.tables import build_tables
+    from pipeline.validate.step import validate_inputs
     from tests.helpers import resource
 
     workspace = resource(root, incoming).workspace()
     inventory_unless_current(workspace, RunInfo("r", {}, None, 0, 0))
-    validate_cases(workspace)
+    validate_inputs(workspace)
+    build_tables(workspace, ["case_audits", "rejected_rows", "file_loads"])
     with workspace.connect() as conn:
         return conn.execute("SELECT source_file, status, rule FROM file_loads").fetchall()
 

@@ -9,7 +9,7 @@ import datetime as dt
 import dagster as dg
 import duckdb
 
-from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.graph import run_graph
 from pipeline.validate.report import check_paths
 from tests.helpers import RUN_DATE, case, resource, write_csv
 
@@ -25,7 +25,7 @@ def provider_file(folder):
 def test_uk_dates_load_as_the_day_they_name_and_are_counted(tmp_path) -> None:
     path = provider_file(tmp_path / "incoming")
     res = resource(tmp_path, path.parent)
-    assert dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res}).success
+    assert dg.materialize(run_graph(), resources={"case_audit": res}).success
     with duckdb.connect(res.warehouse, read_only=True) as conn:
         dates = conn.execute("SELECT DISTINCT audit_date FROM case_audits").fetchall()
         [(message,)] = conn.execute("SELECT message FROM file_loads").fetchall()

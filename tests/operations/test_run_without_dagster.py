@@ -9,13 +9,11 @@ import duckdb
 from pipeline.operations.currency import inventory_unless_current
 from pipeline.operations.history import RunInfo
 from pipeline.publish.steps import publish_dashboard, publish_dashboard_feeds, publish_warehouse
-from pipeline.reconcile.build import TABLES as RECONCILE_TABLES
-from pipeline.reconcile.build import build_reconciliation
 from pipeline.reconcile.checks import figures_reconcile
+from pipeline.reconcile.tables import build_tables
 from pipeline.storage.workspace import Workspace
 from pipeline.validate.checks import rows_conserved
-from pipeline.validate.step import validate_cases
-from pipeline.warehouse.derived import build_derived
+from pipeline.validate.step import validate_inputs
 from tests.helpers import resource
 
 
@@ -24,10 +22,8 @@ def run_steps(workspace: Workspace, run_id: str) -> bool:
     run = RunInfo(run_id=run_id, tags={"case_audit/trigger": "test"})
     if inventory_unless_current(workspace, run).current:
         return False
-    validate_cases(workspace)
-    build_derived(workspace)
-    for table in RECONCILE_TABLES:
-        build_reconciliation(workspace, table.name)
+    validate_inputs(workspace)
+    build_tables(workspace)
     with workspace.connect() as conn:
         assert rows_conserved(conn).passed
         assert figures_reconcile(conn).passed

@@ -12,7 +12,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.defs.graph import ASSETS, CHECKS
+from pipeline.defs.graph import run_graph
 from pipeline.publish.feeds import FEEDS
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import case, resource, write_csv
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow  # two whole runs
 
 def run(tmp_path, name: str, incoming) -> object:
     res = resource(tmp_path, incoming, name)
-    assert dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res}).success
+    assert dg.materialize(run_graph(), resources={"case_audit": res}).success
     return res
 
 
@@ -54,7 +54,7 @@ def test_page_manifest_and_warehouse_cite_one_run(tmp_path, sample_input) -> Non
     res = run(tmp_path, "wh", sample_input)
     feeds = Path(res.feeds_dir)
     (feeds / "ratings_by_area.parquet").unlink()  # a damaged feed: only the feeds are rebuilt
-    assert dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res}).success
+    assert dg.materialize(run_graph(), resources={"case_audit": res}).success
     manifest = json.loads((feeds / "manifest.json").read_text())
     with duckdb.connect(res.warehouse, read_only=True) as conn:
         [(published_by,)] = conn.execute(

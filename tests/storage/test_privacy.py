@@ -103,7 +103,7 @@ def test_write_csv_is_excel_safe(tmp_path: Path) -> None:
 
 def test_cells_beyond_the_header_are_counted_not_stored(tmp_path: Path) -> None:
     from pipeline.ingest.files import read_case_files
-    from pipeline.validate.quarantine import validate_rows
+    from pipeline.validate.memory import validate_rows
     from schemas.case_audit import COLUMNS
     from tests.helpers import RUN_DATE, case
 

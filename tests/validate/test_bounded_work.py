@@ -8,7 +8,7 @@ import tracemalloc
 
 import pytest
 
-from pipeline.validate.quarantine import validate_rows
+from pipeline.validate.memory import validate_rows
 from tests.helpers import RUN_DATE, case, rows_frame
 
 COPIES = 20_000

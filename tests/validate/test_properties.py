@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.ingest.files import read_case_files
-from pipeline.validate.quarantine import validate_rows
+from pipeline.validate.memory import validate_rows
 from schemas.case_audit import BOOL_SPELLINGS, CATEGORIES, COLUMNS, FORCE_RATINGS
 from tests.helpers import RUN_DATE
 

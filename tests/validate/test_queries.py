@@ -1,6 +1,6 @@
 """Queries: a second kind of rule that flags without holding back. Each query unit's
-examples on both paths: the check's (rows in memory) and the run's (typed rows as assembled,
-the same SQL), and through a whole run into the warehouse table data_queries."""
+examples through the model data_queries (which `check` and a run share), and a whole run
+into the warehouse table data_queries."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.defs.graph import ASSETS, CHECKS
-from pipeline.validate.quarantine import validate_rows
-from pipeline.validate.queries import QUERY_COLUMNS, build_queries
+from pipeline.defs.graph import run_graph
+from pipeline.validate.memory import validate_rows
 from schemas.case_audit import QUERY_RULES
 from tests.helpers import (
     RUN_DATE,
@@ -19,29 +18,21 @@ from tests.helpers import (
     custody_case,
     resource,
     rows_frame,
-    validate_in_duckdb,
     write_csv,
 )
 
 EXAMPLES = [(rule, n, e) for rule in QUERY_RULES for n, e in enumerate(rule.examples)]
 
 
-def queried(rows: list[dict], path: str):
-    frame = rows_frame(rows)
-    if path == "check":
-        return validate_rows(frame, RUN_DATE).queries
-    valid, _ = validate_in_duckdb(frame, RUN_DATE)  # typed, as the build assembles them
-    with duckdb.connect() as conn:
-        conn.register("case_audits", valid)
-        build_queries(conn)
-        return conn.execute("SELECT * FROM data_queries").df()[QUERY_COLUMNS]
+def queried(rows: list[dict]) -> pd.DataFrame:
+    """The queries over `rows`, by the model data_queries (a run's and `check`'s alike)."""
+    return validate_rows(rows_frame(rows), RUN_DATE).queries
 
 
-@pytest.mark.parametrize("path", ["check", "run"])
 @pytest.mark.parametrize(("rule", "n", "example"), EXAMPLES,
                          ids=[f"{rule.code}-{n}" for rule, n, _ in EXAMPLES])  # fmt: skip
-def test_each_query_example_flags_what_its_unit_says(rule, n, example, path) -> None:
-    found = queried(example.frame_rows(), path)
+def test_each_query_example_flags_what_its_unit_says(rule, n, example) -> None:
+    found = queried(example.frame_rows())
     mine = found[found["rule"].eq(rule.code)]
     pairs = mine[["source_row", "column_name"]].astype(object)
     flagged = {(None if pd.isna(row) else int(row) - 2, column)
@@ -56,7 +47,7 @@ def test_queries_hold_nothing_back_and_reach_the_warehouse(tmp_path) -> None:
             case(case_ref="C-2")]  # fmt: skip
     path = write_csv(tmp_path / "incoming" / "q.csv", rows)
     res = resource(tmp_path, path.parent)
-    assert dg.materialize([*ASSETS, *CHECKS], resources={"case_audit": res}).success
+    assert dg.materialize(run_graph(), resources={"case_audit": res}).success
     with duckdb.connect(res.warehouse, read_only=True) as conn:
         loaded = conn.execute("SELECT count(*) FROM case_audits").fetchone()[0]
         found = conn.execute("SELECT source_file, source_row, rule FROM data_queries").fetchall()

@@ -8,23 +8,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.validate.quarantine import validate_rows
+from pipeline.validate.memory import validate_rows
 from schemas.case_audit import EXAMPLE_CASES, EXAMPLE_RUN_DATE, RULES, Rule
-from tests.helpers import (
-    RUN_DATE,
-    case,
-    custody_case,
-    missing_case,
-    rows_frame,
-    validate_in_duckdb,
-)
+from tests.helpers import RUN_DATE, case, custody_case, missing_case, rows_frame
 
 
-def reasons_for(rows: list[dict], path: str = "check") -> pd.DataFrame:
-    """The reasons the pandera schema finds on `case-audit check`'s path (in memory) or on
-    the run's (staged per chunk, reasons assembled in SQL): every rule test runs on both."""
-    if path == "run":
-        return validate_in_duckdb(rows_frame(rows), RUN_DATE)[1]
+def reasons_for(rows: list[dict]) -> pd.DataFrame:
+    """The reasons the rules find: the run's staging and models over rows held in memory (a
+    run and `case-audit check` share them; reading files is the corpus's to test)."""
     return validate_rows(rows_frame(rows), RUN_DATE).reasons
 
 
@@ -36,14 +27,13 @@ EXAMPLES = [
 ]  # queries: tests/validate/test_queries.py
 
 
-@pytest.mark.parametrize("path", ["check", "run"])
 @pytest.mark.parametrize(("rule", "n", "example"), EXAMPLES,
                          ids=[f"{rule.code}-{n}" for rule, n, _ in EXAMPLES])  # fmt: skip
-def test_each_rule_example_is_judged_as_its_unit_says(rule: Rule, n: int, example, path: str):
+def test_each_rule_example_is_judged_as_its_unit_says(rule: Rule, n: int, example):
     """Every example of every rule unit: the rule blames exactly the (row, column) pairs the
-    unit names (none for an example of rows that pass), on both paths."""
+    unit names (none for an example of rows that pass)."""
     assert EXAMPLE_RUN_DATE == RUN_DATE
-    reasons = reasons_for(example.frame_rows(), path)
+    reasons = reasons_for(example.frame_rows())
     found = {
         (row - 2, column)
         for row, column in reasons.loc[
@@ -122,8 +112,7 @@ def test_audit_date_today_is_allowed() -> None:
     assert validate_rows(rows_frame(rows), RUN_DATE).reasons.empty
 
 
-@pytest.mark.parametrize("path", ["check", "run"])
-def test_force_tie_quarantines_every_row_of_the_inspection(path: str) -> None:
+def test_force_tie_quarantines_every_row_of_the_inspection() -> None:
     rows = [case(), case(case_ref="NW-0002", force="Other Force")]
-    reasons = reasons_for(rows, path)
+    reasons = reasons_for(rows)
     assert reasons.loc[reasons["rule"].eq("force_mismatch"), "source_row"].tolist() == [2, 3]

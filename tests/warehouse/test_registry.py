@@ -1,149 +1,147 @@
-"""One registry of tables (schemas/warehouse.py): every table a run publishes is declared
-there once, with the step that builds it, and the SQL agrees.
-
-Adding a table means a `sql/<table>.sql` file and a registry entry: the tests below fail
-when either is missing, when a table reads something not built before it, or when a
-headline metric is computed in SQL but not described (or described but not computed).
-"""
+"""One home per relation: each table or view of the warehouse is one model file, its words
+beside its SQL; what it reads is read from the SQL (DuckDB's parser), never declared; the
+build order and Dagster's lineage come from that one graph. Model files that cannot be used
+are refused with their path and the problem."""
 
 from __future__ import annotations
 
-import re
+import shutil
+from pathlib import Path
 
+import duckdb
 import pytest
 
-from pipeline.settings import SQL_DIR
-from schemas.warehouse import (
-    DERIVED,
-    METRICS,
-    PUBLISH,
-    RECONCILE,
-    TABLES,
-    VALIDATE,
-    built_by,
-    sql_order,
-)
-
-STEP_ORDER = (VALIDATE, DERIVED, RECONCILE, PUBLISH)
-CREATES = re.compile(r"^CREATE (?:OR REPLACE )?TABLE (?:IF NOT EXISTS )?([a-z_]+)\b(?!\.)", re.M)
+from pipeline.storage.models import ModelError, build_order, load_model, materialize, sources
+from pipeline.validate.staging import RELATIONS
+from pipeline.warehouse import registry
+from pipeline.warehouse.registry import macros_sql, models
 
 
-def tables_the_sql_creates() -> dict[str, str]:
-    """Table -> the file whose SQL creates it (main schema only: staging is not published)."""
-    found = {}
-    for path in SQL_DIR.glob("*.sql"):
-        for name in CREATES.findall(path.read_text(encoding="utf-8")):
-            found[name] = path.name
-    return found
+def test_every_relation_is_one_model_file_in_the_models_folder_of_its_layer() -> None:
+    found = list(Path(registry.PACKAGE).glob("*/models/*.sql"))
+    assert sorted(p.stem for p in found) == sorted(models())
+    for model in models().values():
+        assert model.path.parent.name == "models" and model.columns and model.grain
+        assert model.description and not model.description.startswith("-- ")
 
 
-def test_every_table_the_sql_creates_is_declared_with_its_step_and_file() -> None:
-    created = tables_the_sql_creates()
-    declared = {table.name: table for table in TABLES}
-    assert set(created) == set(declared), "SQL and registry disagree on the tables"
-    for name, table in declared.items():
-        assert table.step in STEP_ORDER, f"{name}: no building step"
-        assert created[name] == f"{name}.sql", f"{name} is created by {created[name]}"
-    for table in TABLES:
-        for helper in table.helpers:
-            assert (SQL_DIR / f"{helper}.sql").is_file(), f"{table.name}: {helper}.sql missing"
+def test_what_a_model_reads_is_read_from_its_sql_common_table_expressions_aside() -> None:
+    trends = models()["trends"]
+    assert trends.reads == {"case_audits", "headline_figures"}  # `dated`, `ordered`: CTEs
+    assert models()["case_audits"].reads == {
+        "staging.staged_rows",
+        "staging.assembling_files",
+        "staging.cross_row_reasons",
+    }
+    assert models()["case_audits"].params == {"hmac_ipad", "hmac_opad"}
+    assert models()["published_reconciliation"].params == {"published_figures_csv"}
 
 
-def test_every_table_reads_what_is_built_before_it() -> None:
-    built = {"case_files"}  # the inventory: the first step's
-    for step in STEP_ORDER:
-        step_tables = built_by(step)
-        for table in step_tables:
-            missing = set(table.reads) - built - ({t.name for t in step_tables}
-                                                  if step == VALIDATE else set())  # fmt: skip
-            assert not missing, f"{table.name} reads {missing}, not built before it"
-            built.add(table.name)
+def test_the_build_order_puts_every_model_after_what_it_reads() -> None:
+    order = list(models())
+    for at, name in enumerate(order):
+        for read in models()[name].reads:
+            if read in models():
+                assert order.index(read) < at, f"{name} reads {read}, built later"
 
 
-def test_every_headline_metric_is_computed_and_described_in_the_same_order() -> None:
-    sql = (SQL_DIR / "metric_cases.sql").read_text(encoding="utf-8")
-    computed = re.findall(r"^\s*\(\d+,\s*'([a-z_]+)'", sql, re.M)
-    assert len(computed) >= 10
-    assert computed == [metric.name for metric in METRICS]
+def test_everything_the_models_read_but_do_not_make_is_a_relation_of_the_staging() -> None:
+    """The sources are what validation's staging names (pipeline/validate/staging.py)."""
+    assert sources(models().values()) <= {f"staging.{name}" for name in RELATIONS}
 
 
-# ---------------------------------------------------------------- SQL file headers
+def test_every_model_builds_over_an_empty_staging_with_the_columns_its_header_states(
+    tmp_path,
+) -> None:
+    """An empty warehouse from the model files alone: each relation is made in build order,
+    and the runner refuses one whose columns or types are not those its header states."""
+    from pipeline.validate.staging import RunStaging, params
+    from pipeline.warehouse.build import FileParam, literal_params
+    from tests.helpers import RUN_DATE
 
-HEADER = re.compile(
-    r"\A-- reads: (?P<reads>.*)\n-- writes: (?P<writes>.*)\n(?:-- reads too: (?P<too>.*)\n)?"
-)
-FROM_OR_JOIN = re.compile(r"\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_.]*)\b(?!\s*\()", re.I)
-WITH_NAME = re.compile(r"(?:WITH|,)\s*([a-z_][a-z0-9_]*)\s+AS\s*(?:MATERIALIZED\s*)?\(", re.I)
-CREATED = re.compile(
-    r"(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+)?(?:TABLE|VIEW|MACRO)\s+(?:IF\s+NOT\s+EXISTS\s+)?"
-    r"|INSERT\s+INTO\s+)(?:staging\.)?([a-z_][a-z0-9_]*)",
-    re.I,
-)
-
-
-def sql_files() -> dict[str, str]:
-    """File name as the order names it (`views/v_x` for a view) -> its text."""
-    paths = [*SQL_DIR.glob("*.sql"), *(SQL_DIR / "views").glob("*.sql")]
-    return {p.relative_to(SQL_DIR).with_suffix("").as_posix(): p.read_text(encoding="utf-8")
-            for p in paths}  # fmt: skip
-
-
-def names(listed: str) -> set[str]:
-    """`a, b (a note)` -> {a, b}; `nothing ...` -> {}."""
-    listed = re.sub(r"\(.*?\)", "", listed).strip()
-    return set() if listed.startswith("nothing") else {n.strip() for n in listed.split(",")}
-
-
-def declared(text: str) -> tuple[set[str], set[str], set[str]]:
-    """(reads, writes, reads too): `reads too` names what an earlier build or the published
-    warehouse holds (`previous.`), which the run's order does not make."""
-    match = HEADER.match(text)
-    assert match, "no `-- reads:` / `-- writes:` lines at the top"
-    return names(match["reads"]), names(match["writes"]), names(match["too"] or "nothing")
-
-
-def used(text: str) -> tuple[set[str], set[str]]:
-    """What the SQL itself reads and writes (comments left out; CTEs are not relations)."""
-    code = "\n".join(line.split("--")[0] for line in text.splitlines())
-    code = re.sub(r"DISTINCT\s+FROM", " ", code, flags=re.I)
-    writes = set(CREATED.findall(code))
-    reads = set(FROM_OR_JOIN.findall(code)) - set(WITH_NAME.findall(code)) - writes
-    return {r for r in reads if not r.startswith("previous.")}, writes
+    headers = {"published_figures_csv": "inspection_id,force,metric,published_numerator,"
+               "published_denominator,published_pct,wording,source",
+               "published_claims_csv": "inspection_id,metric,comparator,claimed_pct,wording,"
+               "source"}  # fmt: skip
+    for name, header in headers.items():
+        (tmp_path / f"{name}.csv").write_text(header + "\n")
+    reference = {name: FileParam(tmp_path / f"{name}.csv") for name in headers}
+    with duckdb.connect() as conn:
+        staging = RunStaging(conn, RUN_DATE, b"k" * 32)
+        conn.execute(
+            "CREATE TABLE staging.input_files (source_file VARCHAR, sha256 VARCHAR, "
+            "refusal_rule VARCHAR, refusal_message VARCHAR)"
+        )
+        staging.judge_across_rows([])
+        staging.plan_assembly(previous_build=False)
+        conn.execute(macros_sql())
+        with literal_params({**params(b"k" * 32), **reference}) as given:
+            for model in models().values():
+                materialize(conn, model, given)
+        made = conn.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' UNION "
+            "SELECT view_name FROM duckdb_views() WHERE database_name = 'memory'"
+        ).fetchall()
+    assert {name for (name,) in made} == set(models())
 
 
-@pytest.mark.parametrize("name", sorted(sql_files()))
-def test_every_sql_file_says_at_its_top_what_it_reads_and_writes(name: str) -> None:
-    text = sql_files()[name]
-    reads, writes, too = declared(text)
-    actual_reads, actual_writes = used(text)
-    assert actual_reads == reads | {t for t in too if "." not in t}, (
-        f"{name}.sql reads {sorted(actual_reads)}"
-    )
-    assert actual_writes == writes or not actual_writes, f"{name}.sql writes {actual_writes}"
+def _model(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.sql"
+    path.write_text(text)
+    return path
 
 
-def test_each_relation_a_file_reads_exists_at_that_point_of_the_declared_order() -> None:
-    files = sql_files()
-    order = sql_order([n for n in files if n.startswith("views/")])
-    assert sorted(n for n in order if not n.startswith("python:")) == sorted(files), (
-        "a file missing from the declared order (schemas/warehouse.py sql_order), or an "
-        "entry without its file"
-    )
-    available: set[str] = set()
-    for entry in order:
-        if entry.startswith("python:"):
-            available.add(entry.removeprefix("python:"))
-            continue
-        reads, writes, _ = declared(files[entry])
-        assert reads <= available, f"{entry}.sql reads {sorted(reads - available)} before it exists"
-        available |= writes
+HEADER = '/*\ngrain = "one row"\ndescription = "A test relation."\n[columns]\nx = "INTEGER"\n*/\n'
 
 
-def test_the_order_check_finds_a_read_before_its_write() -> None:
-    available: set[str] = set()
-    late = [({"headline_figures"}, {"trends"}), (set(), {"headline_figures"})]
-    missing = []
-    for reads, writes in late:
-        missing += sorted(reads - available)
-        available |= writes
-    assert missing == ["headline_figures"]
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("SELECT 1 AS x", r"starts with a /\* \.\.\. \*/ header"),
+        ('/*\ngrain = "unclosed\n*/\nSELECT 1 AS x', "header is not TOML"),
+        (HEADER + "SELECT FROM WHERE", "its SQL does not parse"),
+        (HEADER.replace("[columns]", 'materialized = "magic"\n[columns]') + "SELECT 1 AS x",
+         "materialized must be one of"),
+    ],
+)  # fmt: skip
+def test_a_model_file_that_cannot_be_used_is_one_sentence(tmp_path, text: str, says: str) -> None:
+    with pytest.raises(ModelError, match=says) as refused:
+        load_model(_model(tmp_path, "bad", text))
+    assert str(tmp_path / "bad.sql") in str(refused.value)
+
+
+def test_models_that_read_each_other_in_a_loop_are_refused(tmp_path) -> None:
+    one = load_model(_model(tmp_path, "one", HEADER + "SELECT x FROM two"))
+    two = load_model(_model(tmp_path, "two", HEADER + "SELECT x FROM one"))
+    with pytest.raises(ModelError, match="read each other in a loop"):
+        build_order([one, two])
+
+
+def test_a_relation_made_with_other_columns_than_its_header_states_is_refused(tmp_path) -> None:
+    model = load_model(_model(tmp_path, "wrong", HEADER + "SELECT 'text' AS x"))
+    with duckdb.connect() as conn, pytest.raises(ModelError, match="its header states"):
+        materialize(conn, model, {})
+
+
+def test_a_parameter_the_run_does_not_give_is_named(tmp_path) -> None:
+    model = load_model(_model(tmp_path, "asks", HEADER + "SELECT $limit::INTEGER AS x"))
+    with duckdb.connect() as conn, pytest.raises(ModelError, match=r"no value for \$limit"):
+        materialize(conn, model, {})
+
+
+def test_adding_a_relation_is_adding_its_file(tmp_path, monkeypatch) -> None:
+    """A new model file in a layer's models/ folder is a relation of the warehouse, with its
+    inputs read from its SQL and its place in the build order, and nothing else to edit."""
+    package = tmp_path / "pipeline"
+    shutil.copytree(registry.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    _model(package / "warehouse" / "models", "forces", HEADER.replace('x = "INTEGER"', (
+        'force = "VARCHAR"\ninspections = "BIGINT"')) + (
+        "SELECT force, count(*) AS inspections FROM headline_figures GROUP BY force"))  # fmt: skip
+    monkeypatch.setattr(registry, "PACKAGE", package)
+    registry.models.cache_clear()
+    try:
+        found = models()
+        assert found["forces"].reads == {"headline_figures"}
+        assert list(found).index("forces") > list(found).index("headline_figures")
+    finally:
+        registry.models.cache_clear()

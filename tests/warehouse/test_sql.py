@@ -8,10 +8,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.storage.sql import build_table
-from pipeline.validate.cross_row import build_cross_row_reasons
-from pipeline.validate.engine import Stager
-from tests.helpers import RUN_DATE, case, custody_case, missing_case, rows_frame
+from pipeline.storage.models import materialize
+from pipeline.warehouse.registry import models
+from tests.helpers import case, custody_case, missing_case, rows_frame, tables_in_memory
 
 # Force A, inspection A-1 (8 cases):
 #   missing_absent: good, inadequate              custody: good(charged/refused/detained),
@@ -66,26 +65,8 @@ for row in CASES:
 
 @pytest.fixture
 def conn() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    Stager(con, RUN_DATE, b"k" * 32).stage_chunk("sha-of-test", rows_frame(CASES))
-    con.execute("CREATE TEMP TABLE current_files AS SELECT 'test.csv' AS source_file, "
-                "'sha-of-test' AS sha256")  # fmt: skip
-    build_cross_row_reasons(con)
-    con.execute("CREATE TEMP TABLE assembling_files AS FROM current_files")
-    for name in (
-        "macros",
-        "case_audit_rows",
-        "case_audits",
-        "rating_counts",
-        "ratings_by_category",
-        "ratings_by_area",
-        "ratings_by_area_category",
-        "metric_cases",
-        "headline_figures",
-    ):
-        build_table(con, name)
-    yield con
-    con.close()
+    with tables_in_memory(rows_frame(CASES)) as con:
+        yield con
 
 
 def figures(conn: duckdb.DuckDBPyConnection, inspection: str) -> dict[str, tuple]:
@@ -184,10 +165,8 @@ def test_reconciliation_statuses(conn: duckdb.DuckDBPyConnection, tmp_path: Path
             "published_pct",
         ],
     ).assign(wording="w", source="s")
-    conn.execute(
-        "SET VARIABLE published_figures_csv = ?", [_reference(tmp_path, "f.csv", published)]
-    )
-    build_table(conn, "published_reconciliation")
+    figures_csv = _reference(tmp_path, "f.csv", published)
+    materialize(conn, models()["published_reconciliation"], {"published_figures_csv": figures_csv})
     status = dict(
         conn.execute(
             "SELECT metric, status FROM published_reconciliation WHERE inspection_id = 'A-1'"
@@ -218,8 +197,8 @@ def test_claims_use_the_exact_percentage(conn: duckdb.DuckDBPyConnection, tmp_pa
         ],
         columns=["inspection_id", "metric", "comparator", "claimed_pct"],
     ).assign(wording="w", source="s")
-    conn.execute("SET VARIABLE published_claims_csv = ?", [_reference(tmp_path, "c.csv", claims)])
-    build_table(conn, "claim_checks")
+    claims_csv = _reference(tmp_path, "c.csv", claims)
+    materialize(conn, models()["claim_checks"], {"published_claims_csv": claims_csv})
     holds = conn.execute(
         "SELECT holds FROM claim_checks ORDER BY inspection_id, metric, comparator, claimed_pct"
     ).fetchall()

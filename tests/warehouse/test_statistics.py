@@ -12,14 +12,15 @@ import pytest
 from statsmodels.stats.inter_rater import cohens_kappa
 from statsmodels.stats.proportion import confint_proportions_2indep
 
-from pipeline.storage.sql import build_table
+from pipeline.storage.models import materialize
+from pipeline.warehouse.registry import macros_sql, models
 from tests.warehouse.test_sql import conn  # noqa: F401  (the hand-made warehouse)
 
 
 @pytest.fixture
 def macros() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    build_table(con, "macros")
+    con.execute(macros_sql())
     yield con
     con.close()
 
@@ -104,7 +105,7 @@ def test_kappa_and_its_interval_match_statsmodels() -> None:
             rows += [(f"I-{i:02d}", "F", force_rating, rating)] * count
         rows.append((f"I-{i:02d}", "F", None, "good"))  # not self-assessed: left out
     con.executemany("INSERT INTO case_audits VALUES (?, ?, ?, ?)", rows)
-    build_table(con, "self_assessment_kappa")
+    materialize(con, models()["self_assessment_kappa"], {})
     found = {r[0]: r[1:] for r in con.execute(
         "SELECT inspection_id, cases, kappa, kappa_low, kappa_high, agreement "
         "FROM self_assessment_kappa").fetchall()}  # fmt: skip
@@ -136,7 +137,7 @@ def test_kappa_words_follow_landis_and_koch() -> None:
                 "('I', 'F', 'good', 'good'), ('I', 'F', 'good', 'good'), "
                 "('I', 'F', 'inadequate', 'inadequate'), ('I', 'F', 'inadequate', 'inadequate'))"
                 " AS t(inspection_id, force, force_rating, rating)")  # fmt: skip
-    build_table(con, "self_assessment_kappa")
+    materialize(con, models()["self_assessment_kappa"], {})
     assert con.execute("SELECT kappa, agreement FROM self_assessment_kappa").fetchone() == (
         1.0,
         "almost perfect",

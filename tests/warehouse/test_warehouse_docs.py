@@ -7,11 +7,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.settings import PROJECT_DIR, SQL_DIR
+from pipeline.settings import PROJECT_DIR
 from pipeline.warehouse import dictionary
 from pipeline.warehouse.catalogue import undocumented
-from schemas.warehouse import CONTRACT_COLUMNS, MACROS, VIEWS
+from pipeline.warehouse.registry import macro_words, models
 from tests.warehouse.conftest import query
+
+EXAMPLES_DIR = PROJECT_DIR / "sql" / "examples"
 
 
 def test_every_table_view_and_column_is_described(warehouse: Path) -> None:
@@ -31,11 +33,13 @@ def test_every_table_view_and_column_is_described(warehouse: Path) -> None:
             "SELECT function_name, comment FROM duckdb_functions() WHERE function_type = "
             "'macro' AND schema_name = 'main' AND comment IS NOT NULL"
         ).fetchall())  # fmt: skip
-        assert set(MACROS) <= set(macros)
+        assert set(macro_words()) <= set(macros)
 
 
 def test_contract_columns_are_all_there(warehouse: Path) -> None:
-    for table, columns in CONTRACT_COLUMNS.items():
+    contract = {m.name: m.contract for m in models().values() if m.contract is not None}
+    assert len(contract) == 8  # the tables of the product contract's section 2
+    for table, columns in contract.items():
         present = {c for (c,) in query(warehouse, f"SELECT column_name FROM duckdb_columns() "
                                                   f"WHERE table_name = '{table}'")}  # fmt: skip
         assert set(columns) <= present, table
@@ -44,16 +48,16 @@ def test_contract_columns_are_all_there(warehouse: Path) -> None:
 def test_data_dictionary_is_generated_from_the_same_source() -> None:
     committed = (PROJECT_DIR / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     assert committed == dictionary.render(), "docs/data-dictionary.md is stale: run make docs"
-    for relation in VIEWS:
-        assert f"### `{relation.name}` (view)" in committed
+    for view in (m for m in models().values() if m.kind == "view"):
+        assert f"### `{view.name}` (view)" in committed
 
 
 def test_consumer_views_exist_with_stable_columns(warehouse: Path) -> None:
-    for relation in VIEWS:
+    for view in (m for m in models().values() if m.name.startswith("v_")):
         columns = [c for (c,) in query(warehouse, "SELECT column_name FROM duckdb_columns() "
-                                                  f"WHERE table_name = '{relation.name}' "
+                                                  f"WHERE table_name = '{view.name}' "
                                                   "ORDER BY column_index")]  # fmt: skip
-        assert columns == [c for c, _, _ in relation.columns], relation.name
+        assert columns == [c.name for c in view.columns], view.name
 
 
 def test_trends_compare_inspections_of_the_same_force(warehouse: Path) -> None:
@@ -93,7 +97,7 @@ def test_quarantine_summary_for_providers(warehouse: Path) -> None:
     ]  # fmt: skip
 
 
-EXAMPLES = sorted((SQL_DIR / "examples").glob("*.sql"))
+EXAMPLES = sorted((EXAMPLES_DIR).glob("*.sql"))
 EXPECTED = {
     "01_not_good_by_category.sql": lambda rows: (
         len([r for r in rows if r[0] == "MPS-NCPI-2016"]) == 8

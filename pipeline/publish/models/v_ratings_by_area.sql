@@ -1,0 +1,26 @@
+/*
+grain = "one row per inspection x area present"
+description = """
+Stable view of ratings_by_area for analysts (unsuppressed; public feeds apply disclosure
+control)."""
+materialized = "view"
+
+[columns]
+inspection_id = "VARCHAR"
+force = "VARCHAR"
+area = "VARCHAR"
+cases = "BIGINT"
+good = "BIGINT"
+requires_improvement = "BIGINT"
+inadequate = "BIGINT"
+not_good = "BIGINT"
+pct_not_good = "DOUBLE"
+ci_low = "DOUBLE"
+ci_high = "DOUBLE"
+small_numbers = "BOOLEAN"
+*/
+-- v_ratings_by_area: ratings per inspection and area, for analysts (unsuppressed: public
+-- feeds apply disclosure control; see docs/dashboards.md). area NULL: not recorded.
+SELECT inspection_id, force, area, cases, good, requires_improvement, inadequate,
+       not_good, pct_not_good, ci_low, ci_high, small_numbers
+FROM ratings_by_area;

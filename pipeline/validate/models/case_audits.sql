@@ -1,0 +1,88 @@
+/*
+grain = "one row per valid case"
+description = "The validated cases, typed. The provider's case_ref is replaced by case_key."
+materialized = "append"
+
+contract = [  # the product contract's columns (../shared/CONTRACT.md)
+    "inspection_id", "force", "case_key", "area", "category", "audit_date", "rating",
+    "referred_back", "force_rating", "charged", "bail_refused", "detained_until_court",
+    "la_accommodation_requested", "missing_episodes", "cse_risk_assessed", "source_file",
+    "source_row",
+]
+
+[columns]
+inspection_id = "VARCHAR"
+force = "VARCHAR"
+case_key = [
+    "VARCHAR",
+    """
+    HMAC-SHA256 of inspection_id, U+001F, case_ref under the project's secret key (64
+    hex characters): stable across runs, not reversible.""",
+]
+area = "VARCHAR"
+category = "VARCHAR"
+audit_date = ["DATE", "Date of the audit of the case."]
+rating = "VARCHAR"
+referred_back = ["BOOLEAN", "Referred back to the force for a continuing risk to a child."]
+force_rating = ["VARCHAR", "The force's self-assessment of the case; NULL when it gave none."]
+charged = ["BOOLEAN", "Custody cases: the child was charged (NULL otherwise)."]
+bail_refused = ["BOOLEAN", "Custody cases: bail was refused (NULL otherwise)."]
+detained_until_court = [
+    "BOOLEAN",
+    """
+    Custody cases: kept in police custody to appear in court (NULL otherwise).""",
+]
+la_accommodation_requested = [
+    "BOOLEAN",
+    """
+    Custody cases: local-authority accommodation asked for (PACE s.38(6)); NULL when not
+    recorded.""",
+]
+missing_episodes = [
+    "INTEGER",
+    """
+    missing_absent cases: number of missing episodes (NULL otherwise).""",
+]
+cse_risk_assessed = [
+    "BOOLEAN",
+    """
+    The link between going missing and CSE risk was considered; NULL when not recorded.""",
+]
+synthetic = [
+    "BOOLEAN",
+    """
+    The provider marked the record invented (synthetic data, not a real case); NULL when
+    not marked.""",
+]
+source_file = "VARCHAR"
+source_row = "INTEGER"
+*/
+-- The valid rows of the files in staging.assembling_files, typed and pseudonymised, without
+-- the rows held back by the rules that compare rows. case_key = HMAC-SHA256(key, inspection_id
+-- || U+001F || case_ref), computed here once per row from the key's pads ($hmac_ipad,
+-- $hmac_opad: pipeline/validate/staging.py). Materialized append: a run that only added files
+-- adds their rows, any other makes the table from every current file.
+SELECT
+    c.inspection_id,
+    c.force,
+    sha256($hmac_opad || unhex(sha256(
+        $hmac_ipad || encode(c.inspection_id || chr(31) || c.case_ref)))) AS case_key,
+    c.area,
+    c.category,
+    c.audit_date,
+    c.rating,
+    c.referred_back,
+    c.force_rating,
+    c.charged,
+    c.bail_refused,
+    c.detained_until_court,
+    c.la_accommodation_requested,
+    c.missing_episodes,
+    c.cse_risk_assessed,
+    c.synthetic,
+    f.source_file,
+    c.source_row
+FROM staging.staged_rows AS c
+JOIN staging.assembling_files AS f USING (sha256)
+ANTI JOIN staging.cross_row_reasons AS x USING (sha256, source_row)
+WHERE c.failures IS NULL;

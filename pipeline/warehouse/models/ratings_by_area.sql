@@ -1,0 +1,32 @@
+/*
+grain = "one row per inspection x area present"
+description = """
+Inspection ratings per area; a NULL area groups the cases whose area was not recorded.
+Unsuppressed: public feeds apply disclosure control."""
+
+contract = [  # the product contract's columns (../shared/CONTRACT.md)
+    "inspection_id", "force", "area", "cases", "good", "requires_improvement", "inadequate",
+    "not_good", "pct_not_good",
+]
+
+[columns]
+inspection_id = "VARCHAR"
+force = "VARCHAR"
+area = "VARCHAR"
+cases = "BIGINT"
+good = "BIGINT"
+requires_improvement = "BIGINT"
+inadequate = "BIGINT"
+not_good = "BIGINT"
+pct_not_good = "DOUBLE"
+ci_low = "DOUBLE"
+ci_high = "DOUBLE"
+small_numbers = "BOOLEAN"
+*/
+-- ratings_by_area: one row per inspection x area; a NULL area means "not recorded".
+SELECT inspection_id, force, area,
+       cases, good, requires_improvement, inadequate, not_good, pct_not_good, ci_low, ci_high,
+       small_numbers
+FROM rating_counts
+WHERE grouped_by = 'area'
+ORDER BY inspection_id, area NULLS LAST;

@@ -1,0 +1,31 @@
+/*
+grain = "one row per inspection x area x category present"
+description = """
+Inspection ratings per area and category (which areas are worst for missing children?), with
+the share not good, its 95% interval and the small-numbers flag. Unsuppressed, for analysts:
+no public feed is made from it."""
+
+[columns]
+inspection_id = "VARCHAR"
+force = "VARCHAR"
+area = "VARCHAR"
+category = "VARCHAR"
+cases = "BIGINT"
+good = "BIGINT"
+requires_improvement = "BIGINT"
+inadequate = "BIGINT"
+not_good = "BIGINT"
+pct_not_good = "DOUBLE"
+ci_low = "DOUBLE"
+ci_high = "DOUBLE"
+small_numbers = "BOOLEAN"
+*/
+-- ratings_by_area_category: one row per inspection x area x category present, for questions
+-- such as "which areas are worst for missing children?"; a NULL area means "not recorded".
+-- Unsuppressed, for analysts: no public feed is made from it.
+SELECT inspection_id, force, area, category,
+       cases, good, requires_improvement, inadequate, not_good, pct_not_good, ci_low, ci_high,
+       small_numbers
+FROM rating_counts
+WHERE grouped_by = 'area_category'
+ORDER BY inspection_id, area NULLS LAST, category;
