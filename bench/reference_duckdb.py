@@ -102,19 +102,27 @@ def prepare(conn: duckdb.DuckDBPyConnection, run_date: dt.date) -> None:
     separators = "[" + "".join(f"\\x{{{ord(ch):X}}}" for ch in PYTHON_SPACES) + "\\-]+"
 
     variables: dict[str, object] = {
-        "run_date": run_date, "categories": list(c.CATEGORIES), "ratings": list(c.RATINGS),
-        "force_ratings": list(c.FORCE_RATINGS), "text_limit": max(c.TEXT_LIMITS.values()),
-        "inspection_id_pattern": c.INSPECTION_ID_PATTERN, "case_ref_pattern": c.CASE_REF_PATTERN,
-        "iso_date_pattern": c.ISO_DATE_PATTERN, "whole_number_pattern": c.WHOLE_NUMBER_PATTERN,
-        "stray_quote_pattern": c.STRAY_QUOTE_PATTERN, "separators": separators,
+        "run_date": run_date,
+        "categories": list(c.CATEGORIES),
+        "ratings": list(c.RATINGS),
+        "force_ratings": list(c.FORCE_RATINGS),
+        "text_limit": max(c.TEXT_LIMITS.values()),
+        "inspection_id_pattern": c.INSPECTION_ID_PATTERN,
+        "case_ref_pattern": c.CASE_REF_PATTERN,
+        "iso_date_pattern": c.ISO_DATE_PATTERN,
+        "whole_number_pattern": c.WHOLE_NUMBER_PATTERN,
+        "stray_quote_pattern": c.STRAY_QUOTE_PATTERN,
+        "separators": separators,
         "true_spellings": [k for k, v in c.BOOL_SPELLINGS.items() if v == "true"],
         "false_spellings": [k for k, v in c.BOOL_SPELLINGS.items() if v == "false"],
-    }  # fmt: skip
+    }
     for name, value in variables.items():
         conn.execute(f"SET VARIABLE {name} = ?", [value])
     aliases = c.ENUM_ALIASES["rating"]
-    conn.execute("SET VARIABLE rating_aliases = MAP(?::VARCHAR[], ?::VARCHAR[])",
-                 [list(aliases), list(aliases.values())])  # fmt: skip
+    conn.execute(
+        "SET VARIABLE rating_aliases = MAP(?::VARCHAR[], ?::VARCHAR[])",
+        [list(aliases), list(aliases.values())],
+    )
     for name in ("row_rule_macros", "row_rules"):
         conn.execute((REFERENCE_SQL / f"{name}.sql").read_text(encoding="utf-8"))
 

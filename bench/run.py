@@ -72,8 +72,13 @@ def _tree_rss_kb(root: int) -> int:
 def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """(seconds, peak MB of the process tree) for one fresh process; fails loudly."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=PROJECT, env={**os.environ, **(env or {})},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     peak = 0
 
     def sample() -> None:
@@ -109,8 +114,16 @@ def median_of(
 
 
 def run_command(input_dir: Path, warehouse: Path) -> list[str]:
-    return [*CLI, "run", "--input", str(input_dir), "--warehouse", str(warehouse),
-            "--feeds", str(warehouse.parent / "feeds")]  # fmt: skip
+    return [
+        *CLI,
+        "run",
+        "--input",
+        str(input_dir),
+        "--warehouse",
+        str(warehouse),
+        "--feeds",
+        str(warehouse.parent / "feeds"),
+    ]
 
 
 def fresh(folder: Path) -> None:
@@ -119,9 +132,21 @@ def fresh(folder: Path) -> None:
 
 def synth(rows: int, out: Path, error_rate: float = 0.0) -> Path:
     if not out.exists():
-        subprocess.run([*CLI, "synth", "--rows", str(rows), "--out", str(out),
-                        "--error-rate", str(error_rate)], cwd=PROJECT, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [
+                *CLI,
+                "synth",
+                "--rows",
+                str(rows),
+                "--out",
+                str(out),
+                "--error-rate",
+                str(error_rate),
+            ],
+            cwd=PROJECT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return out
 
 
@@ -155,15 +180,26 @@ def main() -> None:
             extra["frozen_exit_floor_seconds"] = round(frozen["seconds"], 3)
         if raw is not None:  # every scenario against the raw-parse baseline too
             extra["ratio_vs_raw_parse"] = round(ours["seconds"] / raw["seconds"], 2)
-        results.append({
-            "scenario": name, "seconds": round(ours["seconds"], 3), "reference": reference_name,
-            "reference_seconds": round(reference["seconds"], 3), "ratio": round(ratio, 2),
-            "target": target, "met": ratio <= target, "peak_mb": round(ours["peak_mb"]),
-            "runs": ours["runs"], **extra,
-        })  # fmt: skip
-        print(f"{name:24} {ours['seconds']:8.2f} s  vs {reference_name} "
-              f"{reference['seconds']:6.2f} s  ratio {ratio:5.2f} (target <= {target})  "
-              f"peak {ours['peak_mb']:.0f} MB", flush=True)  # fmt: skip
+        results.append(
+            {
+                "scenario": name,
+                "seconds": round(ours["seconds"], 3),
+                "reference": reference_name,
+                "reference_seconds": round(reference["seconds"], 3),
+                "ratio": round(ratio, 2),
+                "target": target,
+                "met": ratio <= target,
+                "peak_mb": round(ours["peak_mb"]),
+                "runs": ours["runs"],
+                **extra,
+            }
+        )
+        print(
+            f"{name:24} {ours['seconds']:8.2f} s  vs {reference_name} "
+            f"{reference['seconds']:6.2f} s  ratio {ratio:5.2f} (target <= {target})  "
+            f"peak {ours['peak_mb']:.0f} MB",
+            flush=True,
+        )
 
     def floors() -> tuple[dict, dict]:
         """The Dagster floor, measured again right before each scenario compared with it
@@ -177,8 +213,12 @@ def main() -> None:
     floor, frozen = floors()
     sample_wh = work / "sample" / "case_audit.duckdb"
     sample_in = PROJECT / "data" / "incoming"
-    small = median_of(args.repeats, lambda: fresh(sample_wh.parent),
-                      lambda: run_command(sample_in, sample_wh), env)  # fmt: skip
+    small = median_of(
+        args.repeats,
+        lambda: fresh(sample_wh.parent),
+        lambda: run_command(sample_in, sample_wh),
+        env,
+    )
     clean = synth(rows, work / "in_clean" / "cases.csv")
     dirty = synth(rows, work / "in_dirty" / "cases.csv", error_rate=0.01)
     raw = median_of(args.repeats, None, lambda: [PYTHON, str(BENCH / "raw_parse.py"), str(clean)])
@@ -188,19 +228,32 @@ def main() -> None:
     reference = median_of(args.repeats, None, lambda: ref_command)
     lighter = median_of(args.repeats, None, lambda: [*ref_command, "--simplified"])
     clean_wh = work / "clean" / "case_audit.duckdb"
-    clean_run = median_of(args.repeats, lambda: fresh(clean_wh.parent),
-                          lambda: run_command(clean.parent, clean_wh), env)  # fmt: skip
+    clean_run = median_of(
+        args.repeats,
+        lambda: fresh(clean_wh.parent),
+        lambda: run_command(clean.parent, clean_wh),
+        env,
+    )
     versus_lighter = round(clean_run["seconds"] / lighter["seconds"], 2)
-    record("throughput 1M", clean_run, reference, "DuckDB-only reference (same rules)",
-           simplified_reference_seconds=round(lighter["seconds"], 3),
-           ratio_vs_simplified_reference=versus_lighter)  # fmt: skip
+    record(
+        "throughput 1M",
+        clean_run,
+        reference,
+        "DuckDB-only reference (same rules)",
+        simplified_reference_seconds=round(lighter["seconds"], 3),
+        ratio_vs_simplified_reference=versus_lighter,
+    )
 
     check = median_of(args.repeats, None, lambda: [*CLI, "check", str(clean)], env)
     record("check 1M", check, reference, "DuckDB-only reference (same rules)")
 
     dirty_wh = work / "dirty" / "case_audit.duckdb"
-    dirty_run = median_of(args.repeats, lambda: fresh(dirty_wh.parent),
-                          lambda: run_command(dirty.parent, dirty_wh), env)  # fmt: skip
+    dirty_run = median_of(
+        args.repeats,
+        lambda: fresh(dirty_wh.parent),
+        lambda: run_command(dirty.parent, dirty_wh),
+        env,
+    )
     record("dirty 1M (1% broken)", dirty_run, clean_run, "clean 1M")
 
     timed(run_command(clean.parent, clean_wh), env)  # the 1M warehouse, built once
@@ -220,8 +273,9 @@ def main() -> None:
         pacsv.write_csv(table, clean.parent / f"new_{k:03}.csv")
 
     sys.path.insert(0, str(PROJECT))
-    incremental = median_of(args.repeats, add_small_file,
-                            lambda: run_command(clean.parent, clean_wh), env)  # fmt: skip
+    incremental = median_of(
+        args.repeats, add_small_file, lambda: run_command(clean.parent, clean_wh), env
+    )
     floor, frozen = floors()
     record("one new 400-row file", incremental, floor, "Dagster floor", frozen)
     for extra in clean.parent.glob("new_*.csv"):
@@ -230,46 +284,74 @@ def main() -> None:
     if not args.quick:
         big = synth(args.scale_rows, work / "in_big" / "cases.csv")
         big_wh = work / "big" / "case_audit.duckdb"
-        scale = median_of(max(1, args.repeats // 2), lambda: fresh(big_wh.parent),
-                          lambda: run_command(big.parent, big_wh), env)  # fmt: skip
-        record("scale 10M/1M", scale, clean_run, f"{rows // 1_000_000}M run",
-               peak_within_limit=scale["peak_mb"] <= MEMORY_LIMIT_MB,
-               memory_limit_mb=MEMORY_LIMIT_MB)  # fmt: skip
+        scale = median_of(
+            max(1, args.repeats // 2),
+            lambda: fresh(big_wh.parent),
+            lambda: run_command(big.parent, big_wh),
+            env,
+        )
+        record(
+            "scale 10M/1M",
+            scale,
+            clean_run,
+            f"{rows // 1_000_000}M run",
+            peak_within_limit=scale["peak_mb"] <= MEMORY_LIMIT_MB,
+            memory_limit_mb=MEMORY_LIMIT_MB,
+        )
 
     out = BENCH / "results"
     out.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    payload = {"generated_at": stamp, "rows": rows, "scale_rows": args.scale_rows,
-               "raw_parse_seconds": round(raw["seconds"], 3),
-               "repeats": args.repeats, "machine": {"cpus": os.cpu_count()},
-               "results": results}  # fmt: skip
+    payload = {
+        "generated_at": stamp,
+        "rows": rows,
+        "scale_rows": args.scale_rows,
+        "raw_parse_seconds": round(raw["seconds"], 3),
+        "repeats": args.repeats,
+        "machine": {"cpus": os.cpu_count()},
+        "results": results,
+    }
     text = json.dumps(payload, indent=2)
     latest = "latest-quick" if args.quick else "latest"  # a quick run never hides a full one
     (out / f"{latest}.json").write_text(text)
     (out / f"{stamp}.json").write_text(text)
-    lines = ["| scenario | case-audit | reference | ratio | target | met | vs raw parse "
-             "| peak MB |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "| scenario | case-audit | reference | ratio | target | met | vs raw parse | peak MB |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
-        lines.append(f"| {r['scenario']} | {r['seconds']:.2f} s | {r['reference']} "
-                     f"{r['reference_seconds']:.2f} s | {r['ratio']:.2f} | <= {r['target']} | "
-                     f"{'yes' if r['met'] else 'no'} | {r['ratio_vs_raw_parse']:.2f} | "
-                     f"{r['peak_mb']} |")  # fmt: skip
+        lines.append(
+            f"| {r['scenario']} | {r['seconds']:.2f} s | {r['reference']} "
+            f"{r['reference_seconds']:.2f} s | {r['ratio']:.2f} | <= {r['target']} | "
+            f"{'yes' if r['met'] else 'no'} | {r['ratio_vs_raw_parse']:.2f} | "
+            f"{r['peak_mb']} |"
+        )
     lines.append(
         f"\nRaw-parse baseline: DuckDB counting the {rows:,}-row CSV, "
         f"{raw['seconds']:.2f} s (bench/raw_parse.py)."
     )
-    frozen_ratios = ", ".join(f"{r['scenario']} {r['ratio_vs_frozen_exit_floor']:.2f} "
-                              f"({r['frozen_exit_floor_seconds']:.2f} s)"
-                              for r in results if "ratio_vs_frozen_exit_floor" in r)  # fmt: skip
-    lines.append(f"\nAgainst the floor exiting as `case-audit` does (no final garbage "
-                 f"collection): {frozen_ratios}.")  # fmt: skip
-    lines += [f"\nAgainst the simplified DuckDB reference (a subset of the rules, no trimming): "
-              f"throughput 1M {r['ratio_vs_simplified_reference']:.2f} "
-              f"({r['simplified_reference_seconds']:.2f} s)."
-              for r in results if "ratio_vs_simplified_reference" in r]  # fmt: skip
+    frozen_ratios = ", ".join(
+        f"{r['scenario']} {r['ratio_vs_frozen_exit_floor']:.2f} "
+        f"({r['frozen_exit_floor_seconds']:.2f} s)"
+        for r in results
+        if "ratio_vs_frozen_exit_floor" in r
+    )
+    lines.append(
+        f"\nAgainst the floor exiting as `case-audit` does (no final garbage "
+        f"collection): {frozen_ratios}."
+    )
+    lines += [
+        f"\nAgainst the simplified DuckDB reference (a subset of the rules, no trimming): "
+        f"throughput 1M {r['ratio_vs_simplified_reference']:.2f} "
+        f"({r['simplified_reference_seconds']:.2f} s)."
+        for r in results
+        if "ratio_vs_simplified_reference" in r
+    ]
     table = "\n".join(lines) + "\n"
-    (out / f"{latest}.md").write_text(f"Benchmark {stamp} (median of {args.repeats} fresh "
-                                   f"processes; {os.cpu_count()} CPUs)\n\n{table}")  # fmt: skip
+    (out / f"{latest}.md").write_text(
+        f"Benchmark {stamp} (median of {args.repeats} fresh "
+        f"processes; {os.cpu_count()} CPUs)\n\n{table}"
+    )
     print("\n" + table)
 
 

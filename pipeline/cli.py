@@ -128,18 +128,20 @@ def _report_in_full(table: Callable[..., Table], where: str, params: tuple, file
     if files:
         print("Files")
         _print_table(table(REPORT_QUERIES["loads"]))
-    names, headline = table(REPORT_QUERIES["headline"].replace(" ORDER BY", where + " ORDER BY"),
-                            *params)  # fmt: skip
+    names, headline = table(
+        REPORT_QUERIES["headline"].replace(" ORDER BY", where + " ORDER BY"), *params
+    )
     if not headline:
         print("\nHeadline figures\n  (no valid cases loaded)")
     for inspection, force in dict.fromkeys((row[0], row[1]) for row in headline):
         print(f"\nHeadline figures: {inspection} ({force})")
         _print_table((names[2:], [row[2:] for row in headline if row[:2] == (inspection, force)]))
-    for title, name in (("Published figures, reconciled", "reconciliation"),
-                        ("Published claims", "claims")):  # fmt: skip
+    for title, name in (
+        ("Published figures, reconciled", "reconciliation"),
+        ("Published claims", "claims"),
+    ):
         print(f"\n{title}")
-        _print_table(table(REPORT_QUERIES[name].replace(" ORDER BY", where + " ORDER BY"),
-                           *params))  # fmt: skip
+        _print_table(table(REPORT_QUERIES[name].replace(" ORDER BY", where + " ORDER BY"), *params))
     if files:
         print("\nQuarantined rows by rule (details: table rejected_rows)")
         _print_table(table(REPORT_QUERIES["quarantine"]))
@@ -149,10 +151,14 @@ def _report_in_full(table: Callable[..., Table], where: str, params: tuple, file
 
 def _report_short(table: Callable[..., Table], inspections: list[tuple]) -> None:
     [(loaded, refused, rows, rejected)] = table(SUMMARY_QUERIES["files"])[1]
-    print(f"Files: {loaded} loaded, {refused} refused; rows: {rows:,} loaded, {rejected:,} "
-          f"quarantined (details: v_data_quality, rejected_rows)")  # fmt: skip
-    print(f"\n{len(inspections)} inspections (one line each; --inspection ID for one in full, "
-          "--all for everything)")  # fmt: skip
+    print(
+        f"Files: {loaded} loaded, {refused} refused; rows: {rows:,} loaded, {rejected:,} "
+        f"quarantined (details: v_data_quality, rejected_rows)"
+    )
+    print(
+        f"\n{len(inspections)} inspections (one line each; --inspection ID for one in full, "
+        "--all for everything)"
+    )
     shown = inspections[:SHORT_LIMIT]
     _print_table((["inspection_id", "force", "cases", "pct_not_good"], shown))
     if len(inspections) > len(shown):
@@ -161,10 +167,10 @@ def _report_short(table: Callable[..., Table], inspections: list[tuple]) -> None
     [(holding, failing, unknown)] = table(SUMMARY_QUERIES["claims"])[1]
     print(f"\nPublished figures: {statuses or 'none'}")
     print(f"Published claims: {holding} hold, {failing} do not, {unknown} not computed")
-    for name, title in (("quarantine", "Quarantined rows by rule (top 5; details: table "
-                                        "rejected_rows)"),
-                        ("queries", "Queries, nothing held back (top 5; details: table "
-                                    "data_queries)")):  # fmt: skip
+    for name, title in (
+        ("quarantine", "Quarantined rows by rule (top 5; details: table rejected_rows)"),
+        ("queries", "Queries, nothing held back (top 5; details: table data_queries)"),
+    ):
         names, rules = table(REPORT_QUERIES[name])
         print(f"\n{title}")
         _print_table((names, rules[:5]))
@@ -240,8 +246,11 @@ def command_check(args: argparse.Namespace) -> int:
             raise CaseAuditError(
                 f"cannot write the report {report}: {exc.strerror or exc}; nothing was written."
             ) from None
-        what = ("a summary and each file's rows to fix, bad cells highlighted" if workbook
-                else "one row per problem, safe to open in Excel")  # fmt: skip
+        what = (
+            "a summary and each file's rows to fix, bad cells highlighted"
+            if workbook
+            else "one row per problem, safe to open in Excel"
+        )
         print(f"\nProblem report ({what}): {written}")
     print(
         f"\n{problems.files} file(s), {problems.rows} row(s): {problems.refused} file(s) "
@@ -278,15 +287,21 @@ def command_explain(args: argparse.Namespace) -> int:
     agrees = "as" if (found.numerator, found.denominator) == found.published else "NOT as"
     print(f"{found.inspection_id} ({found.force}): {found.metric}")
     print(f"  counts {numerator_text}, of {denominator_text}")
-    print(f"  {found.numerator} of {found.denominator}{share}, {agrees} in headline_figures "
-          f"({found.published[0]} of {found.published[1]})\n")  # fmt: skip
-    for title, by, rows in (("By category", "category", found.by_category),
-                            ("By area", "area", found.by_area)):  # fmt: skip
+    print(
+        f"  {found.numerator} of {found.denominator}{share}, {agrees} in headline_figures "
+        f"({found.published[0]} of {found.published[1]})\n"
+    )
+    for title, by, rows in (
+        ("By category", "category", found.by_category),
+        ("By area", "area", found.by_area),
+    ):
         print(title)
         _print_table(([by, "numerator", "denominator"], [(as_text(v), n, d) for v, n, d in rows]))
         print()
-    for title, counted in (("Cases counted (numerator and denominator)", True),
-                           ("Cases in the denominator only", False)):  # fmt: skip
+    for title, counted in (
+        ("Cases counted (numerator and denominator)", True),
+        ("Cases in the denominator only", False),
+    ):
         rows = [
             (key, category, as_text(area))
             for key, category, area, in_numerator in found.cases
@@ -318,8 +333,11 @@ def as_text(value: str | None) -> str:
 def command_rules(_: argparse.Namespace) -> int:
     from schemas.case_audit import RULES, example_of
 
-    for level, title in (("file", "File refusals"), ("row", "Row rules"),
-                         ("query", "Queries (flagged, nothing held back)")):  # fmt: skip
+    for level, title in (
+        ("file", "File refusals"),
+        ("row", "Row rules"),
+        ("query", "Queries (flagged, nothing held back)"),
+    ):
         print(f"{title}:")
         for rule in (r for r in RULES if r.level == level):
             print(f"  {rule.code:<32} columns: {', '.join(rule.columns) or '(whole file)'}")
@@ -367,23 +385,33 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress display")
     run.add_argument("--inspection", help="report this inspection's figures in full")
     run.add_argument("--all", action="store_true", help="report every table in full")
-    run.add_argument("--rebuild", action="store_true",
-                     help="forget what earlier runs left: read, validate, build and publish "
-                     "everything again (in the UI: tag a run case_audit/rebuild=true)")  # fmt: skip
+    run.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="forget what earlier runs left: read, validate, build and publish "
+        "everything again (in the UI: tag a run case_audit/rebuild=true)",
+    )
     run.set_defaults(handler=command_run)
 
     check = commands.add_parser("check", help="validate files without loading them")
     check.add_argument("files", nargs="+", help="files or folders to check")
-    check.add_argument("--report", help="also write every problem to this file: .xlsx (a "
-                       "workbook for the provider) or .csv (one row per problem)")  # fmt: skip
+    check.add_argument(
+        "--report",
+        help="also write every problem to this file: .xlsx (a "
+        "workbook for the provider) or .csv (one row per problem)",
+    )
     check.add_argument("--quiet", action="store_true", help="no progress display")
     check.set_defaults(handler=command_check)
 
     synth = commands.add_parser("synth", help="write synthetic case records at scale")
     synth.add_argument("--rows", type=int, required=True, help="how many rows")
     synth.add_argument("--out", required=True, help="file to write: .csv or .parquet")
-    synth.add_argument("--error-rate", type=float, default=0.0,
-                       help="fraction of rows broken in known ways (0 to 1)")  # fmt: skip
+    synth.add_argument(
+        "--error-rate",
+        type=float,
+        default=0.0,
+        help="fraction of rows broken in known ways (0 to 1)",
+    )
     synth.add_argument("--seed", type=int, default=2016, help="same seed, same file")
     synth.set_defaults(handler=command_synth)
 
@@ -416,8 +444,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as problem:  # the file system said no (full, read-only, a folder): one line
         where = f" ({problem.filename})" if problem.filename else ""
-        print(f"case-audit: {problem.strerror or problem}{where}; nothing was changed there.",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"case-audit: {problem.strerror or problem}{where}; nothing was changed there.",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEMS
 
 

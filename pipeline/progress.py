@@ -35,9 +35,12 @@ class TerminalProgress(Progress):
         from rich.progress import TextColumn, TimeElapsedColumn
 
         self.display = Display(
-            TextColumn("{task.description}"), TextColumn("{task.fields[rows]}"),
-            TimeElapsedColumn(), console=Console(stderr=True), transient=False,
-        )  # fmt: skip
+            TextColumn("{task.description}"),
+            TextColumn("{task.fields[rows]}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
         self.display.start()
         self.started = time.monotonic()
         self.task = None

@@ -76,14 +76,15 @@ def block(start: int, size: int, seed: int, error_rate: float) -> pa.Table:
         values = np.where(rng.random(size) < share, "true", "false").astype(object)
         return values if where is None else np.where(where, values, "")
 
-    force_rating = np.where(rng.random(size) < FORCE_RATING_SHARE,
-                            _pick(rng, FORCE_RATINGS, None, size), "")  # fmt: skip
+    force_rating = np.where(
+        rng.random(size) < FORCE_RATING_SHARE, _pick(rng, FORCE_RATINGS, None, size), ""
+    )
     columns = {
         "inspection_id": inspection,
         "force": names[force_index],
         "case_ref": np.char.mod("C%09d", np.arange(start, start + size)).astype(object),
-        "area": codes[force_index] + np.char.mod(" Area %02d",
-                                                  rng.integers(1, AREAS_PER_FORCE + 1, size)),
+        "area": codes[force_index]
+        + np.char.mod(" Area %02d", rng.integers(1, AREAS_PER_FORCE + 1, size)),
         "category": category,
         "audit_date": dates.astype(object),
         "rating": _pick(rng, RATINGS, RATING_WEIGHTS, size),
@@ -96,7 +97,7 @@ def block(start: int, size: int, seed: int, error_rate: float) -> pa.Table:
         "missing_episodes": np.where(missing, rng.integers(1, 15, size).astype(str), empty),
         "cse_risk_assessed": flags(0.4, missing),
         "synthetic": np.full(size, "true", dtype=object),  # invented: marked so everywhere
-    }  # fmt: skip
+    }
     if error_rate > 0:
         broken = np.flatnonzero(rng.random(size) < error_rate)
         for i, (_, column, value) in enumerate(BREAKAGES):
@@ -117,8 +118,11 @@ def write(rows: int, out: Path, seed: int = 2016, error_rate: float = 0.0) -> Pa
     out.parent.mkdir(parents=True, exist_ok=True)
     schema = pa.schema([(name, pa.string()) for name in COLUMNS])
     options = pacsv.WriteOptions(quoting_style="none")  # synthetic values never need quotes
-    writer = (pacsv.CSVWriter(out, schema, write_options=options) if suffix == ".csv"
-              else pq.ParquetWriter(out, schema))  # fmt: skip
+    writer = (
+        pacsv.CSVWriter(out, schema, write_options=options)
+        if suffix == ".csv"
+        else pq.ParquetWriter(out, schema)
+    )
     try:
         for start in range(0, rows, BLOCK_ROWS):
             writer.write_table(block(start, min(BLOCK_ROWS, rows - start), seed, error_rate))

@@ -43,8 +43,11 @@ CATEGORY_LABELS = {
     "sex_offender_management": "Sex offender management",
 }
 CATEGORIES = tuple(CATEGORY_LABELS)
-RATING_LABELS = {"good": "Good", "requires_improvement": "Requires improvement",
-                 "inadequate": "Inadequate"}  # fmt: skip
+RATING_LABELS = {
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
 RATINGS = tuple(RATING_LABELS)
 FORCE_RATINGS = ("good", "adequate", "requires_improvement", "inadequate")
 
@@ -106,39 +109,83 @@ EXTRA_CELLS = "extra_cells"
 
 # how each input column is documented: (type, required, accepted values)
 INPUT_DOCS = {
-    "inspection_id": ("text", "yes", "3-64 characters of `A-Z a-z 0-9 _ . -`; one inspection "
-                      "of one force, e.g. `MPS-NCPI-2016`"),
-    "force": ("text", "yes", "at most 200 characters; every row of an inspection names the "
-              "same force"),
-    "case_ref": ("text", "yes", "pseudonymous reference, 3-64 characters of `A-Z a-z 0-9 _ -`; "
-                 "unique within its inspection_id"),
+    "inspection_id": (
+        "text",
+        "yes",
+        "3-64 characters of `A-Z a-z 0-9 _ . -`; one inspection of one force, e.g. `MPS-NCPI-2016`",
+    ),
+    "force": (
+        "text",
+        "yes",
+        "at most 200 characters; every row of an inspection names the same force",
+    ),
+    "case_ref": (
+        "text",
+        "yes",
+        "pseudonymous reference, 3-64 characters of `A-Z a-z 0-9 _ -`; "
+        "unique within its inspection_id",
+    ),
     "area": ("text", "no", "borough or command unit, at most 200 characters"),
-    "category": ("enum", "yes", ", ".join(f"`{c}`" for c in CATEGORIES)
-                 + " (case, spaces and hyphens forgiven)"),
-    "audit_date": ("date", "yes", "`YYYY-MM-DD`, or `DD/MM/YYYY` / `D/M/YYYY` read day first "
-                   "as UK spreadsheets write dates (`04/03/2025` is 4 March), or an Excel date "
-                   "cell; not after the day of the run"),
-    "rating": ("enum", "yes", "`good`, `requires_improvement`, `inadequate`; `Requires "
-               "Improvement`, `RI` accepted"),
-    "referred_back": ("bool", "yes", "referred back for a continuing risk to a child; "
-                      "`true/false`, `yes/no`, `y/n`, `1/0` in any case, or a boolean cell"),
-    "force_rating": ("enum", "no", "the force's self-assessment: `good`, `adequate`, "
-                     "`requires_improvement`, `inadequate` (`RI` accepted)"),
+    "category": (
+        "enum",
+        "yes",
+        ", ".join(f"`{c}`" for c in CATEGORIES) + " (case, spaces and hyphens forgiven)",
+    ),
+    "audit_date": (
+        "date",
+        "yes",
+        "`YYYY-MM-DD`, or `DD/MM/YYYY` / `D/M/YYYY` read day first "
+        "as UK spreadsheets write dates (`04/03/2025` is 4 March), or an Excel date "
+        "cell; not after the day of the run",
+    ),
+    "rating": (
+        "enum",
+        "yes",
+        "`good`, `requires_improvement`, `inadequate`; `Requires Improvement`, `RI` accepted",
+    ),
+    "referred_back": (
+        "bool",
+        "yes",
+        "referred back for a continuing risk to a child; "
+        "`true/false`, `yes/no`, `y/n`, `1/0` in any case, or a boolean cell",
+    ),
+    "force_rating": (
+        "enum",
+        "no",
+        "the force's self-assessment: `good`, `adequate`, "
+        "`requires_improvement`, `inadequate` (`RI` accepted)",
+    ),
     "charged": ("bool", "custody only", "required when category is `custody`, empty otherwise"),
     "bail_refused": ("bool", "custody only", "as `charged`"),
-    "detained_until_court": ("bool", "custody only", "as `charged`: kept in police custody to "
-                             "appear in court"),
-    "la_accommodation_requested": ("bool", "no; custody only", "local-authority accommodation "
-                                   "asked for (PACE s.38(6)); empty on other categories"),
-    "missing_episodes": ("integer >= 1", "missing only", "required when category is "
-                         "`missing_absent`, empty otherwise"),
-    "cse_risk_assessed": ("bool", "no", "the link between going missing and CSE risk was "
-                          "considered"),
-    "synthetic": ("bool", "no", "`true` when the record is invented, not a real case (the "
-                  "shipped sample, `case-audit synth`): its inspection's figures are then "
-                  "marked synthetic data in the warehouse (`inspections`), the feeds' manifest "
-                  "and on the dashboard"),
-}  # fmt: skip
+    "detained_until_court": (
+        "bool",
+        "custody only",
+        "as `charged`: kept in police custody to appear in court",
+    ),
+    "la_accommodation_requested": (
+        "bool",
+        "no; custody only",
+        "local-authority accommodation asked for (PACE s.38(6)); empty on other categories",
+    ),
+    "missing_episodes": (
+        "integer >= 1",
+        "missing only",
+        "required when category is `missing_absent`, empty otherwise",
+    ),
+    "cse_risk_assessed": (
+        "bool",
+        "no",
+        "the link between going missing and CSE risk was considered",
+    ),
+    "synthetic": (
+        "bool",
+        "no",
+        "`true` when the record is invented, not a real case (the "
+        "shipped sample, `case-audit synth`): its inspection's figures are then "
+        "marked synthetic data in the warehouse (`inspections`), the feeds' manifest "
+        "and on the dashboard",
+    ),
+}
 
 INSPECTION_ID_PATTERN = r"[A-Za-z0-9_.\-]{3,64}"
 CASE_REF_PATTERN = r"[A-Za-z0-9_\-]{3,64}"
@@ -226,18 +273,28 @@ def _did_you_mean(values: tuple[str, ...]) -> Callable[[str], str | None]:
 # Rows a rule's examples are written against: a valid case of each kind; an example lists
 # the cells it changes (`None` empties a cell).
 EXAMPLE_CASES: dict[str, dict[str, object]] = {
-    "case": dict.fromkeys(COLUMNS) | {
-        "inspection_id": "NWC-CP-2025", "force": "Northwold Constabulary",
-        "case_ref": "NW-0001", "area": "Harbourside", "category": "domestic_abuse",
-        "audit_date": "2025-03-04", "rating": "good", "referred_back": "no",
+    "case": dict.fromkeys(COLUMNS)
+    | {
+        "inspection_id": "NWC-CP-2025",
+        "force": "Northwold Constabulary",
+        "case_ref": "NW-0001",
+        "area": "Harbourside",
+        "category": "domestic_abuse",
+        "audit_date": "2025-03-04",
+        "rating": "good",
+        "referred_back": "no",
     },
-}  # fmt: skip
+}
 EXAMPLE_CASES["custody"] = EXAMPLE_CASES["case"] | {
-    "category": "custody", "charged": "yes", "bail_refused": "yes", "detained_until_court": "yes",
-}  # fmt: skip
+    "category": "custody",
+    "charged": "yes",
+    "bail_refused": "yes",
+    "detained_until_court": "yes",
+}
 EXAMPLE_CASES["missing"] = EXAMPLE_CASES["case"] | {
-    "category": "missing_absent", "missing_episodes": "2",
-}  # fmt: skip
+    "category": "missing_absent",
+    "missing_episodes": "2",
+}
 EXAMPLE_RUN_DATE = dt.date(2026, 11, 29)  # the run date the examples are judged on
 
 
@@ -258,8 +315,11 @@ class Example:
             text = str(value)
             return repr(text) if len(text) <= 40 else f"{text[:12]!r}… ({len(text)} characters)"
 
-        changed = [f"{column} = {shown(value)}"
-                   for _, cells in self.rows for column, value in cells.items()]  # fmt: skip
+        changed = [
+            f"{column} = {shown(value)}"
+            for _, cells in self.rows
+            for column, value in cells.items()
+        ]
         return "; ".join(dict.fromkeys(changed))
 
     def frame_rows(self) -> list[dict[str, object]]:
@@ -311,7 +371,8 @@ class Rule:
 
 
 CROSS_ROW = "pipeline/validate/sql/cross_row_reasons.sql"
-QUERIES = "pipeline/validate/models/data_queries.sql"  # checked_by of the queries: flags that hold nothing back
+# checked_by of the queries: flags that hold nothing back
+QUERIES = "pipeline/validate/models/data_queries.sql"
 QUERY_DAYS = 183  # an audit date further than this from its inspection's median is queried
 QUERY_SELF_RATED_SHARE = 0.1  # self-rated on fewer than this share of cases: queried
 BY_READERS = "ingest"  # checked_by of the file rules: pipeline/ingest refuses the file
@@ -693,18 +754,27 @@ def build_schema(run_date: dt.date) -> pa.DataFrameSchema:
     for rule in ROW_RULES:
         for column in rule.columns:
             if rule.cells is not None:
-                column_checks[column].append(pa.Check(
-                    lambda v, fn=rule.cells: fn(v, run_date), ignore_na=not rule.judges_missing,
-                    error=rule.code))  # fmt: skip
+                column_checks[column].append(
+                    pa.Check(
+                        lambda v, fn=rule.cells: fn(v, run_date),
+                        ignore_na=not rule.judges_missing,
+                        error=rule.code,
+                    )
+                )
             if rule.row is not None:
-                frame_checks.append(pa.Check(
-                    lambda frame, fn=rule.row, c=column: fn(frame, c), ignore_na=False,
-                    error=check_label(rule.code, column)))  # fmt: skip
+                frame_checks.append(
+                    pa.Check(
+                        lambda frame, fn=rule.row, c=column: fn(frame, c),
+                        ignore_na=False,
+                        error=check_label(rule.code, column),
+                    )
+                )
     required = set(RULES_BY_CODE[REQUIRED_RULE].columns)
     columns = {
         name: pa.Column(nullable=name not in required, required=True, checks=column_checks[name])
         for name in COLUMNS
     }
-    columns[EXTRA_CELLS] = pa.Column(nullable=True, required=False,
-                                     checks=column_checks[EXTRA_CELLS])  # fmt: skip
+    columns[EXTRA_CELLS] = pa.Column(
+        nullable=True, required=False, checks=column_checks[EXTRA_CELLS]
+    )
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, name="case_audit")

@@ -148,8 +148,16 @@ def _merged_header_cell(workbook: Workbook, iid: str) -> None:
     sheet.append(header)
     sheet.merge_cells(start_row=1, start_column=4, end_row=1, end_column=5)
     row = c(iid)
-    sheet.append([row["inspection_id"], row["force"], row["case_ref"], "Harbour", "ward 3",
-                  *[row[col] for col in COLUMNS[4:]]])  # fmt: skip
+    sheet.append(
+        [
+            row["inspection_id"],
+            row["force"],
+            row["case_ref"],
+            "Harbour",
+            "ward 3",
+            *[row[col] for col in COLUMNS[4:]],
+        ]
+    )
 
 
 def _excel_serial_date(workbook: Workbook, iid: str) -> None:
@@ -784,54 +792,152 @@ CAFE_NFD = "BAD-CAFE\u0301"  # ... and as E + combining acute (NFD): two names, 
 
 HOSTILE: list[Bad] = [
     # ---- 1. a file name is a name, never a pattern (loaded_values prove whose rows load)
-    Bad("name_brackets", named(lambda i: "BAD-NAME-BRACKETS[1].csv"), loaded=2,
-        loaded_values={"inspection_id": ["BAD-NAME-BRACKETS"] * 2}),
-    Bad("name_brackets_sibling", named(lambda i: "BAD-NAME-BRACKETS1.csv"), loaded=2,
-        loaded_values={"inspection_id": ["BAD-NAME-BRACKETS-SIBLING"] * 2}),
-    Bad("name_star", named(lambda i: "BAD-NAME-STAR*.csv"), loaded=2,
-        loaded_values={"inspection_id": ["BAD-NAME-STAR"] * 2}),
-    Bad("name_star_sibling", named(lambda i: f"{i}.csv"), loaded=2,
-        loaded_values={"inspection_id": ["BAD-NAME-STAR-SIBLING"] * 2}),
-    Bad("name_question_mark", named(lambda i: "BAD-NAME-QUESTION?.csv"), loaded=2,
-        loaded_values={"inspection_id": ["BAD-NAME-QUESTION-MARK"] * 2}),
-    Bad("name_question_mark_sibling", named(lambda i: "BAD-NAME-QUESTIONX.csv"), loaded=2,
-        loaded_values={"inspection_id": ["BAD-NAME-QUESTION-MARK-SIBLING"] * 2}),
-    Bad("name_braces", named(lambda i: "BAD-NAME-{BRACES,STAR-SIBLING}.csv"), loaded=2,
-        loaded_values={"inspection_id": ["BAD-NAME-BRACES"] * 2}),
+    Bad(
+        "name_brackets",
+        named(lambda i: "BAD-NAME-BRACKETS[1].csv"),
+        loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-BRACKETS"] * 2},
+    ),
+    Bad(
+        "name_brackets_sibling",
+        named(lambda i: "BAD-NAME-BRACKETS1.csv"),
+        loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-BRACKETS-SIBLING"] * 2},
+    ),
+    Bad(
+        "name_star",
+        named(lambda i: "BAD-NAME-STAR*.csv"),
+        loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-STAR"] * 2},
+    ),
+    Bad(
+        "name_star_sibling",
+        named(lambda i: f"{i}.csv"),
+        loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-STAR-SIBLING"] * 2},
+    ),
+    Bad(
+        "name_question_mark",
+        named(lambda i: "BAD-NAME-QUESTION?.csv"),
+        loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-QUESTION-MARK"] * 2},
+    ),
+    Bad(
+        "name_question_mark_sibling",
+        named(lambda i: "BAD-NAME-QUESTIONX.csv"),
+        loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-QUESTION-MARK-SIBLING"] * 2},
+    ),
+    Bad(
+        "name_braces",
+        named(lambda i: "BAD-NAME-{BRACES,STAR-SIBLING}.csv"),
+        loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-BRACES"] * 2},
+    ),
     Bad("name_spaces", named(lambda i: f"  {i} with  spaces .csv"), loaded=2),
     Bad("name_leading_dash", named(lambda i: f"-{i}.csv"), loaded=2),
     Bad("name_leading_equals", named(lambda i: f"=HYPERLINK({i}).csv"), loaded=2),
-    Bad("name_unicode_nfc", named(lambda i: f"{CAFE}.csv"), loaded=2,
-        loaded_values={"inspection_id": ["BAD-NAME-UNICODE-NFC"] * 2}),
-    Bad("name_unicode_nfd", named(lambda i: f"{CAFE_NFD}.csv"), loaded=2,
-        loaded_values={"inspection_id": ["BAD-NAME-UNICODE-NFD"] * 2}),
+    Bad(
+        "name_unicode_nfc",
+        named(lambda i: f"{CAFE}.csv"),
+        loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-UNICODE-NFC"] * 2},
+    ),
+    Bad(
+        "name_unicode_nfd",
+        named(lambda i: f"{CAFE_NFD}.csv"),
+        loaded=2,
+        loaded_values={"inspection_id": ["BAD-NAME-UNICODE-NFD"] * 2},
+    ),
     # ---- 2. only flat, known types are stored
-    Bad("parquet_struct_column", arrow_entry(lambda i: _arrow(i, area=_struct_with("ward"))),
-        refused="file_column_type", says="'area' (struct"),
-    Bad("parquet_list_column", arrow_entry(lambda i: _arrow(i, force=__import__("pyarrow")
-        .array([["Northwold", "x"]] * 2))), refused="file_column_type", says="'force' (list"),
-    Bad("parquet_map_column", arrow_entry(lambda i: _arrow(i, area=__import__("pyarrow").array(
-        [[("k", "v")]] * 2, __import__("pyarrow").map_(__import__("pyarrow").string(),
-        __import__("pyarrow").string())))), refused="file_column_type", says="'area' (map"),
-    Bad("parquet_binary_column", arrow_entry(lambda i: _arrow(i, area=_arrow_bytes(
-        b"Harbour", b"Harbour"))), loaded=2, loaded_values={"area": ["Harbour", "Harbour"]}),
-    Bad("parquet_time_column", arrow_entry(lambda i: _arrow(i, audit_date=__import__("pyarrow")
-        .array([dt.time(9, 30)] * 2))), refused="file_column_type", says="'audit_date' (time"),
-    Bad("parquet_decimal_whole", arrow_entry(lambda i: _arrow_missing(i, _decimal("2.00", "3"))),
-        loaded=2),
-    Bad("parquet_decimal_fraction", arrow_entry(lambda i: _arrow_missing(i, _decimal("2.50",
-        "1.00"))), loaded=1, quarantined={2: {("missing_episodes", "missing_episodes_invalid")}}),
-    Bad("parquet_dictionary_encoded", arrow_entry(lambda i: _arrow(i, category=__import__(
-        "pyarrow").array(["cse", "custody"]).dictionary_encode())), loaded=1,
-        quarantined={3: {("charged", "custody_field_missing"),
-                         ("bail_refused", "custody_field_missing"),
-                         ("detained_until_court", "custody_field_missing")}}),
-    Bad("parquet_nested_identifier", arrow_entry(lambda i: _arrow(i, notes=_struct_with(
-        "ChildDOB"))), refused="file_identifier_column", says="'notes.ChildDOB'"),
-    Bad("parquet_nested_harmless", arrow_entry(lambda i: _arrow(i, notes=_struct_with(
-        "remark"))), loaded=2, says="unknown columns dropped, not stored: notes"),
-    Bad("parquet_null_typed_optional", arrow_entry(lambda i: _arrow(i, force_rating=__import__(
-        "pyarrow").nulls(2))), loaded=2),
+    Bad(
+        "parquet_struct_column",
+        arrow_entry(lambda i: _arrow(i, area=_struct_with("ward"))),
+        refused="file_column_type",
+        says="'area' (struct",
+    ),
+    Bad(
+        "parquet_list_column",
+        arrow_entry(
+            lambda i: _arrow(i, force=__import__("pyarrow").array([["Northwold", "x"]] * 2))
+        ),
+        refused="file_column_type",
+        says="'force' (list",
+    ),
+    Bad(
+        "parquet_map_column",
+        arrow_entry(
+            lambda i: _arrow(
+                i,
+                area=__import__("pyarrow").array(
+                    [[("k", "v")]] * 2,
+                    __import__("pyarrow").map_(
+                        __import__("pyarrow").string(), __import__("pyarrow").string()
+                    ),
+                ),
+            )
+        ),
+        refused="file_column_type",
+        says="'area' (map",
+    ),
+    Bad(
+        "parquet_binary_column",
+        arrow_entry(lambda i: _arrow(i, area=_arrow_bytes(b"Harbour", b"Harbour"))),
+        loaded=2,
+        loaded_values={"area": ["Harbour", "Harbour"]},
+    ),
+    Bad(
+        "parquet_time_column",
+        arrow_entry(
+            lambda i: _arrow(i, audit_date=__import__("pyarrow").array([dt.time(9, 30)] * 2))
+        ),
+        refused="file_column_type",
+        says="'audit_date' (time",
+    ),
+    Bad(
+        "parquet_decimal_whole",
+        arrow_entry(lambda i: _arrow_missing(i, _decimal("2.00", "3"))),
+        loaded=2,
+    ),
+    Bad(
+        "parquet_decimal_fraction",
+        arrow_entry(lambda i: _arrow_missing(i, _decimal("2.50", "1.00"))),
+        loaded=1,
+        quarantined={2: {("missing_episodes", "missing_episodes_invalid")}},
+    ),
+    Bad(
+        "parquet_dictionary_encoded",
+        arrow_entry(
+            lambda i: _arrow(
+                i, category=__import__("pyarrow").array(["cse", "custody"]).dictionary_encode()
+            )
+        ),
+        loaded=1,
+        quarantined={
+            3: {
+                ("charged", "custody_field_missing"),
+                ("bail_refused", "custody_field_missing"),
+                ("detained_until_court", "custody_field_missing"),
+            }
+        },
+    ),
+    Bad(
+        "parquet_nested_identifier",
+        arrow_entry(lambda i: _arrow(i, notes=_struct_with("ChildDOB"))),
+        refused="file_identifier_column",
+        says="'notes.ChildDOB'",
+    ),
+    Bad(
+        "parquet_nested_harmless",
+        arrow_entry(lambda i: _arrow(i, notes=_struct_with("remark"))),
+        loaded=2,
+        says="unknown columns dropped, not stored: notes",
+    ),
+    Bad(
+        "parquet_null_typed_optional",
+        arrow_entry(lambda i: _arrow(i, force_rating=__import__("pyarrow").nulls(2))),
+        loaded=2,
+    ),
     # ---- 3. identifier screening by meaning (and the safe names that still load)
     refused_header("identifier_childdob", "ChildDOB"),
     refused_header("identifier_date_of_birth_child", "Date of Birth (child)"),
@@ -843,94 +949,202 @@ HOSTILE: list[Bad] = [
     refused_header("identifier_cyrillic_look_alike", "Child N\u0430me"),
     refused_header("identifier_full_width", "\uff24\uff2f\uff22"),
     refused_header("identifier_caps_run_together", "CHILDDATEOFBIRTH"),
-    Bad("safe_area_name_column", _header_with("area_name"), loaded=1,
-        says="unknown columns dropped, not stored: area_name"),
-    Bad("safe_contract_headers_decorated", raw_entry(lambda i: (
-        ",".join(h.replace("_", " ").title() if h != "case_ref" else
-                 "Case\u200b_Ref" for h in COLUMNS) + "\n" + _row_text(i) + "\n").encode()),
-        loaded=1),
+    Bad(
+        "safe_area_name_column",
+        _header_with("area_name"),
+        loaded=1,
+        says="unknown columns dropped, not stored: area_name",
+    ),
+    Bad(
+        "safe_contract_headers_decorated",
+        raw_entry(
+            lambda i: (
+                ",".join(
+                    h.replace("_", " ").title() if h != "case_ref" else "Case\u200b_Ref"
+                    for h in COLUMNS
+                )
+                + "\n"
+                + _row_text(i)
+                + "\n"
+            ).encode()
+        ),
+        loaded=1,
+    ),
     # ---- 6. structure anomalies never swallow a case
-    Bad("stray_quote_closed_rows_later", raw_entry(_stray_quote_closed_later), loaded=1,
+    Bad(
+        "stray_quote_closed_rows_later",
+        raw_entry(_stray_quote_closed_later),
+        loaded=1,
         quarantined={2: {("area", "text_stray_quote"), ("area", "text_too_long")}},
-        says="5 lines of text became 3 rows"),
-    Bad("stray_quote_never_closed", raw_entry(_stray_quote_never_closed),
-        refused="file_unreadable", says="double quote on row 3 is never closed"),
-    Bad("stray_quote_in_force_one_line", csv_entry(one(
-        force='Northwold", 2016-01-04, good, no, cse, Harbour')),
-        quarantined={2: {("force", "text_stray_quote")}}),
+        says="5 lines of text became 3 rows",
+    ),
+    Bad(
+        "stray_quote_never_closed",
+        raw_entry(_stray_quote_never_closed),
+        refused="file_unreadable",
+        says="double quote on row 3 is never closed",
+    ),
+    Bad(
+        "stray_quote_in_force_one_line",
+        csv_entry(one(force='Northwold", 2016-01-04, good, no, cse, Harbour')),
+        quarantined={2: {("force", "text_stray_quote")}},
+    ),
     # ---- 7. bounded resources
-    Bad("very_wide_header", raw_entry(_wide_header), refused="file_too_wide",
-        says=f"{WIDE} cells"),
+    Bad("very_wide_header", raw_entry(_wide_header), refused="file_too_wide", says=f"{WIDE} cells"),
     Bad("very_wide_row", raw_entry(_wide_row), refused="file_too_wide", says="line 3"),
     Bad("huge_cell", raw_entry(_huge_cell), refused="file_too_large", says="row 2 is 2.0 MiB"),
     Bad("xlsx_zip_bomb", _xlsx_bomb, refused="file_too_large", says="xl/media/padding.bin"),
     Bad("xlsx_very_wide", xlsx_entry(_wide_sheet), refused="file_too_wide", says=WIDE),
-    Bad("parquet_very_wide", arrow_entry(_wide_parquet), refused="file_too_wide",
-        says=f"{WIDE} cells"),
+    Bad(
+        "parquet_very_wide",
+        arrow_entry(_wide_parquet),
+        refused="file_too_wide",
+        says=f"{WIDE} cells",
+    ),
     # ---- 12. labels never collide
-    Bad("area_zero_width_space", csv_entry(one(area="Harbour\u200bside")), loaded=1,
-        loaded_values={"area": ["Harbourside"]}),
-    Bad("area_decomposed_accent", csv_entry(one(area="Cafe\u0301 Quarter")), loaded=1,
-        loaded_values={"area": ["Caf\u00e9 Quarter"]}),
-    Bad("area_literal_not_recorded", csv_entry(lambda i: [c(i, area="(not recorded)"),
-        c(i, 2, area=None)]), loaded=2, loaded_values={"area": ["(not recorded)", None]}),
+    Bad(
+        "area_zero_width_space",
+        csv_entry(one(area="Harbour\u200bside")),
+        loaded=1,
+        loaded_values={"area": ["Harbourside"]},
+    ),
+    Bad(
+        "area_decomposed_accent",
+        csv_entry(one(area="Cafe\u0301 Quarter")),
+        loaded=1,
+        loaded_values={"area": ["Caf\u00e9 Quarter"]},
+    ),
+    Bad(
+        "area_literal_not_recorded",
+        csv_entry(lambda i: [c(i, area="(not recorded)"), c(i, 2, area=None)]),
+        loaded=2,
+        loaded_values={"area": ["(not recorded)", None]},
+    ),
     # ---- 4. invisible characters by their Unicode property
     refused_header("identifier_combining_grapheme_joiner", "Child Na\u034fme"),
     refused_header("identifier_variation_selector", "Home Add\ufe0fress"),
     refused_header("identifier_tag_space", "N\U000e0020HS No"),
     refused_header("identifier_mongolian_selector", "D\u180bO\u180bB"),
-    Bad("safe_contract_header_variation_selector", raw_entry(lambda i: (HEADER.replace(
-        "area", "Ar\ufe0fea") + "\n" + _row_text(i) + "\n").encode()), loaded=1,
-        loaded_values={"area": ["Harbourside"]}),
-    Bad("area_default_ignorable", csv_entry(lambda i: [c(i, n, area=f"North{ch}town")
-        for n, ch in enumerate(DEFAULT_IGNORABLE, 1)]), loaded=6,
-        loaded_values={"area": ["Northtown"] * 6}),
-    Bad("area_joiner_between_letter_and_accent", csv_entry(lambda i: [
-        c(i, area="Cafe\u034f\u0301 Quarter"), c(i, 2, area="Caf\u00e9 Quarter")]), loaded=2,
-        loaded_values={"area": ["Caf\u00e9 Quarter"] * 2}),
-    Bad("force_default_ignorable", csv_entry(lambda i: [c(i, n, force=f"Northwold{ch} "
-        "Constabulary") for n, ch in enumerate(DEFAULT_IGNORABLE, 1)]), loaded=6,
-        loaded_values={"force": ["Northwold Constabulary"] * 6}),
+    Bad(
+        "safe_contract_header_variation_selector",
+        raw_entry(
+            lambda i: (HEADER.replace("area", "Ar\ufe0fea") + "\n" + _row_text(i) + "\n").encode()
+        ),
+        loaded=1,
+        loaded_values={"area": ["Harbourside"]},
+    ),
+    Bad(
+        "area_default_ignorable",
+        csv_entry(
+            lambda i: [c(i, n, area=f"North{ch}town") for n, ch in enumerate(DEFAULT_IGNORABLE, 1)]
+        ),
+        loaded=6,
+        loaded_values={"area": ["Northtown"] * 6},
+    ),
+    Bad(
+        "area_joiner_between_letter_and_accent",
+        csv_entry(
+            lambda i: [c(i, area="Cafe\u034f\u0301 Quarter"), c(i, 2, area="Caf\u00e9 Quarter")]
+        ),
+        loaded=2,
+        loaded_values={"area": ["Caf\u00e9 Quarter"] * 2},
+    ),
+    Bad(
+        "force_default_ignorable",
+        csv_entry(
+            lambda i: [
+                c(i, n, force=f"Northwold{ch} Constabulary")
+                for n, ch in enumerate(DEFAULT_IGNORABLE, 1)
+            ]
+        ),
+        loaded=6,
+        loaded_values={"force": ["Northwold Constabulary"] * 6},
+    ),
     # ---- 9. nothing a provider sent is silently lost
-    Bad("xlsx_merged_header_cell_values_far_down", xlsx_entry(_charged_merged_over_bail_refused),
-        refused="file_unnamed_column", says=f"column {_letter('bail_refused')} (first value in "
-        f"{_letter('bail_refused')}13) holds values but has no header"),
-    Bad("xlsx_last_header_cell_merged", xlsx_entry(_last_header_merged),
-        refused="file_unnamed_column", says=f"column {AFTER} (first value in {AFTER}2)"),
-    Bad("xlsx_merged_over_required_column", xlsx_entry(_blank_header_over_rating),
-        refused="file_missing_columns", says=f"rating; add them to the header row (header "
+    Bad(
+        "xlsx_merged_header_cell_values_far_down",
+        xlsx_entry(_charged_merged_over_bail_refused),
+        refused="file_unnamed_column",
+        says=f"column {_letter('bail_refused')} (first value in "
+        f"{_letter('bail_refused')}13) holds values but has no header",
+    ),
+    Bad(
+        "xlsx_last_header_cell_merged",
+        xlsx_entry(_last_header_merged),
+        refused="file_unnamed_column",
+        says=f"column {AFTER} (first value in {AFTER}2)",
+    ),
+    Bad(
+        "xlsx_merged_over_required_column",
+        xlsx_entry(_blank_header_over_rating),
+        refused="file_missing_columns",
+        says=f"rating; add them to the header row (header "
         "names are matched ignoring case, spaces and hyphens). Also, column "
-        f"{_letter('rating')} (first value in {_letter('rating')}2) holds values"),
-    Bad("csv_blank_header_cell_over_values", raw_entry(lambda i: (HEADER.replace(
-        "bail_refused", "") + "\n" + _custody_row(i) + "\n").encode()),
-        refused="file_unnamed_column", says=f"column {_letter('bail_refused')} (first value "
-        f"in {_letter('bail_refused')}2)"),
-    Bad("csv_invisible_header_over_values", raw_entry(lambda i: (f"{HEADER},\u200b\ufe0f\n"
-        f"{_row_text(i)},ward 3\n").encode()), refused="file_unnamed_column",
-        says=f"column {AFTER} (first value in {AFTER}2)"),
-    Bad("csv_blank_header_cells_without_values", raw_entry(lambda i: (f"{HEADER},, ,\n"
-        f"{_row_text(i)},,,\n{_row_text(i, 2)}, ,,\n").encode()), loaded=2),
-    Bad("csv_row_longer_than_header_with_blank_cell", raw_entry(lambda i: (f"{HEADER},\n"
-        f"{_row_text(i)},\n{_row_text(i, 2)},,x\n").encode()), loaded=1,
-        quarantined={3: {("extra_cells", "extra_cells")}}),
-    Bad("parquet_large_binary_text", arrow_entry(lambda i: _arrow(i, area=_arrow_bytes(
-        "Caf\u00e9".encode(), b"Harbour", large=True))), loaded=2,
-        loaded_values={"area": ["Caf\u00e9", "Harbour"]}),
-    Bad("parquet_binary_not_utf8", arrow_entry(lambda i: _arrow(i, area=_arrow_bytes(
-        b"Harbour", b"Caf\xe9"))), refused="file_column_type",
-        says="column 'area' holds bytes that are not UTF-8 text (first in row 3)"),
+        f"{_letter('rating')} (first value in {_letter('rating')}2) holds values",
+    ),
+    Bad(
+        "csv_blank_header_cell_over_values",
+        raw_entry(
+            lambda i: (HEADER.replace("bail_refused", "") + "\n" + _custody_row(i) + "\n").encode()
+        ),
+        refused="file_unnamed_column",
+        says=f"column {_letter('bail_refused')} (first value in {_letter('bail_refused')}2)",
+    ),
+    Bad(
+        "csv_invisible_header_over_values",
+        raw_entry(lambda i: (f"{HEADER},\u200b\ufe0f\n{_row_text(i)},ward 3\n").encode()),
+        refused="file_unnamed_column",
+        says=f"column {AFTER} (first value in {AFTER}2)",
+    ),
+    Bad(
+        "csv_blank_header_cells_without_values",
+        raw_entry(lambda i: (f"{HEADER},, ,\n{_row_text(i)},,,\n{_row_text(i, 2)}, ,,\n").encode()),
+        loaded=2,
+    ),
+    Bad(
+        "csv_row_longer_than_header_with_blank_cell",
+        raw_entry(lambda i: (f"{HEADER},\n{_row_text(i)},\n{_row_text(i, 2)},,x\n").encode()),
+        loaded=1,
+        quarantined={3: {("extra_cells", "extra_cells")}},
+    ),
+    Bad(
+        "parquet_large_binary_text",
+        arrow_entry(
+            lambda i: _arrow(i, area=_arrow_bytes("Caf\u00e9".encode(), b"Harbour", large=True))
+        ),
+        loaded=2,
+        loaded_values={"area": ["Caf\u00e9", "Harbour"]},
+    ),
+    Bad(
+        "parquet_binary_not_utf8",
+        arrow_entry(lambda i: _arrow(i, area=_arrow_bytes(b"Harbour", b"Caf\xe9"))),
+        refused="file_column_type",
+        says="column 'area' holds bytes that are not UTF-8 text (first in row 3)",
+    ),
     # ---- 13. hostile volume: every copy held back, with a short hint, in linear work
-    Bad("case_ref_placeholder_on_2000_rows",
+    Bad(
+        "case_ref_placeholder_on_2000_rows",
         csv_entry(lambda i: [c(i, n, case_ref="TBC") for n in range(2000)]),
-        quarantined={row: {("case_ref", "duplicate_case_ref")} for row in range(2, 2002)}),
+        quarantined={row: {("case_ref", "duplicate_case_ref")} for row in range(2, 2002)},
+    ),
     # ---- 14. invented records say so: the synthetic mark reads like any boolean
-    Bad("synthetic_marked", csv_entry(lambda i: [c(i, synthetic="Yes"), c(i, 2, synthetic=None)]),
-        loaded=2, loaded_values={"synthetic": ["true", None]}),
-    Bad("synthetic_not_a_boolean", csv_entry(one(synthetic="maybe")),
-        quarantined={2: {("synthetic", "bool_invalid")}}),
+    Bad(
+        "synthetic_marked",
+        csv_entry(lambda i: [c(i, synthetic="Yes"), c(i, 2, synthetic=None)]),
+        loaded=2,
+        loaded_values={"synthetic": ["true", None]},
+    ),
+    Bad(
+        "synthetic_not_a_boolean",
+        csv_entry(one(synthetic="maybe")),
+        quarantined={2: {("synthetic", "bool_invalid")}},
+    ),
     # ---- 6. a control character is data like any other: stored as sent, escaped when shown
-    Bad("area_control_characters", csv_entry(lambda i: [c(i, area="North\x01wold"),
-        c(i, 2, area="Harbour\x1b[2Jside")]), loaded=2,
-        loaded_values={"area": ["North\x01wold", "Harbour\x1b[2Jside"]}),
-]  # fmt: skip
+    Bad(
+        "area_control_characters",
+        csv_entry(lambda i: [c(i, area="North\x01wold"), c(i, 2, area="Harbour\x1b[2Jside")]),
+        loaded=2,
+        loaded_values={"area": ["North\x01wold", "Harbour\x1b[2Jside"]},
+    ),
+]
 CORPUS += HOSTILE

@@ -106,9 +106,13 @@ def publish_folder(root: Path, incoming: Path):
     from pipeline.defs.runner import run_pipeline
     from pipeline.settings import PROJECT_DIR, Settings
 
-    settings = Settings.resolve(input_dir=incoming, warehouse=root / "wh" / "w.duckdb",
-                                reference_dir=PROJECT_DIR / "data" / "reference",
-                                key_file=root / "key", feeds_dir=root / "feeds")  # fmt: skip
+    settings = Settings.resolve(
+        input_dir=incoming,
+        warehouse=root / "wh" / "w.duckdb",
+        reference_dir=PROJECT_DIR / "data" / "reference",
+        key_file=root / "key",
+        feeds_dir=root / "feeds",
+    )
     outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
     assert outcome.success, outcome.problems
     return outcome

@@ -124,8 +124,12 @@ def layer_of(module: str) -> int:
 
 
 def upward_imports(graph: dict[str, set[str]]) -> list[str]:
-    return sorted(f"{module} -> {other}" for module, others in graph.items() for other in others
-                  if layer_of(other) > layer_of(module))  # fmt: skip
+    return sorted(
+        f"{module} -> {other}"
+        for module, others in graph.items()
+        for other in others
+        if layer_of(other) > layer_of(module)
+    )
 
 
 def test_no_layer_imports_a_layer_above_it() -> None:
@@ -144,9 +148,11 @@ def test_only_the_dagster_layer_imports_dagster() -> None:
         for package in PACKAGES
         for path in (PROJECT_DIR / package).rglob("*.py")
         if not module_name(path).startswith(DAGSTER_LAYER)
-        and any(name == "dagster" or name.startswith(("dagster.", "dagster_"))
-                for name in imports_of(path))
-    )  # fmt: skip
+        and any(
+            name == "dagster" or name.startswith(("dagster.", "dagster_"))
+            for name in imports_of(path)
+        )
+    )
     assert outside == []
     assert any("dagster" in imports_of(p) for p in (PROJECT_DIR / "pipeline" / "defs").glob("*.py"))
 
@@ -167,6 +173,11 @@ def test_the_libraries_load_without_dagster() -> None:
         "sys.meta_path.insert(0, NoDagster())\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"
     )
-    done = subprocess.run([sys.executable, "-c", program], cwd=PROJECT_DIR, capture_output=True,
-                          text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]

@@ -78,8 +78,9 @@ def build_automation(
     def failure_alerts(context: dg.RunFailureSensorContext, case_audit: CaseAuditResource) -> None:
         run = context.dagster_run
         events = [e.dagster_event for e in context.instance.all_logs(run.run_id) if e.dagster_event]
-        report = handle_failure(case_audit.workspace(), run_info(context.instance, run),
-                                run.job_name, problems(events))  # fmt: skip
+        report = handle_failure(
+            case_audit.workspace(), run_info(context.instance, run), run.job_name, problems(events)
+        )
         context.log.info(f"recorded failure of run {run.run_id}: {report.record.error_summary}")
         if report.webhook_error:
             context.log.warning(f"failure alert not delivered: {report.webhook_error}")
@@ -101,20 +102,31 @@ def build_freshness(
 
     def verdict(instance: dg.DagsterInstance) -> tuple[dg.AssetCheckSeverity, object]:
         event = instance.get_latest_materialization_event(watched)
-        return dg.AssetCheckSeverity.WARN, judge(event.timestamp if event else None,
-                                                 time.time(), limit)  # fmt: skip
+        return dg.AssetCheckSeverity.WARN, judge(
+            event.timestamp if event else None, time.time(), limit
+        )
 
-    @dg.asset_check(asset=watched, name="freshness_check",
-                    description=f"Warns when the warehouse is older than {said_limit} "
-                    "(CASE_AUDIT_MAX_AGE_HOURS).")  # fmt: skip
+    @dg.asset_check(
+        asset=watched,
+        name="freshness_check",
+        description=f"Warns when the warehouse is older than {said_limit} "
+        "(CASE_AUDIT_MAX_AGE_HOURS).",
+    )
     def freshness_check(context) -> dg.AssetCheckResult:  # noqa: ANN001 (no string hint: Dagster rejects it)
         severity, found = verdict(context.instance)
-        return dg.AssetCheckResult(passed=found.passed, description=found.description,
-                                   severity=severity, metadata=_age(found))  # fmt: skip
+        return dg.AssetCheckResult(
+            passed=found.passed,
+            description=found.description,
+            severity=severity,
+            metadata=_age(found),
+        )
 
-    @dg.sensor(name="warehouse_freshness_sensor", minimum_interval_seconds=60,
-               default_status=dg.DefaultSensorStatus.RUNNING,
-               description="Evaluates freshness_check every minute, without a run.")  # fmt: skip
+    @dg.sensor(
+        name="warehouse_freshness_sensor",
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Evaluates freshness_check every minute, without a run.",
+    )
     def freshness_sensor(context: dg.SensorEvaluationContext) -> dg.SkipReason:
         severity, found = verdict(context.instance)
         last = json.loads(context.cursor) if context.cursor else {}
@@ -123,9 +135,13 @@ def build_freshness(
             or time.time() - last.get("at", 0) >= FRESHNESS_REPORT_SECONDS
         ):
             evaluation = dg.AssetCheckEvaluation(
-                asset_key=watched, check_name="freshness_check", passed=found.passed,
-                severity=severity, description=found.description, metadata=_age(found),
-            )  # fmt: skip
+                asset_key=watched,
+                check_name="freshness_check",
+                passed=found.passed,
+                severity=severity,
+                description=found.description,
+                metadata=_age(found),
+            )
             context.instance.report_runless_asset_event(evaluation)
             context.update_cursor(json.dumps({"passed": found.passed, "at": time.time()}))
         return dg.SkipReason(found.description)

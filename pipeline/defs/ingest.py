@@ -37,8 +37,10 @@ def input_files(
         workspace, run_info(context.instance, context.run, with_checks=False), rebuild
     )
     if rebuild:
-        context.log.info("Rebuild asked for (tag case_audit/rebuild=true): every file is read "
-                         "and every table built and published again.")  # fmt: skip
+        context.log.info(
+            "Rebuild asked for (tag case_audit/rebuild=true): every file is read "
+            "and every table built and published again."
+        )
     if found.current:
         context.log.info(
             "Input files, code and settings are those of the last complete run: the "

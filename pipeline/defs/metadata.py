@@ -24,17 +24,37 @@ ROW_LEVEL_TABLES = (
     "quarantine_summary",
     "data_queries",
 )
-PREVIEWED_TEXT = frozenset({
-    "inspection_id", "previous_inspection_id", "category", "rating", "force_rating", "metric",
-    "rule", "column_name", "status", "kind", "comparator", "measure", "table_name", "file",
-    "format", "sha256", "partition_key", "refusal_rule",  # partition keys: validated names
-})  # fmt: skip
+PREVIEWED_TEXT = frozenset(
+    {
+        "inspection_id",
+        "previous_inspection_id",
+        "category",
+        "rating",
+        "force_rating",
+        "metric",
+        "rule",
+        "column_name",
+        "status",
+        "kind",
+        "comparator",
+        "measure",
+        "table_name",
+        "file",
+        "format",
+        "sha256",
+        "partition_key",
+        "refusal_rule",  # partition keys: validated names
+    }
+)
 
 
 def _previewable(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame without text columns that could hold provider text."""
-    text = [c for c in frame.columns
-            if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object]  # fmt: skip
+    text = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object
+    ]
     keep = [c for c in frame.columns if c in PREVIEWED_TEXT or c not in text]
     return frame[keep]
 

@@ -48,10 +48,16 @@ def build_partition_automation(
             fingerprint, files = folder_digest(input_dir / key, state.get(key, {}).get("files", {}))
             seen[key] = {"fingerprint": fingerprint, "files": files}
             if fingerprint != state.get(key, {}).get("fingerprint"):
-                requests.append(dg.RunRequest(
-                    partition_key=key, run_key=f"{key}:{fingerprint}",
-                    tags={"case_audit/folder_digest": fingerprint,
-                          "case_audit/trigger": "sensor"}))  # fmt: skip
+                requests.append(
+                    dg.RunRequest(
+                        partition_key=key,
+                        run_key=f"{key}:{fingerprint}",
+                        tags={
+                            "case_audit/folder_digest": fingerprint,
+                            "case_audit/trigger": "sensor",
+                        },
+                    )
+                )
         context.update_cursor(json.dumps(seen))
         changes = []
         if added := sorted(set(keys) - known):
@@ -72,12 +78,16 @@ def build_partition_automation(
     def merge_after_inspection_runs(
         context: dg.RunStatusSensorContext, case_audit_paths: CaseAuditPaths
     ) -> dg.RunRequest | dg.SkipReason:
-        missing = [key for key, path in partition_warehouses(case_audit_paths.settings()).items()
-                   if not path.exists()]  # fmt: skip
+        missing = [
+            key
+            for key, path in partition_warehouses(case_audit_paths.settings()).items()
+            if not path.exists()
+        ]
         if missing:
             return dg.SkipReason(f"partition(s) not built yet: {', '.join(missing)}")
-        return dg.RunRequest(run_key=context.dagster_run.run_id,
-                             tags={"case_audit/trigger": "sensor"})  # fmt: skip
+        return dg.RunRequest(
+            run_key=context.dagster_run.run_id, tags={"case_audit/trigger": "sensor"}
+        )
 
     @dg.schedule(
         name="nightly_inspections",

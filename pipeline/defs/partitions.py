@@ -45,16 +45,27 @@ def _partition(context: dg.AssetExecutionContext, paths: CaseAuditPaths) -> Work
 
 
 def _spec(name: str, deps: list[str], kinds: set[str], description: str) -> dict:
-    return {"key": _key(name), "deps": [_key(d) for d in deps], "kinds": kinds,
-            "partitions_def": inspection_partitions, "group_name": GROUP, "owners": OWNERS,
-            "description": description}  # fmt: skip
+    return {
+        "key": _key(name),
+        "deps": [_key(d) for d in deps],
+        "kinds": kinds,
+        "partitions_def": inspection_partitions,
+        "group_name": GROUP,
+        "owners": OWNERS,
+        "description": description,
+    }
 
 
 @dg.asset(
-    **_spec("input_files", [], {"python", "duckdb"}, "One inspection folder's inventory "
-            "(as input_files); nothing downstream runs when it is current."),
+    **_spec(
+        "input_files",
+        [],
+        {"python", "duckdb"},
+        "One inspection folder's inventory "
+        "(as input_files); nothing downstream runs when it is current.",
+    ),
     output_required=False,
-)  # fmt: skip
+)
 def inspection_input_files(
     context: dg.AssetExecutionContext, case_audit_paths: CaseAuditPaths
 ) -> Iterator[dg.MaterializeResult]:
@@ -86,9 +97,16 @@ def inspection_validated_rows(
     return dg.MaterializeResult(metadata={"case_audits": done.assembly})
 
 
-@dg.asset(**_spec("tables", ["validated_rows"], {"duckdb", "sql"}, "One inspection folder's "
-                  "tables (as the warehouse's); fails when rows are not conserved or a "
-                  "published figure does not reconcile."))  # fmt: skip
+@dg.asset(
+    **_spec(
+        "tables",
+        ["validated_rows"],
+        {"duckdb", "sql"},
+        "One inspection folder's "
+        "tables (as the warehouse's); fails when rows are not conserved or a "
+        "published figure does not reconcile.",
+    )
+)
 def inspection_tables(
     context: dg.AssetExecutionContext, case_audit_paths: CaseAuditPaths
 ) -> dg.MaterializeResult:
@@ -102,8 +120,14 @@ def inspection_tables(
     return dg.MaterializeResult(metadata={"tables": ", ".join(built), "checks": said})
 
 
-@dg.asset(**_spec("warehouse", ["tables"], {"duckdb"}, "One inspection folder's warehouse, "
-                  "published under <warehouse folder>/partitions/<key>/."))  # fmt: skip
+@dg.asset(
+    **_spec(
+        "warehouse",
+        ["tables"],
+        {"duckdb"},
+        "One inspection folder's warehouse, published under <warehouse folder>/partitions/<key>/.",
+    )
+)
 def inspection_warehouse(
     context: dg.AssetExecutionContext, case_audit_paths: CaseAuditPaths
 ) -> dg.MaterializeResult:
@@ -135,8 +159,10 @@ def partitioned_warehouse(
 ) -> dg.MaterializeResult:
     merged = merge_and_publish(case_audit.workspace(), context.run.run_id)
     if merged.outside:
-        context.log.warning(f"{len(merged.outside)} file(s) outside any partition, not "
-                            "loaded: " + ", ".join(merged.outside[:10]))  # fmt: skip
+        context.log.warning(
+            f"{len(merged.outside)} file(s) outside any partition, not "
+            "loaded: " + ", ".join(merged.outside[:10])
+        )
     return dg.MaterializeResult(
         metadata={
             **frame_metadata(merged.by_partition),

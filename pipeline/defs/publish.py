@@ -69,10 +69,12 @@ def dashboard_feeds(
 
 def _feed_metadata(manifest: dict, folder: Path, rebuilt: bool) -> dict[str, object]:
     sizes = pd.DataFrame(
-        [(name, info["format"], info["rows"], info["sha256"][:12])
-         for name, info in manifest["files"].items()],
+        [
+            (name, info["format"], info["rows"], info["sha256"][:12])
+            for name, info in manifest["files"].items()
+        ],
         columns=["file", "format", "rows", "sha256"],
-    )  # fmt: skip
+    )
     return {
         **frame_metadata(sizes),
         "folder": dg.MetadataValue.path(str(folder)),

@@ -14,8 +14,15 @@ import dagster as dg
 from pipeline.operations.history import Problem, RunInfo
 
 USER_ERRORS = {"CaseAuditError", "FileRefused"}
-FILE_SYSTEM_ERRORS = {"OSError", "PermissionError", "FileNotFoundError", "NotADirectoryError",
-                      "IsADirectoryError", "FileExistsError", "IOException"}  # fmt: skip
+FILE_SYSTEM_ERRORS = {
+    "OSError",
+    "PermissionError",
+    "FileNotFoundError",
+    "NotADirectoryError",
+    "IsADirectoryError",
+    "FileExistsError",
+    "IOException",
+}
 
 
 def root_message(error: object) -> str:
@@ -35,8 +42,11 @@ def root_message(error: object) -> str:
 
 def failed_checks(events: Iterable[dg.DagsterEvent]) -> list[dg.AssetCheckEvaluation]:
     """Failed checks that fail a run: a warning (data quality, freshness) is not a cause."""
-    return [e for e in check_evaluations(events)
-            if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]  # fmt: skip
+    return [
+        e
+        for e in check_evaluations(events)
+        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+    ]
 
 
 def check_evaluations(events: Iterable[dg.DagsterEvent]) -> list[dg.AssetCheckEvaluation]:

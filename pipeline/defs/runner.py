@@ -92,6 +92,10 @@ def run_pipeline(
         found.append(f"the failure alert could not be posted: {report.webhook_error}")
     if report.history_error:
         found.append(f"the failure could not be recorded in pipeline_runs: {report.history_error}")
-    return RunOutcome(success=False, run_id=result.run_id, problems=found,
-                      published=report.publication.sentence(),
-                      recorded=report.history_error is None)  # fmt: skip
+    return RunOutcome(
+        success=False,
+        run_id=result.run_id,
+        problems=found,
+        published=report.publication.sentence(),
+        recorded=report.history_error is None,
+    )

@@ -291,8 +291,11 @@ def read_case_files(
         try:
             digest = sha256_of(path)
         except OSError as error:
-            reports.append(FileReport(name, "", "refused", rule="file_unreadable",
-                                      message=unreadable_message(error)))  # fmt: skip
+            reports.append(
+                FileReport(
+                    name, "", "refused", rule="file_unreadable", message=unreadable_message(error)
+                )
+            )
             continue
         if digest in first_with_content:
             reports.append(duplicate_content_report(name, digest, first_with_content[digest]))

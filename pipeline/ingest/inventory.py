@@ -48,15 +48,28 @@ class Hashed:
         return self.key[0]
 
 
-COLUMNS = ["source_file", "sha256", "size", "mtime_ns", "ctime_ns", "inode", "hashed_at_ns",
-           "refusal_rule", "refusal_message"]  # fmt: skip
+COLUMNS = [
+    "source_file",
+    "sha256",
+    "size",
+    "mtime_ns",
+    "ctime_ns",
+    "inode",
+    "hashed_at_ns",
+    "refusal_rule",
+    "refusal_message",
+]
 
 
 def known_hashes(conn: duckdb.DuckDBPyConnection) -> dict[FileKey, tuple[str, int]]:
     """(sha256, when hashed) of every file of the last inventory, by FileKey."""
-    columns = {name for (name,) in conn.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'input_files' "
-        "AND database_name = 'staging'").fetchall()}  # fmt: skip
+    columns = {
+        name
+        for (name,) in conn.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'input_files' "
+            "AND database_name = 'staging'"
+        ).fetchall()
+    }
     if not set(COLUMNS) <= columns:  # none yet, or an older layout: hash everything again
         return {}
     rows = conn.execute(
@@ -119,13 +132,22 @@ def take_inventory(conn: duckdb.DuckDBPyConnection, hashed: list[Hashed]) -> pd.
             rule, message = duplicate.rule, duplicate.message
         else:
             first_with_content[entry.sha256] = entry.name
-        records.append((*entry.key[:1], entry.sha256, *entry.key[1:], entry.hashed_at_ns,
-                        rule, message))  # fmt: skip
+        records.append(
+            (*entry.key[:1], entry.sha256, *entry.key[1:], entry.hashed_at_ns, rule, message)
+        )
     inventory = pd.DataFrame(records, columns=COLUMNS).astype(
-        {"source_file": str, "sha256": str, "size": "int64", "mtime_ns": "int64",
-         "ctime_ns": "int64", "inode": "int64", "hashed_at_ns": "int64",
-         "refusal_rule": str, "refusal_message": str}
-    )  # fmt: skip
+        {
+            "source_file": str,
+            "sha256": str,
+            "size": "int64",
+            "mtime_ns": "int64",
+            "ctime_ns": "int64",
+            "inode": "int64",
+            "hashed_at_ns": "int64",
+            "refusal_rule": str,
+            "refusal_message": str,
+        }
+    )
     conn.register("inventory", inventory)
     conn.execute("CREATE OR REPLACE TABLE staging.input_files AS SELECT * FROM inventory")
     conn.unregister("inventory")

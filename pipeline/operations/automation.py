@@ -67,8 +67,10 @@ def folder_digest(input_dir: Path, known: dict[str, list]) -> tuple[str, dict[st
     updated map is returned with the digest. An unreadable file counts by its name.
     """
     cached = {(name, *v[:4]): (v[4], v[5]) for name, v in known.items() if len(v) == 6}
-    seen = {h.name: [*h.key[1:], h.sha256 or "unreadable", h.hashed_at_ns]
-            for h in hash_files(input_dir, cached)}  # fmt: skip
+    seen = {
+        h.name: [*h.key[1:], h.sha256 or "unreadable", h.hashed_at_ns]
+        for h in hash_files(input_dir, cached)
+    }
     digest = hashlib.sha256()
     for name in sorted(seen):
         digest.update(f"{name}\x1f{seen[name][4]}\n".encode())

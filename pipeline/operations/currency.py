@@ -52,8 +52,10 @@ class Inventory:
         if self.files is None:
             return []
         refused = self.files[self.files["refusal_rule"].notna()]
-        return [f"{r.source_file}: refused [{r.refusal_rule}] {r.refusal_message}"
-                for r in refused.itertuples()]  # fmt: skip
+        return [
+            f"{r.source_file}: refused [{r.refusal_rule}] {r.refusal_message}"
+            for r in refused.itertuples()
+        ]
 
 
 def inventory_unless_current(
@@ -70,8 +72,11 @@ def inventory_unless_current(
         if fingerprint and _all_current(conn, workspace, fingerprint):
             # same contents; files merely touched keep their hash under the new size and
             # time, so the next run does not read them again
-            touched = [(*h.key[1:], h.hashed_at_ns, h.name) for h in hashed
-                       if h.key not in known or known[h.key][1] != h.hashed_at_ns]  # fmt: skip
+            touched = [
+                (*h.key[1:], h.hashed_at_ns, h.name)
+                for h in hashed
+                if h.key not in known or known[h.key][1] != h.hashed_at_ns
+            ]
             if touched:
                 conn.executemany(
                     "UPDATE staging.input_files SET size = ?, mtime_ns = ?, ctime_ns = ?, "

@@ -31,8 +31,9 @@ def judge(last_published: float | None, now: float, limit: dt.timedelta) -> Fres
     never) is within `limit` at `now`, said as a person would."""
     allowed = in_words(limit.total_seconds())
     if last_published is None:
-        return Freshness(False, f"The warehouse has not been published yet; the limit is "
-                                f"{allowed}.", None)  # fmt: skip
+        return Freshness(
+            False, f"The warehouse has not been published yet; the limit is {allowed}.", None
+        )
     age = max(now - last_published, 0.0)
     when = dt.datetime.fromtimestamp(last_published, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     said = f"The warehouse was last published {in_words(age)} ago ({when})"

@@ -252,7 +252,7 @@ def record_unchanged_run(conn: duckdb.DuckDBPyConnection, run: RunInfo, publishe
         "0 AS checks_failed, false AS figures_changed, NULL AS input_changes "
         f"FROM {TABLE} WHERE status = 'success' ORDER BY finished_at DESC LIMIT 1",
         [run.run_id, trigger_of(run.tags), run.started],
-    )  # fmt: skip
+    )
 
 
 def add_records(

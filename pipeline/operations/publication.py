@@ -48,9 +48,12 @@ class Publication:
 def _warehouse_has_run(path: Path, run_id: str) -> bool:
     try:
         with duckdb.connect(str(path), read_only=True) as conn:
-            return bool(conn.execute(
-                f"SELECT count(*) FROM {TABLE} WHERE run_id = ? AND status <> 'failure'",
-                [run_id]).fetchone()[0])  # fmt: skip
+            return bool(
+                conn.execute(
+                    f"SELECT count(*) FROM {TABLE} WHERE run_id = ? AND status <> 'failure'",
+                    [run_id],
+                ).fetchone()[0]
+            )
     except (duckdb.Error, OSError):
         return False
 

@@ -39,8 +39,11 @@ def files_outside_partitions(input_dir: Path) -> list[str]:
     if not input_dir.is_dir():
         return []
     keys = set(partition_keys(input_dir))
-    return [path.relative_to(input_dir).as_posix() for path in find_input_files(input_dir)
-            if path.relative_to(input_dir).parts[0] not in keys]  # fmt: skip
+    return [
+        path.relative_to(input_dir).as_posix()
+        for path in find_input_files(input_dir)
+        if path.relative_to(input_dir).parts[0] not in keys
+    ]
 
 
 def partitions_dir(warehouse: Path) -> Path:
@@ -64,8 +67,10 @@ def partition_settings(settings: Settings, key: str) -> Settings:
 
 def partition_warehouses(settings: Settings) -> dict[str, Path]:
     """key -> published warehouse of every partition folder now in the input folder."""
-    return {key: partition_settings(settings, key).warehouse
-            for key in partition_keys(settings.input_dir)}  # fmt: skip
+    return {
+        key: partition_settings(settings, key).warehouse
+        for key in partition_keys(settings.input_dir)
+    }
 
 
 def partition_workspace(workspace: Workspace, key: str) -> Workspace:

@@ -78,8 +78,10 @@ def merge_partitions(
             conn.execute(f"DETACH p{i}")
         if own_history is not None:
             conn.execute("ATTACH ? AS own (READ_ONLY)", [str(own_history)])
-            conn.execute(f"INSERT INTO {HISTORY} SELECT * FROM own.{HISTORY} "
-                         f"WHERE run_id NOT IN (SELECT run_id FROM {HISTORY})")  # fmt: skip
+            conn.execute(
+                f"INSERT INTO {HISTORY} SELECT * FROM own.{HISTORY} "
+                f"WHERE run_id NOT IN (SELECT run_id FROM {HISTORY})"
+            )
             conn.execute("DETACH own")
         conn.execute(macros_sql())
         with literal_params(params) as given:

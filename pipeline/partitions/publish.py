@@ -60,5 +60,6 @@ def merge_and_publish(workspace: Workspace, run_id: str) -> Merged:
         publish_again(state)  # a whole-folder run after this one publishes again
         # a failure recorded later is republished from the build: it must keep these runs
         history.adopt_history(state, published)
-    return Merged(by_partition, published, copies,
-                  files_outside_partitions(Path(workspace.input_dir)))  # fmt: skip
+    return Merged(
+        by_partition, published, copies, files_outside_partitions(Path(workspace.input_dir))
+    )

@@ -81,37 +81,49 @@ def funnel_plot(points: list[FunnelPoint], pooled: float, title: str) -> Markup:
     limits = [funnel_limits(pooled, n) for n in sizes]
     visible = [p.pct for p in points] + [lim for pair in limits[1:] for lim in pair]
     y = Axis(*zoomed(min(visible), max(visible)), height - bottom, top)
-    parts = [_frame(width, height, title),
-             _y_ticks(y, left, width - right),
-             f'<text x="{left - 44}" y="14">% not rated good</text>'
-             f'<text x="{(left + width - right) / 2:.0f}" y="{height - 6}" '
-             f'text-anchor="middle">Cases audited</text>']  # fmt: skip
+    parts = [
+        _frame(width, height, title),
+        _y_ticks(y, left, width - right),
+        f'<text x="{left - 44}" y="14">% not rated good</text>'
+        f'<text x="{(left + width - right) / 2:.0f}" y="{height - 6}" '
+        f'text-anchor="middle">Cases audited</text>',
+    ]
     for tick in _nice_ticks(x.low, x.high):
-        parts.append(f'<text x="{x(tick):.0f}" y="{height - bottom + 16}" '
-                     f'text-anchor="middle">{tick:,.0f}</text>')  # fmt: skip
+        parts.append(
+            f'<text x="{x(tick):.0f}" y="{height - bottom + 16}" '
+            f'text-anchor="middle">{tick:,.0f}</text>'
+        )
     for side in (0, 1):  # each limit drawn where it lies on the axis
-        line = " ".join(f"{x(n):.0f},{y(pair[side]):.0f}"
-                        for n, pair in zip(sizes, limits, strict=True)
-                        if y.low <= pair[side] <= y.high)  # fmt: skip
+        line = " ".join(
+            f"{x(n):.0f},{y(pair[side]):.0f}"
+            for n, pair in zip(sizes, limits, strict=True)
+            if y.low <= pair[side] <= y.high
+        )
         parts.append(
             f'<polyline points="{line}" fill="none" stroke="{MUTED}" stroke-dasharray="5 4"/>'
         )
     mean = y(100 * pooled)
-    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{mean:.0f}" y2="{mean:.0f}" '
-                 f'stroke="{MUTED}"/><text x="{left + 4}" y="{mean - 4:.0f}">'
-                 f"all inspections {100 * pooled:.1f}%</text>")  # fmt: skip
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{mean:.0f}" y2="{mean:.0f}" '
+        f'stroke="{MUTED}"/><text x="{left + 4}" y="{mean - 4:.0f}">'
+        f"all inspections {100 * pooled:.1f}%</text>"
+    )
     named = []
     for point in sorted(points, key=lambda p: p.pct, reverse=True):
         cx, cy = x(point.cases), y(point.pct)
         label = f"{point.inspection_id} ({point.force}): {point.pct:.1f}% of {point.cases:.0f}"
         title = f"<title>{escape(label)}</title>"
         if position(point, pooled) == "within the limits":
-            parts.append(f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="4.5" fill="{ACCENT}" '
-                         f'fill-opacity="0.75">{title}</circle>')  # fmt: skip
+            parts.append(
+                f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="4.5" fill="{ACCENT}" '
+                f'fill-opacity="0.75">{title}</circle>'
+            )
             continue
         # a square, so the flag does not rest on colour alone; named beside it
-        parts.append(f'<rect x="{cx - 5:.0f}" y="{cy - 5:.0f}" width="10" height="10" '
-                     f'fill="{FLAG}">{title}</rect>')  # fmt: skip
+        parts.append(
+            f'<rect x="{cx - 5:.0f}" y="{cy - 5:.0f}" width="10" height="10" '
+            f'fill="{FLAG}">{title}</rect>'
+        )
         named.append((cx, cy, point.inspection_id))
     parts += _labels(named, width)
     parts.append("</svg>")
@@ -127,8 +139,9 @@ def _labels(named: list[tuple[float, float, str]], width: int) -> list[str]:
         at = max(cy + 4, last[anchor] + 13)
         last[anchor] = at
         dx = -8 if anchor == "end" else 8
-        texts.append(f'<text x="{cx + dx:.0f}" y="{at:.0f}" text-anchor="{anchor}">'
-                     f"{escape(name)}</text>")  # fmt: skip
+        texts.append(
+            f'<text x="{cx + dx:.0f}" y="{at:.0f}" text-anchor="{anchor}">{escape(name)}</text>'
+        )
     return texts
 
 
@@ -148,41 +161,48 @@ def trend_chart(points: list[TrendPoint], title: str) -> Markup:
     days = [p.date.toordinal() for p in points]
     pad = max((days[-1] - days[0]) * 0.04, 1)
     x = Axis(days[0] - pad, days[-1] + pad, left, width - right)
-    y = Axis(*zoomed(min(p.low for p in points), max(p.high for p in points)),
-             height - bottom, top)  # fmt: skip
+    y = Axis(*zoomed(min(p.low for p in points), max(p.high for p in points)), height - bottom, top)
     upper = [f"{x(d):.0f},{y(p.high):.0f}" for d, p in zip(days, points, strict=True)]
     lower = [f"{x(d):.0f},{y(p.low):.0f}" for d, p in zip(days, points, strict=True)]
     line = " ".join(f"{x(d):.0f},{y(p.pct):.0f}" for d, p in zip(days, points, strict=True))
-    parts = [_frame(width, height, title), _y_ticks(y, left, width - right),
-             f'<polygon points="{" ".join(upper + lower[::-1])}" fill="{RIBBON}"/>',
-             f'<polyline points="{line}" fill="none" stroke="{ACCENT}" '
-             'stroke-width="2"/>']  # fmt: skip
+    parts = [
+        _frame(width, height, title),
+        _y_ticks(y, left, width - right),
+        f'<polygon points="{" ".join(upper + lower[::-1])}" fill="{RIBBON}"/>',
+        f'<polyline points="{line}" fill="none" stroke="{ACCENT}" stroke-width="2"/>',
+    ]
     for i, (day, point) in enumerate(zip(days, points, strict=True)):
         anchor = "start" if i == 0 else "end" if i == len(points) - 1 else "middle"
         cx, cy = x(day), y(point.pct)
-        parts.append(f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="4" fill="{ACCENT}"><title>'
-                     f"{escape(point.inspection_id)}: {point.pct:.1f}% (95% interval "
-                     f"{point.low:.1f}–{point.high:.1f}%)</title></circle>"
-                     f'<text x="{cx:.0f}" y="{cy - 8:.0f}" text-anchor="{anchor}">'
-                     f"{point.pct:.1f}%</text>"
-                     f'<text x="{cx:.0f}" y="{height - bottom + 16}" text-anchor="{anchor}">'
-                     f"{point.date:%b %Y}</text>")  # fmt: skip
+        parts.append(
+            f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="4" fill="{ACCENT}"><title>'
+            f"{escape(point.inspection_id)}: {point.pct:.1f}% (95% interval "
+            f"{point.low:.1f}–{point.high:.1f}%)</title></circle>"
+            f'<text x="{cx:.0f}" y="{cy - 8:.0f}" text-anchor="{anchor}">'
+            f"{point.pct:.1f}%</text>"
+            f'<text x="{cx:.0f}" y="{height - bottom + 16}" text-anchor="{anchor}">'
+            f"{point.date:%b %Y}</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
 def _frame(width: int, height: int, title: str) -> str:
-    return (f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-            f'preserveAspectRatio="xMinYMin meet">')  # fmt: skip
+    return (
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        f'preserveAspectRatio="xMinYMin meet">'
+    )
 
 
 def _y_ticks(y: Axis, left: float, right: float) -> str:
     ticks = []
     for tick in _nice_ticks(y.low, y.high):
         at = y(tick)
-        ticks.append(f'<line x1="{left}" x2="{right}" y1="{at:.0f}" y2="{at:.0f}" '
-                     f'stroke="#e5e6e7"/><text x="{left - 6}" y="{at + 4:.0f}" '
-                     f'text-anchor="end">{tick:.0f}%</text>')  # fmt: skip
+        ticks.append(
+            f'<line x1="{left}" x2="{right}" y1="{at:.0f}" y2="{at:.0f}" '
+            f'stroke="#e5e6e7"/><text x="{left - 6}" y="{at + 4:.0f}" '
+            f'text-anchor="end">{tick:.0f}%</text>'
+        )
     return "".join(ticks)
 
 

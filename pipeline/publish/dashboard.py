@@ -33,6 +33,8 @@ from schemas.case_audit import CATEGORY_LABELS, CONTRACT_VERSION, RATING_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
 FEED_KEYS = {spec.name: spec.keys for spec in FEEDS}
+
+
 def metric_by_name() -> dict[str, object]:
     """The headline metrics by name (pipeline/warehouse/metrics.toml)."""
     return {metric.name: metric for metric in metrics()}
@@ -41,8 +43,11 @@ def metric_by_name() -> dict[str, object]:
 TREND_METRICS = ("cases_not_good", "cases_inadequate", "cases_referred_back")
 # colour-blind safe, told apart by lightness too (good dark blue, requires improvement light
 # amber, inadequate dark wine), each with text that meets WCAG AA on it
-COLOURS = {"good": ("#2166ac", "#ffffff"), "requires_improvement": ("#f4b183", "#0b0c0c"),
-           "inadequate": ("#67001f", "#ffffff")}  # fmt: skip
+COLOURS = {
+    "good": ("#2166ac", "#ffffff"),
+    "requires_improvement": ("#f4b183", "#0b0c0c"),
+    "inadequate": ("#67001f", "#ffffff"),
+}
 
 
 def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -55,8 +60,11 @@ def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     width = len(measures)
     if feed["measure"].tolist() != measures * (len(feed) // width):
         raise ValueError("feed rows are not in subject blocks")
-    cells = feed["value"].astype(object).where(feed["status"].eq("published"),
-                                                feed["status"].map(SYMBOLS))  # fmt: skip
+    cells = (
+        feed["value"]
+        .astype(object)
+        .where(feed["status"].eq("published"), feed["status"].map(SYMBOLS))
+    )
     values = pd.DataFrame(cells.to_numpy().reshape(-1, width), columns=measures)
     subjects = feed[keys].iloc[::width].reset_index(drop=True)
     return pd.concat([subjects, values], axis=1)
@@ -206,8 +214,19 @@ def _cards(rows: list[Row], figures: dict[tuple, Row]) -> list[Card]:
         metric = metric_by_name().get(row["metric"])
         label = metric.label if metric else str(row["metric"]).replace("_", " ")
         published, verdict = _published_words(figures.get((row["inspection_id"], row["metric"])))
-        cards.append(Card(row["metric"], label, row["numerator"], row["denominator"], row["pct"],
-                          row["ci_low"], row["ci_high"], published, verdict))  # fmt: skip
+        cards.append(
+            Card(
+                row["metric"],
+                label,
+                row["numerator"],
+                row["denominator"],
+                row["pct"],
+                row["ci_low"],
+                row["ci_high"],
+                published,
+                verdict,
+            )
+        )
     return cards
 
 
@@ -219,34 +238,51 @@ def _trend_panels(rows: list[Row]) -> dict[str, list[dict]]:
         if metric not in TREND_METRICS:
             continue
         points = sorted(points, key=lambda r: (r["inspection_date"], r["inspection_id"]))
-        drawn = [TrendPoint(r["inspection_id"], _date(r["inspection_date"]), number(r["pct"]),
-                            number(r["ci_low"]), number(r["ci_high"]))
-                 for r in points if number(r["pct"]) is not None]  # fmt: skip
+        drawn = [
+            TrendPoint(
+                r["inspection_id"],
+                _date(r["inspection_date"]),
+                number(r["pct"]),
+                number(r["ci_low"]),
+                number(r["ci_high"]),
+            )
+            for r in points
+            if number(r["pct"]) is not None
+        ]
         label = metric_by_name()[metric].label if metric in metric_by_name() else metric
         chart = (
             trend_chart(drawn, f"{force}: {label}, by inspection date") if len(drawn) > 1 else ""
         )
-        panels.setdefault(force, []).append({
-            "metric": metric, "label": label, "points": points, "chart": chart,
-            "change": _change_words(points[-1]) if len(points) > 1 else "",
-        })  # fmt: skip
+        panels.setdefault(force, []).append(
+            {
+                "metric": metric,
+                "label": label,
+                "points": points,
+                "chart": chart,
+                "change": _change_words(points[-1]) if len(points) > 1 else "",
+            }
+        )
     return panels
 
 
 def _change_words(row: Row) -> str:
     """The latest change and its interval, in a sentence."""
-    change, low, high = (number(row.get(k)) for k in ("change_pct_points", "change_ci_low",
-                                                      "change_ci_high"))  # fmt: skip
+    change, low, high = (
+        number(row.get(k)) for k in ("change_pct_points", "change_ci_low", "change_ci_high")
+    )
     if change is None or low is None or high is None:
         few = LOW_RELIABILITY in (row.get("change_pct_points"), row.get("pct"))
         return "Too few cases at one of the two inspections to give the change." if few else ""
-    verdict = {"rose": "a rise: the interval lies above zero",
-               "fell": "a fall: the interval lies below zero",
-               "no clear change": "no clear change: the interval includes zero"}.get(
-        str(row.get("change_verdict")), "")  # fmt: skip
-    return (f"Latest change, {row['previous_inspection_id']} to {row['inspection_id']}: "
-            f"{signed(change)} points (95% interval {signed(low)} to {signed(high)}), "
-            f"{verdict}.")  # fmt: skip
+    verdict = {
+        "rose": "a rise: the interval lies above zero",
+        "fell": "a fall: the interval lies below zero",
+        "no clear change": "no clear change: the interval includes zero",
+    }.get(str(row.get("change_verdict")), "")
+    return (
+        f"Latest change, {row['previous_inspection_id']} to {row['inspection_id']}: "
+        f"{signed(change)} points (95% interval {signed(low)} to {signed(high)}), "
+        f"{verdict}."
+    )
 
 
 def signed(value: float) -> str:
@@ -309,10 +345,10 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     headline = wide(feeds["headline"], list(FEED_KEYS["headline"]))
     headline = headline.sort_values(["force", "inspection_id", "metric_order"], kind="stable")
     reconciliation = feed_rows(feeds, "reconciliation")
-    figures = {(r["inspection_id"], r["metric"]): r for r in reconciliation
-               if r["kind"] == "figure"}  # fmt: skip
-    claims_of = grouped([r for r in reconciliation if r["kind"] == "claim"],
-                        "inspection_id")  # fmt: skip
+    figures = {
+        (r["inspection_id"], r["metric"]): r for r in reconciliation if r["kind"] == "figure"
+    }
+    claims_of = grouped([r for r in reconciliation if r["kind"] == "claim"], "inspection_id")
     categories_of = grouped(feed_rows(feeds, "ratings_by_category"), "inspection_id")
     areas_of = grouped(feed_rows(feeds, "ratings_by_area"), "inspection_id")
     kappa_of = {r["inspection_id"]: r for r in feed_rows(feeds, "self_assessment")}
@@ -325,18 +361,28 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     for (inspection, force), rows in grouped(records(headline), "inspection_id", "force").items():
         holder = forces.setdefault(force, Force(force, force_anchor[force]))
         date = date_of.get(inspection)
-        holder.inspections.append(Inspection(
-            inspection, force, f"{date:%-d %B %Y}" if date else "", _cards(rows, figures),
-            categories_of.get((inspection,), []), areas_of.get((inspection,), []),
-            claims_of.get((inspection,), []), kappa_of.get(inspection),
-            anchor=inspection_anchor[inspection], synthetic=inspection in synthetic,
-        ))  # fmt: skip
+        holder.inspections.append(
+            Inspection(
+                inspection,
+                force,
+                f"{date:%-d %B %Y}" if date else "",
+                _cards(rows, figures),
+                categories_of.get((inspection,), []),
+                areas_of.get((inspection,), []),
+                claims_of.get((inspection,), []),
+                kappa_of.get(inspection),
+                anchor=inspection_anchor[inspection],
+                synthetic=inspection in synthetic,
+            )
+        )
     for force, panels in _trend_panels(trends).items():
         if force in forces:
             forces[force].trends = panels
     for holder in forces.values():
-        holder.inspections.sort(key=lambda i: (date_of.get(i.inspection_id) or dt.date.min,
-                                               i.inspection_id), reverse=True)  # fmt: skip
+        holder.inspections.sort(
+            key=lambda i: (date_of.get(i.inspection_id) or dt.date.min, i.inspection_id),
+            reverse=True,
+        )
     funnel, funnel_rows, pooled = _funnel(headline, inspection_anchor)
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -346,8 +392,9 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     )
     environment.filters["show"] = show
     environment.filters["records"] = records
-    environment.globals.update(rating_labels=RATING_LABELS, colours=COLOURS,
-                               category_labels=CATEGORY_LABELS, number=number)  # fmt: skip
+    environment.globals.update(
+        rating_labels=RATING_LABELS, colours=COLOURS, category_labels=CATEGORY_LABELS, number=number
+    )
     page = environment.get_template("dashboard.html.j2").render(
         manifest=manifest,
         forces=sorted(forces.values(), key=lambda f: f.name),

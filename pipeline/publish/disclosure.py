@@ -32,10 +32,10 @@ from collections import deque
 from types import ModuleType
 
 from pipeline.lazy import np
+from pipeline.settings import Settings
 
 BASE = ("good", "requires_improvement", "inadequate")
 MEASURES = ("cases", *BASE, "not_good")
-DEFAULT_THRESHOLD = 5
 BAND_WIDTH = 20  # percentage points: 0-20, 20-40, ... (the last band includes 100)
 CASES, NOT_GOOD = MEASURES.index("cases"), MEASURES.index("not_good")
 
@@ -100,8 +100,15 @@ class Bounds:
         self.solver.addVars(self.values.size, self.values, self.values)
         row_of, column_of = np.nonzero(matrix)
         starts = np.searchsorted(row_of, np.arange(matrix.shape[0])).astype(np.int32)
-        self.solver.addRows(matrix.shape[0], targets, targets, row_of.size, starts,
-                            column_of.astype(np.int32), matrix[row_of, column_of])  # fmt: skip
+        self.solver.addRows(
+            matrix.shape[0],
+            targets,
+            targets,
+            row_of.size,
+            starts,
+            column_of.astype(np.int32),
+            matrix[row_of, column_of],
+        )
 
     def bound(self, hidden: np.ndarray, cell: int, sign: int, known: dict | None = None) -> float:
         """The smallest (sign 1) or largest (sign -1) value of hidden cell `cell`, with the
@@ -119,12 +126,15 @@ class Bounds:
         self.solver.changeColsCost(self.all.size, self.all, cost)
         self.solver.run()
         status = self.solver.getModelStatus()
-        if status in (highspy.HighsModelStatus.kUnbounded,
-                      highspy.HighsModelStatus.kUnboundedOrInfeasible):  # fmt: skip
+        if status in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
             return sign * math.inf  # cannot be pinned down
         if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError("disclosure check could not be solved: "
-                               f"{self.solver.modelStatusToString(status)}")  # fmt: skip
+            raise RuntimeError(
+                f"disclosure check could not be solved: {self.solver.modelStatusToString(status)}"
+            )
         return sign * self.solver.getInfo().objective_function_value
 
 
@@ -143,7 +153,7 @@ def _any_exposed(bounds: Bounds, hidden: np.ndarray, known: dict | None = None) 
 
 
 def protect(
-    values: np.ndarray, threshold: int = DEFAULT_THRESHOLD
+    values: np.ndarray, threshold: int = Settings.suppression_threshold
 ) -> tuple[np.ndarray, np.ndarray, Bounds]:
     """(hidden, primary, solver) for one inspection's area counts (rows: areas, columns:
     MEASURES): the cells withheld, those withheld for being small (the rest protect them),
@@ -234,8 +244,10 @@ def bands(
     rows = [int(r) for r in np.flatnonzero(withheld)]
     chosen = {r: band_of(values[r, NOT_GOOD], values[r, CASES], width) for r in rows}
     while chosen:
-        known = {r * len(MEASURES) + NOT_GOOD: band_counts(b, values[r, CASES])
-                 for r, b in chosen.items()}  # fmt: skip
+        known = {
+            r * len(MEASURES) + NOT_GOOD: band_counts(b, values[r, CASES])
+            for r, b in chosen.items()
+        }
         if not _any_exposed(bounds, hidden, known):
             break
         del chosen[min(chosen, key=lambda r: (values[r, CASES], r))]

@@ -54,44 +54,115 @@ class FeedSpec:
 
 
 FEEDS = (
-    FeedSpec("headline", "v_headline", ("inspection_id", "force", "metric", "metric_order"),
-             ("numerator", "denominator", *SHARE),
-             "Headline figures per inspection (force level, as published).",
-             (("small_numbers", SHARE),)),
-    FeedSpec("ratings_by_category", "v_ratings_by_category",
-             ("inspection_id", "force", "category"), RATING_MEASURES,
-             "Ratings per inspection and category (force level).",
-             (("small_numbers", RATING_SHARE),)),
-    FeedSpec("ratings_by_area", "v_ratings_by_area", ("inspection_id", "force", "area"),
-             (*RATING_MEASURES, *BAND), "Ratings per inspection and area, with disclosure "
-             "control; where the exact share is withheld, its 20-point band when safe.",
-             (("small_numbers", (*RATING_SHARE, *BAND)),)),
-    FeedSpec("trends", "v_trends",
-             ("force", "metric", "metric_order", "inspection_id", "inspection_date",
-              "previous_inspection_id", "previous_inspection_date", "change_verdict"),
-             ("numerator", "denominator", *SHARE, "previous_numerator", "previous_denominator",
-              "previous_pct", "change_pct_points", "change_ci_low", "change_ci_high"),
-             "Each inspection against the same force's previous one: the change, its 95% "
-             "interval (Newcombe) and the verdict read from it.",
-             (("small_numbers", SHARE),
-              ("change_small_numbers", ("previous_pct", "change_pct_points", "change_ci_low",
-                                        "change_ci_high")))),
-    FeedSpec("self_assessment", "v_self_assessment", ("inspection_id", "force", "agreement"),
-             ("cases", "cases_agreeing", "force_acceptable", "inspection_acceptable",
-              "observed_agreement", "expected_agreement", "kappa", "kappa_low", "kappa_high"),
-             "Agreement of the force's self-assessment with the inspection (Cohen's kappa with "
-             "its 95% interval)."),
-    FeedSpec("reconciliation", "v_reconciliation",
-             ("inspection_id", "metric", "kind", "status_of_figure", "holds", "comparator",
-              "wording", "source"),
-             ("published_numerator", "published_denominator", "published_pct",
-              "computed_numerator", "computed_denominator", "computed_pct"),
-             "Published figures and press claims against the computed figures."),
-    FeedSpec("data_quality", "v_data_quality_summary", ("level", "rule", "column_name"),
-             ("files", "rows_read", "rows_loaded", "rows_rejected"),
-             "The run's data quality: totals, refusals and quarantine reasons by rule (no file "
-             "names, no counts per file)."),
-)  # fmt: skip
+    FeedSpec(
+        "headline",
+        "v_headline",
+        ("inspection_id", "force", "metric", "metric_order"),
+        ("numerator", "denominator", *SHARE),
+        "Headline figures per inspection (force level, as published).",
+        (("small_numbers", SHARE),),
+    ),
+    FeedSpec(
+        "ratings_by_category",
+        "v_ratings_by_category",
+        ("inspection_id", "force", "category"),
+        RATING_MEASURES,
+        "Ratings per inspection and category (force level).",
+        (("small_numbers", RATING_SHARE),),
+    ),
+    FeedSpec(
+        "ratings_by_area",
+        "v_ratings_by_area",
+        ("inspection_id", "force", "area"),
+        (*RATING_MEASURES, *BAND),
+        "Ratings per inspection and area, with disclosure "
+        "control; where the exact share is withheld, its 20-point band when safe.",
+        (("small_numbers", (*RATING_SHARE, *BAND)),),
+    ),
+    FeedSpec(
+        "trends",
+        "v_trends",
+        (
+            "force",
+            "metric",
+            "metric_order",
+            "inspection_id",
+            "inspection_date",
+            "previous_inspection_id",
+            "previous_inspection_date",
+            "change_verdict",
+        ),
+        (
+            "numerator",
+            "denominator",
+            *SHARE,
+            "previous_numerator",
+            "previous_denominator",
+            "previous_pct",
+            "change_pct_points",
+            "change_ci_low",
+            "change_ci_high",
+        ),
+        "Each inspection against the same force's previous one: the change, its 95% "
+        "interval (Newcombe) and the verdict read from it.",
+        (
+            ("small_numbers", SHARE),
+            (
+                "change_small_numbers",
+                ("previous_pct", "change_pct_points", "change_ci_low", "change_ci_high"),
+            ),
+        ),
+    ),
+    FeedSpec(
+        "self_assessment",
+        "v_self_assessment",
+        ("inspection_id", "force", "agreement"),
+        (
+            "cases",
+            "cases_agreeing",
+            "force_acceptable",
+            "inspection_acceptable",
+            "observed_agreement",
+            "expected_agreement",
+            "kappa",
+            "kappa_low",
+            "kappa_high",
+        ),
+        "Agreement of the force's self-assessment with the inspection (Cohen's kappa with "
+        "its 95% interval).",
+    ),
+    FeedSpec(
+        "reconciliation",
+        "v_reconciliation",
+        (
+            "inspection_id",
+            "metric",
+            "kind",
+            "status_of_figure",
+            "holds",
+            "comparator",
+            "wording",
+            "source",
+        ),
+        (
+            "published_numerator",
+            "published_denominator",
+            "published_pct",
+            "computed_numerator",
+            "computed_denominator",
+            "computed_pct",
+        ),
+        "Published figures and press claims against the computed figures.",
+    ),
+    FeedSpec(
+        "data_quality",
+        "v_data_quality_summary",
+        ("level", "rule", "column_name"),
+        ("files", "rows_read", "rows_loaded", "rows_rejected"),
+        "The run's data quality: totals, refusals and quarantine reasons by rule (no file "
+        "names, no counts per file).",
+    ),
+)
 RENAMES = {"v_reconciliation": {"status": "status_of_figure"}}
 
 
@@ -118,8 +189,9 @@ def _long(frame: pd.DataFrame, spec: FeedSpec, hidden: np.ndarray | None) -> pd.
     long = long.reset_index(drop=True)
     long["measure"] = np.tile(np.array(measures, dtype=object), len(frame))
     long["value"] = np.where(hidden | unreliable, np.nan, values).ravel()
-    long["status"] = np.select([hidden.ravel(), unreliable.ravel()],
-                               ["suppressed", "low_reliability"], "published")  # fmt: skip
+    long["status"] = np.select(
+        [hidden.ravel(), unreliable.ravel()], ["suppressed", "low_reliability"], "published"
+    )
     return long.astype({"measure": str, "status": str})
 
 
@@ -159,10 +231,18 @@ def feed_schema(conn: duckdb.DuckDBPyConnection, spec: FeedSpec) -> object:
     keys = ", ".join(f'"{source.get(k, k)}" AS "{k}"' for k in spec.keys)
     table = conn.sql(f"SELECT {keys} FROM {spec.view} LIMIT 0").to_arrow_table()
     text = (pa.types.is_large_string, pa.types.is_string_view)
-    fields = [pa.field(f.name, pa.string() if any(is_(f.type) for is_ in text) else f.type)
-              for f in table.schema]  # fmt: skip
-    return pa.schema([*fields, pa.field("measure", pa.string()), pa.field("value", pa.float64()),
-                      pa.field("status", pa.string())])  # fmt: skip
+    fields = [
+        pa.field(f.name, pa.string() if any(is_(f.type) for is_ in text) else f.type)
+        for f in table.schema
+    ]
+    return pa.schema(
+        [
+            *fields,
+            pa.field("measure", pa.string()),
+            pa.field("value", pa.float64()),
+            pa.field("status", pa.string()),
+        ]
+    )
 
 
 def build_feeds(
@@ -202,8 +282,12 @@ def _arrow(feed: pd.DataFrame) -> object:
     if schema is None:
         return pa.Table.from_pandas(feed, preserve_index=False)
     return pa.Table.from_arrays(
-        [pa.array(feed[name], type=schema.field(name).type, from_pandas=True)
-         for name in schema.names], schema=schema)  # fmt: skip
+        [
+            pa.array(feed[name], type=schema.field(name).type, from_pandas=True)
+            for name in schema.names
+        ],
+        schema=schema,
+    )
 
 
 def _write_parquet(table: object, path: Path) -> None:
@@ -314,10 +398,13 @@ def small_numbers_minimum(conn: duckdb.DuckDBPyConnection) -> int:
 def publishing_run(conn: duckdb.DuckDBPyConnection) -> str | None:
     """The run whose success record is the latest in the warehouse: the one that published
     it (its record is written just before the copy)."""
-    present = conn.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = "
-                           "'pipeline_runs'").fetchone()[0]  # fmt: skip
+    present = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'pipeline_runs'"
+    ).fetchone()[0]
     if not present:
         return None
-    found = conn.execute("SELECT run_id FROM pipeline_runs WHERE status = 'success' "
-                         "ORDER BY finished_at DESC LIMIT 1").fetchall()  # fmt: skip
+    found = conn.execute(
+        "SELECT run_id FROM pipeline_runs WHERE status = 'success' "
+        "ORDER BY finished_at DESC LIMIT 1"
+    ).fetchall()
     return found[0][0] if found else None

@@ -144,8 +144,9 @@ def publish_dashboard_feeds(workspace: Workspace, run_id: str) -> tuple[dict, bo
         ):
             return read_manifest(folder), False
     reporter().phase("writing the dashboard feeds")
-    manifest = publish_feeds(workspace.published_path, folder, run_id,
-                             workspace.suppression_threshold)  # fmt: skip
+    manifest = publish_feeds(
+        workspace.published_path, folder, run_id, workspace.suppression_threshold
+    )
     with workspace.connect() as state:
         remember_published(state, feed_files(folder), by_content=True)
         remember(state, "dashboard_feeds", made_from)

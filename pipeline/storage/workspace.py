@@ -92,8 +92,10 @@ class Workspace:
     def output_settings(self) -> str:
         """The settings that shape what a run publishes (beyond its inputs and code): a run
         fingerprint includes them, so changing one makes the next run publish again."""
-        return (f"threshold={self.suppression_threshold}|publish_to={self.publish_to}"
-                f"|storage={duckdb_storage_version()}")  # fmt: skip
+        return (
+            f"threshold={self.suppression_threshold}|publish_to={self.publish_to}"
+            f"|storage={duckdb_storage_version()}"
+        )
 
     @property
     def published_path(self) -> Path:
@@ -279,8 +281,10 @@ class Workspace:
 def connect_for_publishing(path: Path, config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB file that will be published: a new one is written in the storage version
     stock clients read (`settings.duckdb_storage_version`)."""
-    return duckdb.connect(str(path), config={
-        **(config or {}), "storage_compatibility_version": duckdb_storage_version()})  # fmt: skip
+    return duckdb.connect(
+        str(path),
+        config={**(config or {}), "storage_compatibility_version": duckdb_storage_version()},
+    )
 
 
 def check_storage_version() -> None:
@@ -309,8 +313,9 @@ def attach_staging(conn: duckdb.DuckDBPyConnection, path: Path | None = None) ->
     """Attach the staging database as `staging` (in memory without `path`); SQL names its
     relations `staging.<name>`. Staging holds raw case_refs: it lives in its own file, which
     is never published."""
-    attached = {name for (name,) in conn.execute(
-        "SELECT database_name FROM duckdb_databases()").fetchall()}  # fmt: skip
+    attached = {
+        name for (name,) in conn.execute("SELECT database_name FROM duckdb_databases()").fetchall()
+    }
     if "staging" not in attached:
         conn.execute("ATTACH ? AS staging", [str(path) if path else ":memory:"])
 

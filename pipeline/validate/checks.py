@@ -64,8 +64,9 @@ def refused_files(conn: duckdb.DuckDBPyConnection) -> CheckResult:
         if len(refused)
         else f"none of {files} file(s) refused"
     )
-    return CheckResult(refused.empty, description, {"files": files, "files_refused": len(refused)},
-                       refused)  # fmt: skip
+    return CheckResult(
+        refused.empty, description, {"files": files, "files_refused": len(refused)}, refused
+    )
 
 
 def quarantine_rates(conn: duckdb.DuckDBPyConnection, limit_percent: float) -> CheckResult:
@@ -77,17 +78,26 @@ def quarantine_rates(conn: duckdb.DuckDBPyConnection, limit_percent: float) -> C
         "ORDER BY percent_quarantined DESC, source_file",
         [limit_percent],
     ).df()
-    read, rejected = (int(v) for v in conn.execute(
-        "SELECT coalesce(sum(rows_read), 0), coalesce(sum(rows_rejected), 0) FROM file_loads "
-        "WHERE status = 'loaded'").fetchone())  # fmt: skip
-    said = "; ".join(f"{r.source_file}: {r.rows_rejected} of {r.rows_read} rows "
-                     f"({r.percent_quarantined:g}%)" for r in rates.itertuples())  # fmt: skip
+    read, rejected = (
+        int(v)
+        for v in conn.execute(
+            "SELECT coalesce(sum(rows_read), 0), coalesce(sum(rows_rejected), 0) FROM file_loads "
+            "WHERE status = 'loaded'"
+        ).fetchone()
+    )
+    said = "; ".join(
+        f"{r.source_file}: {r.rows_rejected} of {r.rows_read} rows ({r.percent_quarantined:g}%)"
+        for r in rates.itertuples()
+    )
     description = (
         f"{len(rates)} file(s) with more than {limit_percent:g}% of their rows quarantined: " + said
         if len(rates)
         else f"no file has more than {limit_percent:g}% of its rows quarantined "
         f"({rejected} of {read} rows in all)"
     )
-    return CheckResult(rates.empty, description,
-                       {"rows_read": read, "rows_quarantined": rejected,
-                        "files_over_limit": len(rates)}, rates)  # fmt: skip
+    return CheckResult(
+        rates.empty,
+        description,
+        {"rows_read": read, "rows_quarantined": rejected, "files_over_limit": len(rates)},
+        rates,
+    )

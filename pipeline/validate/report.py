@@ -18,8 +18,18 @@ from pipeline.validate.memory import validate_rows
 from pipeline.validate.quarantine import day_first_note
 
 # columns of the CSV problem report (`case-audit check --report`): rejected_rows' columns
-PROBLEM_COLUMNS = ("level", "source_file", "source_row", "column_name", "rule", "message",
-                   "value", "hint", "inspection_id", "case_ref")  # fmt: skip
+PROBLEM_COLUMNS = (
+    "level",
+    "source_file",
+    "source_row",
+    "column_name",
+    "rule",
+    "message",
+    "value",
+    "hint",
+    "inspection_id",
+    "case_ref",
+)
 # `level`: file (refused), row (quarantined) or query (flagged, not held back)
 
 
@@ -36,8 +46,11 @@ def describe_reason(reason: pd.Series | dict) -> str:
 def describe_query(query: object) -> str:
     """`file row N, column C [query]: message (value: 'v')`; an inspection's own query
     names the inspection."""
-    where = (f"{query.source_file} row {int(query.source_row)}" if not pd.isna(query.source_row)
-             else f"inspection {query.inspection_id}")  # fmt: skip
+    where = (
+        f"{query.source_file} row {int(query.source_row)}"
+        if not pd.isna(query.source_row)
+        else f"inspection {query.inspection_id}"
+    )
     value = "" if pd.isna(query.value) else f" (value: {query.value!r})"
     return f"{where}, column {query.column_name} [{query.rule}]: {query.message}{value}"
 
@@ -96,8 +109,9 @@ def check_paths(paths: list[Path], today: dt.date) -> CheckReport:
         cases=rows,
     )
     report.lines += [describe_refusal(r) for r in reports if r.status == "refused"]
-    report.lines += [f"{r.source_file}: {r.message}" for r in reports
-                     if r.status == "read" and r.message]  # fmt: skip
+    report.lines += [
+        f"{r.source_file}: {r.message}" for r in reports if r.status == "read" and r.message
+    ]
     # records, not iterrows: a Series per reason was most of check's time on many bad rows
     report.lines += map(describe_reason, validation.reasons.to_dict("records"))
     if len(validation.queries):
@@ -111,7 +125,13 @@ def check_paths(paths: list[Path], today: dt.date) -> CheckReport:
             "message": [r.message for r in reports if r.status == "refused"],
         }
     )
-    problems = pd.concat([refusals, validation.reasons.assign(level="row"),
-                          validation.queries.assign(level="query")], ignore_index=True)  # fmt: skip
+    problems = pd.concat(
+        [
+            refusals,
+            validation.reasons.assign(level="row"),
+            validation.queries.assign(level="query"),
+        ],
+        ignore_index=True,
+    )
     report.problems = problems.astype({"source_row": "Int64"})[list(PROBLEM_COLUMNS)]
     return report

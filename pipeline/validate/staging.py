@@ -229,9 +229,18 @@ class RunStaging:
         self.conn.execute(
             "INSERT INTO staging.staged_files SELECT ?, ?, ?, ?, ?, ?, ?, "
             "(SELECT max(audit_date) FROM staging.staged_rows WHERE sha256 = ? AND ?)",
-            [sha256, self.cache, report.status, report.rows_read, report.rule,
-             report.message or None, self.run_date, sha256, report.status == "read"],
-        )  # fmt: skip
+            [
+                sha256,
+                self.cache,
+                report.status,
+                report.rows_read,
+                report.rule,
+                report.message or None,
+                self.run_date,
+                sha256,
+                report.status == "read",
+            ],
+        )
         self.staged_now.append(sha256)
         return report
 

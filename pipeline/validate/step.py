@@ -50,8 +50,11 @@ def validate_inputs(workspace: Workspace) -> ValidatedRows:
         token = staging_token(conn, found, key, workspace.today)
         remember(conn, STEP, token)
         remember(conn, ASSEMBLY, assembly)
-        remember(conn, RUN, run_fingerprint(token, Path(workspace.reference_dir),
-                                            workspace.output_settings))  # fmt: skip
+        remember(
+            conn,
+            RUN,
+            run_fingerprint(token, Path(workspace.reference_dir), workspace.output_settings),
+        )
     return ValidatedRows(summary, assembly)
 
 

@@ -101,8 +101,11 @@ def build_models(
     reporter().phase("building the warehouse's tables")
     # rows are added only to a table that the very same SQL made (asked before the
     # transaction: one transaction writes one database, and build_state is in staging's)
-    adding = {m.name for m, _ in todo if append and m.name in there
-              and remembered(conn, f"sql:{m.name}") == m.digest}  # fmt: skip
+    adding = {
+        m.name
+        for m, _ in todo
+        if append and m.name in there and remembered(conn, f"sql:{m.name}") == m.digest
+    }
     with literal_params(params) as given:
         conn.execute("BEGIN TRANSACTION")
         try:

@@ -55,8 +55,9 @@ def undocumented(conn: duckdb.DuckDBPyConnection) -> list[str]:
     present = actual_columns(conn)
     described = models()
     problems = [f"{name}: no model file describes it" for name in present if name not in described]
-    problems += [f"{name}: described but not in the warehouse" for name in described
-                 if name not in present]  # fmt: skip
+    problems += [
+        f"{name}: described but not in the warehouse" for name in described if name not in present
+    ]
     for name, columns in present.items():
         if name not in described:
             continue

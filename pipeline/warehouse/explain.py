@@ -45,24 +45,37 @@ def explain(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Ex
     if metric not in by_name:
         named = ", ".join(by_name)
         raise CaseAuditError(f"no headline metric {metric!r}; the metrics are {named}.")
-    found = conn.execute("SELECT force, numerator, denominator FROM headline_figures "
-                         "WHERE inspection_id = $1 AND metric = $2",
-                         [inspection, metric]).fetchall()  # fmt: skip
+    found = conn.execute(
+        "SELECT force, numerator, denominator FROM headline_figures "
+        "WHERE inspection_id = $1 AND metric = $2",
+        [inspection, metric],
+    ).fetchall()
     if not found:
-        known = [i for (i,) in conn.execute("SELECT DISTINCT inspection_id FROM "
-                                            "headline_figures ORDER BY 1").fetchall()]  # fmt: skip
+        known = [
+            i
+            for (i,) in conn.execute(
+                "SELECT DISTINCT inspection_id FROM headline_figures ORDER BY 1"
+            ).fetchall()
+        ]
         listed = ", ".join(known[:20]) + (" …" if len(known) > 20 else "")
-        raise CaseAuditError(f"no inspection {inspection!r} in the warehouse; it holds "
-                             f"{listed or 'none'}.")  # fmt: skip
+        raise CaseAuditError(
+            f"no inspection {inspection!r} in the warehouse; it holds {listed or 'none'}."
+        )
     force, published_numerator, published_denominator = found[0]
     cases = conn.execute(CASES, [inspection, metric]).fetchall()
     definition = by_name[metric]
     return Explanation(
-        inspection, force, metric, (definition.counts, definition.of),
-        numerator=sum(1 for case in cases if case[3]), denominator=len(cases),
+        inspection,
+        force,
+        metric,
+        (definition.counts, definition.of),
+        numerator=sum(1 for case in cases if case[3]),
+        denominator=len(cases),
         published=(published_numerator, published_denominator),
-        by_category=_breakdown(cases, 1), by_area=_breakdown(cases, 2), cases=cases,
-    )  # fmt: skip
+        by_category=_breakdown(cases, 1),
+        by_area=_breakdown(cases, 2),
+        cases=cases,
+    )
 
 
 def _breakdown(cases: list[tuple], at: int) -> list[tuple]:

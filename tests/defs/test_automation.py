@@ -287,8 +287,9 @@ def test_freshness_check_warns_when_the_warehouse_is_old(tmp_path, sample_input)
 
     def freshness(max_age: dt.timedelta) -> tuple[dg.Definitions, dg.JobDefinition]:
         defs = defs_for(res, max_age=max_age)
-        check_keys = [k for k in defs.resolve_asset_graph().asset_check_keys
-                      if k.name == "freshness_check"]  # fmt: skip
+        check_keys = [
+            k for k in defs.resolve_asset_graph().asset_check_keys if k.name == "freshness_check"
+        ]
         assert [k.asset_key.to_user_string() for k in check_keys] == ["published_warehouse"]
         job = dg.define_asset_job("freshness", selection=dg.AssetSelection.checks(*check_keys))
         merged = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))

@@ -82,8 +82,11 @@ def wait_until(condition, seconds: float, what: str, process: subprocess.Popen) 
 @pytest.mark.skipif(not DAGSTER.exists(), reason="needs the project's .venv (make test)")
 def test_dagster_dev_serves_the_graph_and_runs_it(tmp_path: Path, sample_input: Path) -> None:
     # a file refused for an identifier column: the run succeeds, with a warning check
-    write_csv(sample_input / "with_names.csv", [case(case_ref="Z-1") | {"child_name": "x"}],
-              [*case(), "child_name"])  # fmt: skip
+    write_csv(
+        sample_input / "with_names.csv",
+        [case(case_ref="Z-1") | {"child_name": "x"}],
+        [*case(), "child_name"],
+    )
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_DIR / "deploy" / "dagster.yaml", home / "dagster.yaml")
@@ -100,25 +103,38 @@ def test_dagster_dev_serves_the_graph_and_runs_it(tmp_path: Path, sample_input: 
     log = (tmp_path / "dagster_dev.log").open("w")
     process = subprocess.Popen(
         [str(DAGSTER), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         wait_until(
-            lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5)
-            .status == 200,
-            STARTUP_SECONDS, "the webserver", process,
-        )  # fmt: skip
-        nodes = wait_until(
-            lambda: graphql(port, ASSET_GRAPH)["assetNodes"], STARTUP_SECONDS, "the code location",
+            lambda: (
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5).status
+                == 200
+            ),
+            STARTUP_SECONDS,
+            "the webserver",
             process,
-        )  # fmt: skip
+        )
+        nodes = wait_until(
+            lambda: graphql(port, ASSET_GRAPH)["assetNodes"],
+            STARTUP_SECONDS,
+            "the code location",
+            process,
+        )
         groups = {"/".join(n["assetKey"]["path"]): n["groupName"] for n in nodes}
         assert groups["input_files"] == "ingest"
         assert groups["headline_figures"] == "warehouse"
         assert groups["published_warehouse"] == "publish"
 
-        selector = {"repositoryLocationName": "case_audit", "repositoryName": "__repository__",
-                    "jobName": "case_audit_job"}  # fmt: skip
+        selector = {
+            "repositoryLocationName": "case_audit",
+            "repositoryName": "__repository__",
+            "jobName": "case_audit_job",
+        }
         launched = graphql(port, LAUNCH, {"selector": selector})["launchRun"]
         assert launched["__typename"] == "LaunchRunSuccess", launched
         run_id = launched["run"]["runId"]
@@ -130,9 +146,11 @@ def test_dagster_dev_serves_the_graph_and_runs_it(tmp_path: Path, sample_input: 
         assert wait_until(finished, RUN_SECONDS, "the run", process) == "SUCCESS"
         # the UI shows the refused file as a failed warning check (of our run, or of the
         # sensor's run over the same inputs before it: ours then had nothing to do)
-        executions = graphql(port, CHECK_EXECUTIONS, {
-            "key": {"path": ["file_loads"]}, "check": "no_file_refused"},
-        )["assetCheckExecutions"]  # fmt: skip
+        executions = graphql(
+            port,
+            CHECK_EXECUTIONS,
+            {"key": {"path": ["file_loads"]}, "check": "no_file_refused"},
+        )["assetCheckExecutions"]
         [ours, *_] = [e for e in executions if e["evaluation"]]
         assert ours["status"] == "FAILED"
         assert ours["evaluation"]["severity"] == "WARN"
@@ -170,8 +188,9 @@ def test_the_daemon_runs_partitions_and_merges_them(tmp_path: Path, sample_input
     partition per inspection folder and runs each, the run-status sensor then merges them."""
     incoming = tmp_path / "by_inspection"
     shutil.copytree(sample_input, incoming / "MPS-NCPI-2016")
-    write_csv(incoming / "NWC-CP-2025" / "nwc.csv",
-              [case(case_ref=f"NW-{n:04}") for n in range(1, 6)])  # fmt: skip
+    write_csv(
+        incoming / "NWC-CP-2025" / "nwc.csv", [case(case_ref=f"NW-{n:04}") for n in range(1, 6)]
+    )
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT_DIR / "deploy" / "dagster.yaml", home / "dagster.yaml")
@@ -191,8 +210,12 @@ def test_the_daemon_runs_partitions_and_merges_them(tmp_path: Path, sample_input
     log = (tmp_path / "dagster_dev.log").open("w")
     process = subprocess.Popen(
         [str(DAGSTER), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
     def merged() -> list[tuple] | None:
         """The merged warehouse's inspections, once the merge has finished publishing (the

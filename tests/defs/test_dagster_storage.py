@@ -20,16 +20,23 @@ from tests.conftest import SAMPLE_DIR
 from tests.helpers import RUN_DATE, case, resource, write_csv
 
 PLANTED_REFS = [f"PLANTREF{n:04}" for n in (*range(1, 9), 99)]
-PLANTED_TEXT = ["Plantarea Ward", "PLANTCATEGORY", "PLANT NOTE", "PLANT BAD REF",
-                "PlantSwallowed"]  # fmt: skip
+PLANTED_TEXT = ["Plantarea Ward", "PLANTCATEGORY", "PLANT NOTE", "PLANT BAD REF", "PlantSwallowed"]
 
 
 def _planted_files(incoming: Path) -> None:
-    rows = [case(inspection_id="PLANT-2025", case_ref=ref, area="Plantarea Ward",
-                 force="Northwold Constabulary") for ref in PLANTED_REFS[:6]]  # fmt: skip
+    rows = [
+        case(
+            inspection_id="PLANT-2025",
+            case_ref=ref,
+            area="Plantarea Ward",
+            force="Northwold Constabulary",
+        )
+        for ref in PLANTED_REFS[:6]
+    ]
     rows.append(case(inspection_id="PLANT-2025", case_ref="PLANT BAD REF"))  # rejected: format
-    rows.append(case(inspection_id="PLANT-2025", case_ref=PLANTED_REFS[6],
-                     category="PLANTCATEGORY"))  # fmt: skip
+    rows.append(
+        case(inspection_id="PLANT-2025", case_ref=PLANTED_REFS[6], category="PLANTCATEGORY")
+    )
     for row in rows:
         row["notes"] = "PLANT NOTE"  # an unknown column: never stored anywhere
     write_csv(incoming / "planted.csv", rows, columns=[*rows[0].keys()])
@@ -51,9 +58,12 @@ def _sample_refs() -> list[str]:
 
 
 def _materialize(instance: dg.DagsterInstance, incoming: Path, root: Path) -> bool:
-    result = dg.materialize(run_graph(), instance=instance,
-                            resources={"case_audit": resource(root, incoming)},
-                            raise_on_error=False)  # fmt: skip
+    result = dg.materialize(
+        run_graph(),
+        instance=instance,
+        resources={"case_audit": resource(root, incoming)},
+        raise_on_error=False,
+    )
     return result.success
 
 
@@ -67,9 +77,16 @@ def test_no_case_reference_or_cell_text_in_dagster_storage(tmp_path: Path) -> No
         assert _materialize(instance, incoming, tmp_path)
         # a failing run too: a planted case added to the published inspection breaks its
         # reconciliation, so failure events, check descriptions and errors are stored
-        write_csv(incoming / "more.csv", [case(inspection_id="MPS-NCPI-2016",
-                                               force="Metropolitan Police Service",
-                                               case_ref="PLANTREF0100")])  # fmt: skip
+        write_csv(
+            incoming / "more.csv",
+            [
+                case(
+                    inspection_id="MPS-NCPI-2016",
+                    force="Metropolitan Police Service",
+                    case_ref="PLANTREF0100",
+                )
+            ],
+        )
         assert not _materialize(instance, incoming, tmp_path)
         assert len(instance.get_runs()) == 2
     stored = [path for path in home.rglob("*") if path.is_file()]

@@ -160,7 +160,8 @@ def test_the_partitioned_mode_loads_its_own_definitions_only_in_that_mode(monkey
     assert groups == {**EXPECTED_GROUPS, **PARTITION_GROUPS}
     assert {s.name for s in defs.schedules} == {"nightly_case_audit", "nightly_inspections"}
     assert {"inspection_folders_sensor", "merge_after_inspection_runs"} <= {
-        s.name for s in defs.sensors}  # fmt: skip
+        s.name for s in defs.sensors
+    }
     for job in ("case_audit_job", "inspection_job", "partitioned_merge_job"):
         assert defs.resolve_job_def(job) is not None
     assert parents_of(graph, "partitioned_warehouse") == {"inspection/warehouse"}

@@ -38,8 +38,9 @@ def definitions(res: CaseAuditResource, mode: str = "partitioned") -> dg.Definit
 
 
 def nwc_rows(prefix: str = "NW") -> list[dict[str, object]]:
-    rows = [case(case_ref=f"{prefix}-{n:04}", rating=["good", "inadequate"][n % 2])
-            for n in range(1, 9)]  # fmt: skip
+    rows = [
+        case(case_ref=f"{prefix}-{n:04}", rating=["good", "inadequate"][n % 2]) for n in range(1, 9)
+    ]
     rows.append(case(case_ref=f"{prefix}-0099", rating="excellent"))  # quarantined
     return rows
 
@@ -75,9 +76,10 @@ def tables(path: str | Path) -> dict[str, pd.DataFrame]:
     with duckdb.connect(str(path), read_only=True) as conn:
         return {
             name: (frame := conn.execute(f"SELECT * FROM {name}").df())
-            .sort_values(list(frame.columns)).reset_index(drop=True)
+            .sort_values(list(frame.columns))
+            .reset_index(drop=True)
             for name in PUBLISHED_TABLES
-        }  # fmt: skip
+        }
 
 
 def run_ids(path: str | Path) -> set[str]:
@@ -87,8 +89,12 @@ def run_ids(path: str | Path) -> set[str]:
 
 def test_partitioned_runs_publish_what_a_whole_folder_run_publishes(tmp_path, by_inspection):
     whole = resource(tmp_path, by_inspection, "whole")
-    assert definitions(whole, "whole").resolve_job_def("case_audit_job").execute_in_process(
-        run_config=QUIET).success  # fmt: skip
+    assert (
+        definitions(whole, "whole")
+        .resolve_job_def("case_audit_job")
+        .execute_in_process(run_config=QUIET)
+        .success
+    )
 
     res = resource(tmp_path, by_inspection, "national")
     defs = definitions(res)
@@ -100,20 +106,24 @@ def test_partitioned_runs_publish_what_a_whole_folder_run_publishes(tmp_path, by
     # every step of a partition's run is a materialisation of that partition, in the
     # instance (what the UI shows), not a graph run inside a step
     for key, run in runs.items():
-        done = {(m.asset_key.to_user_string(), m.partition) for m in
-                (e.event_specific_data.materialization
-                 for e in run.get_asset_materialization_events())}  # fmt: skip
+        done = {
+            (m.asset_key.to_user_string(), m.partition)
+            for m in (
+                e.event_specific_data.materialization
+                for e in run.get_asset_materialization_events()
+            )
+        }
         steps = ("input_files", "validated_rows", "tables", "warehouse")
         assert done == {(f"inspection/{step}", key) for step in steps}
-        latest = instance.get_latest_materialization_event(
-            dg.AssetKey(["inspection", "warehouse"]))  # fmt: skip
+        latest = instance.get_latest_materialization_event(dg.AssetKey(["inspection", "warehouse"]))
         assert latest is not None and latest.run_id in {r.run_id for r in runs.values()}
     # each partition has its own published warehouse, holding only its inspection
     for key in (MPS, NWC):
         own = Path(res.warehouse).parent / "partitions" / key / "case_audit.duckdb"
         with duckdb.connect(str(own), read_only=True) as conn:
             assert conn.execute("SELECT DISTINCT inspection_id FROM case_audits").fetchall() == [
-                (key,)]  # fmt: skip
+                (key,)
+            ]
 
     result = merge(defs, instance)
     assert result.success
@@ -186,13 +196,13 @@ def test_sensor_keeps_partitions_in_step_with_the_folders(tmp_path, by_inspectio
     instance = dg.DagsterInstance.ephemeral()
 
     def evaluate(cursor: str | None) -> dg.SensorResult:
-        context = dg.build_sensor_context(instance=instance, cursor=cursor,
-                                          resources={"case_audit_paths": res.paths()})  # fmt: skip
+        context = dg.build_sensor_context(
+            instance=instance, cursor=cursor, resources={"case_audit_paths": res.paths()}
+        )
         result = sensor(context)
         for request in result.dynamic_partitions_requests or []:
             if isinstance(request, dg.AddDynamicPartitionsRequest):
-                instance.add_dynamic_partitions(request.partitions_def_name,
-                                                request.partition_keys)  # fmt: skip
+                instance.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)
             else:
                 for key in request.partition_keys:
                     instance.delete_dynamic_partition(request.partitions_def_name, key)
@@ -226,8 +236,12 @@ def test_merge_sensor_waits_for_every_partition(tmp_path, by_inspection):
         events = [e.dagster_event for e in instance.all_logs(run.run_id) if e.dagster_event]
         event = next(e for e in events if e.event_type == dg.DagsterEventType.RUN_SUCCESS)
         context = dg.build_run_status_sensor_context(
-            sensor_name=sensor.name, dagster_instance=instance, dagster_run=run.dagster_run,
-            dagster_event=event, resources={"case_audit_paths": res.paths()})  # fmt: skip
+            sensor_name=sensor.name,
+            dagster_instance=instance,
+            dagster_run=run.dagster_run,
+            dagster_event=event,
+            resources={"case_audit_paths": res.paths()},
+        )
         return sensor(context)
 
     first = evaluate(run_partition(defs, instance, MPS))
@@ -241,11 +255,15 @@ def test_run_mode_chooses_which_automation_runs(tmp_path, by_inspection):
     res = resource(tmp_path, by_inspection, "national")
     for mode in ("whole", "partitioned"):
         defs = definitions(res, mode)
-        running = {d.name for d in [*defs.schedules, *defs.sensors]
-                   if d.default_status.value == "RUNNING"}  # fmt: skip
+        running = {
+            d.name for d in [*defs.schedules, *defs.sensors] if d.default_status.value == "RUNNING"
+        }
         whole = {"nightly_case_audit", "input_folder_sensor"}
-        partitioned = {"nightly_inspections", "inspection_folders_sensor",
-                       "merge_after_inspection_runs"}  # fmt: skip
+        partitioned = {
+            "nightly_inspections",
+            "inspection_folders_sensor",
+            "merge_after_inspection_runs",
+        }
         assert running >= {"failure_alerts", "warehouse_freshness_sensor"}
         assert running >= (whole if mode == "whole" else partitioned)
         assert not running & (partitioned if mode == "whole" else whole)
@@ -254,5 +272,10 @@ def test_run_mode_chooses_which_automation_runs(tmp_path, by_inspection):
     assert "published_warehouse" in selected
     assert not selected & {"inspection/warehouse", "partitioned_warehouse"}
     with pytest.raises(ValueError, match="CASE_AUDIT_RUN_MODE"):
-        AutomationSettings(cron="0 6 * * *", timezone="UTC", sensor_interval_seconds=30,
-                           max_age=pd.Timedelta(hours=1), run_mode="sideways")  # fmt: skip
+        AutomationSettings(
+            cron="0 6 * * *",
+            timezone="UTC",
+            sensor_interval_seconds=30,
+            max_age=pd.Timedelta(hours=1),
+            run_mode="sideways",
+        )

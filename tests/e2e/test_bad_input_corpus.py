@@ -111,8 +111,9 @@ def test_corpus_entry_through_the_run(entry: Bad, corpus_run: CorpusRun) -> None
     assert load["rows_read"] == entry.loaded + len(entry.quarantined)
     for column, values in entry.loaded_values.items():
         if column == "case_ref":  # the warehouse keeps only its keyed hash
-            expected = case_keys(PSEUDONYM_KEY.encode(), cases["inspection_id"],
-                                 pd.Series(values, index=cases.index))  # fmt: skip
+            expected = case_keys(
+                PSEUDONYM_KEY.encode(), cases["inspection_id"], pd.Series(values, index=cases.index)
+            )
             assert cases["case_key"].tolist() == expected.tolist()
             continue
         loaded = cases[column].map(lambda v: str(v).lower() if isinstance(v, bool) else v)
@@ -189,8 +190,11 @@ def test_check_and_quarantine_table_say_the_same(corpus_run: CorpusRun) -> None:
     assert len(table_lines) > 40
     loads = corpus_run.loads
     refused = loads[loads["status"] == "refused"].set_index("source_file")
-    expected_refusals = {corpus_run.paths[e.name].relative_to(corpus_run.incoming).as_posix():
-                         e.refused for e in CORPUS if e.refused}  # fmt: skip
+    expected_refusals = {
+        corpus_run.paths[e.name].relative_to(corpus_run.incoming).as_posix(): e.refused
+        for e in CORPUS
+        if e.refused
+    }
     assert refused["rule"].to_dict() == expected_refusals
     loaded = loads[loads["status"] == "loaded"]
     assert (loaded["rows_read"] == loaded["rows_loaded"] + loaded["rows_rejected"]).all()

@@ -13,8 +13,17 @@ from pipeline.validate.workbook import MAX_WIDTH
 from schemas.case_audit import CONTRACT_VERSION
 from tests.helpers import case, write_csv
 
-COLUMNS = ["inspection_id", "force", "case_ref", "area", "category", "audit_date", "rating",
-           "referred_back", "missing_episodes"]  # fmt: skip
+COLUMNS = [
+    "inspection_id",
+    "force",
+    "case_ref",
+    "area",
+    "category",
+    "audit_date",
+    "rating",
+    "referred_back",
+    "missing_episodes",
+]
 
 
 def provider_files(folder):
@@ -28,8 +37,11 @@ def provider_files(folder):
         case(case_ref="NW-6"),
     ]
     good = write_csv(folder / "northwold.csv", rows, COLUMNS)
-    named = write_csv(folder / "names.csv", [case(case_ref="N-1") | {"child_name": "Alice"}],
-                      [*COLUMNS, "child_name"])  # fmt: skip
+    named = write_csv(
+        folder / "names.csv",
+        [case(case_ref="N-1") | {"child_name": "Alice"}],
+        [*COLUMNS, "child_name"],
+    )
     return good, named
 
 

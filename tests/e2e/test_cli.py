@@ -70,8 +70,14 @@ def test_the_quick_exit_still_cleans_up(tmp_path: Path, sample_input: Path) -> N
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     warehouse = tmp_path / "out" / "case_audit.duckdb"
-    done = run_cli("run", "--input", str(sample_input), "--warehouse", str(warehouse),
-                   env={"TMPDIR": str(scratch)})  # fmt: skip
+    done = run_cli(
+        "run",
+        "--input",
+        str(sample_input),
+        "--warehouse",
+        str(warehouse),
+        env={"TMPDIR": str(scratch)},
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.rstrip().endswith("(none)")  # the last section of the report
     assert list(scratch.iterdir()) == []

@@ -31,11 +31,22 @@ EXTRA_ROWS = 5
 
 def cli(input_dir: Path, warehouse: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "run", "--input", str(input_dir),
-         "--warehouse", str(warehouse)],
-        cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "run",
+            "--input",
+            str(input_dir),
+            "--warehouse",
+            str(warehouse),
+        ],
+        cwd=PROJECT_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "CASE_AUDIT_REFERENCE_DIR": str(REFERENCE_DIR)},
-    )  # fmt: skip
+    )
 
 
 def run_cli(input_dir: Path, warehouse: Path) -> subprocess.CompletedProcess:
@@ -145,8 +156,10 @@ def test_reader_neither_blocks_nor_sees_half_a_build(published) -> None:
     input_dir, warehouse = published
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(warehouse), "60"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert reader.stdout.readline().strip() == "ready"
     done = run_cli(input_dir, warehouse)
     assert done.returncode == 0, done.stdout + done.stderr

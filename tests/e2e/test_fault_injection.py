@@ -36,8 +36,11 @@ NO_SPACE = OSError(errno.ENOSPC, "No space left on device")
 @pytest.fixture
 def place(tmp_path: Path, sample_input: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     """Where a run reads and publishes, all under tmp_path, set through the environment."""
-    paths = {"input": sample_input, "warehouse": tmp_path / "wh" / "case_audit.duckdb",
-             "feeds": tmp_path / "feeds"}  # fmt: skip
+    paths = {
+        "input": sample_input,
+        "warehouse": tmp_path / "wh" / "case_audit.duckdb",
+        "feeds": tmp_path / "feeds",
+    }
     monkeypatch.setenv("CASE_AUDIT_REFERENCE_DIR", str(REFERENCE_DIR))
     monkeypatch.setenv("CASE_AUDIT_FEEDS_DIR", str(paths["feeds"]))
     monkeypatch.setenv("CASE_AUDIT_KEY_FILE", str(tmp_path / "key"))
@@ -77,9 +80,12 @@ def run_id_of(text: str) -> str:
 def published_first(place, capsys) -> dict[str, str]:
     code, text = run(place, capsys)
     assert code == 0, text
-    return {"warehouse": digest(place["warehouse"]), "figures": figures(place["warehouse"]),
-            "manifest": digest(place["feeds"] / "manifest.json"),
-            "dashboard": digest(place["feeds"] / "dashboard.html")}  # fmt: skip
+    return {
+        "warehouse": digest(place["warehouse"]),
+        "figures": figures(place["warehouse"]),
+        "manifest": digest(place["feeds"] / "manifest.json"),
+        "dashboard": digest(place["feeds"] / "dashboard.html"),
+    }
 
 
 def deny_reading(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> None:
@@ -110,8 +116,9 @@ def test_a_file_that_cannot_be_opened_is_refused_and_the_others_load(place, caps
     with duckdb.connect(str(place["warehouse"]), read_only=True) as conn:
         loads = dict(conn.execute("SELECT source_file, rule FROM file_loads").fetchall())
         cases = conn.execute("SELECT count(*) FROM case_audits").fetchone()[0]
-        message = conn.execute("SELECT message FROM file_loads WHERE source_file = "
-                               "'northwold.csv'").fetchone()[0]  # fmt: skip
+        message = conn.execute(
+            "SELECT message FROM file_loads WHERE source_file = 'northwold.csv'"
+        ).fetchone()[0]
     assert loads["northwold.csv"] == "file_unreadable" and cases == 374
     assert "Permission denied" in message
 
@@ -129,8 +136,9 @@ def test_a_file_that_vanishes_before_it_is_read_is_refused(place, capsys, monkey
     code, text = run(place, capsys)
     assert code == 0, text
     with duckdb.connect(str(place["warehouse"]), read_only=True) as conn:
-        rule, message = conn.execute("SELECT rule, message FROM file_loads WHERE source_file = "
-                                     "'northwold.csv'").fetchone()  # fmt: skip
+        rule, message = conn.execute(
+            "SELECT rule, message FROM file_loads WHERE source_file = 'northwold.csv'"
+        ).fetchone()
         cases = conn.execute("SELECT count(*) FROM case_audits").fetchone()[0]
     assert rule == "file_unreadable" and "No such file" in message and cases == 374
 
@@ -228,19 +236,23 @@ def test_a_failure_after_the_swap_says_what_was_published(
     monkeypatch.setenv("CASE_AUDIT_ALERT_WEBHOOK", "http://127.0.0.1:9/never-called")
     monkeypatch.setattr(alerts_module, "post_alert", lambda url, payload: alerts.append(payload))
     if fault == "feeds":
-        monkeypatch.setattr(feeds_module, "atomic_write",
-                            lambda *_: (_ for _ in ()).throw(NO_SPACE))  # fmt: skip
+        monkeypatch.setattr(
+            feeds_module, "atomic_write", lambda *_: (_ for _ in ()).throw(NO_SPACE)
+        )
     if fault == "dashboard":
-        monkeypatch.setattr(dashboard_module, "write_dashboard",
-                            lambda *_: (_ for _ in ()).throw(NO_SPACE))  # fmt: skip
+        monkeypatch.setattr(
+            dashboard_module, "write_dashboard", lambda *_: (_ for _ in ()).throw(NO_SPACE)
+        )
     code, text = run(place, capsys)
     assert code == 1
     assert "the published figures were not changed" not in text
     said = text.split("FAILED; ", 1)[1].splitlines()[0]
     names = {"copy": f"copy {copy_target}"}
     assert f"published by this run: {', '.join(names.get(p, p) for p in published)}" in said
-    assert f"NOT published (still from an earlier run): " \
-           f"{', '.join(names.get(p, p) for p in not_published)}" in said  # fmt: skip
+    assert (
+        f"NOT published (still from an earlier run): "
+        f"{', '.join(names.get(p, p) for p in not_published)}" in said
+    )
     # pipeline_runs in the published warehouse tells the same
     status, summary = runs(place["warehouse"])[run_id_of(text)]
     assert status == "partial"
@@ -283,10 +295,17 @@ def test_a_lock_held_by_another_process_is_in_use(place, capsys, tmp_path):
     published_first(place, capsys)
     build = place["warehouse"].parent / ".build-case_audit" / "warehouse.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
-         "print('ready', flush=True); sys.stdin.read()", str(build)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+            "print('ready', flush=True); sys.stdin.read()",
+            str(build),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         add_cases(place)
@@ -314,8 +333,9 @@ def test_a_damaged_published_warehouse_is_republished_over_unchanged_inputs(plac
 
 
 @pytest.mark.parametrize("damage", ["deleted", "altered"])
-@pytest.mark.parametrize("name", ["headline.csv", "ratings_by_area.parquet", "manifest.json",
-                                  "dashboard.html"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", ["headline.csv", "ratings_by_area.parquet", "manifest.json", "dashboard.html"]
+)
 def test_deleted_or_altered_feed_files_are_restored(place, capsys, name, damage):
     before = published_first(place, capsys)
     path = place["feeds"] / name
@@ -352,8 +372,9 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(place, capsys):
     code, out = run(place, capsys)
     assert code == 0, out
     with duckdb.connect(str(place["warehouse"]), read_only=True) as conn:
-        bad = conn.execute("SELECT value FROM rejected_rows WHERE rule = 'rating_unknown'"
-                           ).fetchall()  # fmt: skip
+        bad = conn.execute(
+            "SELECT value FROM rejected_rows WHERE rule = 'rating_unknown'"
+        ).fetchall()
     assert bad == [("bad!",)]
 
 
@@ -397,8 +418,9 @@ def test_a_dangling_link_in_the_input_folder_is_refused_by_the_run(place, capsys
     code, text = run(place, capsys)
     assert code == 0, text
     with duckdb.connect(str(place["warehouse"]), read_only=True) as conn:
-        rule, message = conn.execute("SELECT rule, message FROM file_loads WHERE source_file = "
-                                     "'gone.csv'").fetchone()  # fmt: skip
+        rule, message = conn.execute(
+            "SELECT rule, message FROM file_loads WHERE source_file = 'gone.csv'"
+        ).fetchone()
     assert rule == "file_unreadable" and "No such file" in message
 
 

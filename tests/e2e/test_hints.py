@@ -36,8 +36,10 @@ def provider_file(folder):
 
 
 def hints(frame) -> dict:
-    return {(int(r.source_row), r.rule): (None if r.hint is None or r.hint != r.hint else r.hint)
-            for r in frame.itertuples()}  # fmt: skip
+    return {
+        (int(r.source_row), r.rule): (None if r.hint is None or r.hint != r.hint else r.hint)
+        for r in frame.itertuples()
+    }
 
 
 def test_check_and_run_give_the_same_hints(tmp_path) -> None:
@@ -58,5 +60,7 @@ def test_a_tie_between_forces_names_both(tmp_path) -> None:
     path = write_csv(tmp_path / "tie.csv", rows)
     frame, _ = read_case_files([path], root=tmp_path)
     said = set(validate_rows(frame, RUN_DATE).reasons["hint"])
-    assert said == {"Rows of NWC-CP-2025 name 'Northwold Constabulary' and 'Southmoor Police' "
-                    "equally often: say which force it is."}  # fmt: skip
+    assert said == {
+        "Rows of NWC-CP-2025 name 'Northwold Constabulary' and 'Southmoor Police' "
+        "equally often: say which force it is."
+    }

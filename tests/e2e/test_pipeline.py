@@ -120,9 +120,10 @@ def test_whole_graph_two_forces(tmp_path: Path, two_forces: Path) -> None:
 
     # the UI explains every asset: row count, column schema, preview (never a case_ref)
     materializations = {
-        m.asset_key.to_user_string(): m.metadata for m in result.get_asset_materialization_events()
+        m.asset_key.to_user_string(): m.metadata
+        for m in result.get_asset_materialization_events()
         for m in [m.materialization]
-    }  # fmt: skip
+    }
     assert set(materializations) == {
         *PUBLISHED_TABLES,
         "input_files",
@@ -336,7 +337,9 @@ def test_a_failed_run_records_its_cause_and_the_input_changes(tmp_path, sample_i
     with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
         [row] = conn.execute(
             "SELECT status, failed_asset, error_summary, input_changes FROM pipeline_runs "
-            "WHERE run_id = ?", [failed.run_id]).fetchall()  # fmt: skip
+            "WHERE run_id = ?",
+            [failed.run_id],
+        ).fetchall()
     status, asset, summary, changes = row
     assert (status, asset) == ("failure", "published_reconciliation")
     assert "check figures_reconcile failed" in summary and "279/374" in summary

@@ -33,27 +33,44 @@ def test_a_run_reports_its_phases_and_rows(tmp_path, sample_input) -> None:
     settings = resource(tmp_path, sample_input).settings()
     with showing(Recorder()) as seen:
         assert run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True).success
-    assert seen.phases[:2] == ["validating mps_ncpi_2016_part1.csv",
-                               "validating mps_ncpi_2016_part2.xlsx"]  # fmt: skip
+    assert seen.phases[:2] == [
+        "validating mps_ncpi_2016_part1.csv",
+        "validating mps_ncpi_2016_part2.xlsx",
+    ]
     assert sum(seen.rows.values()) == 374  # every row, counted once
-    for later in ("applying the rules that compare rows",
-                  "building the warehouse's tables", "publishing the warehouse",
-                  "writing the dashboard feeds", "drawing the dashboard"):  # fmt: skip
+    for later in (
+        "applying the rules that compare rows",
+        "building the warehouse's tables",
+        "publishing the warehouse",
+        "writing the dashboard feeds",
+        "drawing the dashboard",
+    ):
         assert later in seen.phases
 
 
 def test_no_progress_display_when_not_a_terminal(tmp_path, sample_input) -> None:
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "check", str(sample_input)],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "check", str(sample_input)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "\x1b[" not in done.stderr + done.stdout
     assert "file(s)" in done.stdout
 
 
 def many_inspections(tmp_path) -> list[str]:
     write(3_000, tmp_path / "incoming" / "cases.csv")
-    return ["run", "--input", str(tmp_path / "incoming"),
-            "--warehouse", str(tmp_path / "wh" / "w.duckdb"),
-            "--feeds", str(tmp_path / "feeds"), "--quiet"]  # fmt: skip
+    return [
+        "run",
+        "--input",
+        str(tmp_path / "incoming"),
+        "--warehouse",
+        str(tmp_path / "wh" / "w.duckdb"),
+        "--feeds",
+        str(tmp_path / "feeds"),
+        "--quiet",
+    ]
 
 
 def test_the_report_is_short_unless_asked(tmp_path, capsys) -> None:
@@ -73,8 +90,16 @@ def test_the_report_is_short_unless_asked(tmp_path, capsys) -> None:
 
 
 def test_rebuild_from_the_command_line_publishes_again(tmp_path, sample_input) -> None:
-    args = ["run", "--input", str(sample_input), "--warehouse", str(tmp_path / "w.duckdb"),
-            "--feeds", str(tmp_path / "feeds"), "--quiet"]  # fmt: skip
+    args = [
+        "run",
+        "--input",
+        str(sample_input),
+        "--warehouse",
+        str(tmp_path / "w.duckdb"),
+        "--feeds",
+        str(tmp_path / "feeds"),
+        "--quiet",
+    ]
     assert main(args) == 0
     first = (tmp_path / "w.duckdb").stat().st_ino
     assert main(args) == 0  # nothing changed: the published file is kept

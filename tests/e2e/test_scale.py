@@ -35,8 +35,10 @@ pytestmark = pytest.mark.slow  # runs over large synthetic inputs: not in `make 
 def test_chunked_reading_equals_whole_reading(tmp_path, monkeypatch, sample_input, suffix):
     path = next(sample_input.glob(f"*{suffix}"))
     whole, _ = read_case_file(path, path.name)
-    small = {".csv": functools.partial(csv_text.read, chunk_rows=7),
-             ".xlsx": functools.partial(xlsx.read, chunk_rows=7)}  # fmt: skip
+    small = {
+        ".csv": functools.partial(csv_text.read, chunk_rows=7),
+        ".xlsx": functools.partial(xlsx.read, chunk_rows=7),
+    }
     monkeypatch.setitem(ingest_files.READERS, suffix, small[suffix])
     chunked, report = read_case_file(path, path.name)
     pd.testing.assert_frame_equal(chunked, whole)
@@ -45,8 +47,10 @@ def test_chunked_reading_equals_whole_reading(tmp_path, monkeypatch, sample_inpu
 
 def test_ragged_row_in_a_later_chunk_is_read_again_wider(tmp_path, monkeypatch):
     header = ",".join(case().keys())
-    lines = [",".join("" if v is None else str(v) for v in case(case_ref=f"R-{n:03}").values())
-             for n in range(20)]  # fmt: skip
+    lines = [
+        ",".join("" if v is None else str(v) for v in case(case_ref=f"R-{n:03}").values())
+        for n in range(20)
+    ]
     lines[15] += ",surprise,cells"
     path = tmp_path / "ragged.csv"
     path.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
@@ -64,8 +68,11 @@ def test_ragged_row_in_a_later_chunk_is_read_again_wider(tmp_path, monkeypatch):
 
 
 def test_every_row_rule_is_implemented_where_the_catalogue_says():
-    labels = {parse_check_label(str(c.error))[0] for column in build_schema(RUN_DATE).columns
-              .values() for c in column.checks}  # fmt: skip
+    labels = {
+        parse_check_label(str(c.error))[0]
+        for column in build_schema(RUN_DATE).columns.values()
+        for c in column.checks
+    }
     labels |= {parse_check_label(str(c.error))[0] for c in build_schema(RUN_DATE).checks}
     for rule in RULES:
         if rule.checked_by == "pandera":
@@ -89,14 +96,16 @@ def test_sql_pseudonymisation_equals_the_reference_hmac():
 
 
 def files_read(res: CaseAuditResource) -> tuple[int, int, dict[str, object]]:
-    result = dg.materialize(run_graph(), resources={"case_audit": res},
-                            raise_on_error=False)  # fmt: skip
+    result = dg.materialize(run_graph(), resources={"case_audit": res}, raise_on_error=False)
     assert result.success
     [validated] = result.asset_materializations_for_node("validated_rows")
     loads = validated.metadata
     published = next(m for m in result.asset_materializations_for_node("published_warehouse"))
-    return (loads["files_read_this_run"].value, loads["files_reused"].value,
-            {k: v.value for k, v in published.metadata.items()})  # fmt: skip
+    return (
+        loads["files_read_this_run"].value,
+        loads["files_reused"].value,
+        {k: v.value for k, v in published.metadata.items()},
+    )
 
 
 def table(res: CaseAuditResource, name: str) -> pd.DataFrame:
@@ -132,7 +141,11 @@ def test_unchanged_files_are_not_read_again(tmp_path, sample_input):
     assert result.success
     assert not result.asset_materializations_for_node("validated_rows")
     assert {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"} >= {
-        "validated_rows", "warehouse_tables", "published_warehouse", "dashboard"}  # fmt: skip
+        "validated_rows",
+        "warehouse_tables",
+        "published_warehouse",
+        "dashboard",
+    }
     [confirmed] = result.asset_materializations_for_node("input_files")
     assert confirmed.asset_key.to_user_string() == "published_warehouse"
     assert confirmed.metadata["republished"].value is False
@@ -207,7 +220,9 @@ def test_a_copy_added_later_is_reported_as_refused(tmp_path, sample_input):
     assert not _skipped(res)
     loads = table(res, "file_loads").set_index("source_file")
     assert loads.loc["zz_copy.csv", ["status", "rule"]].tolist() == [
-        "refused", "file_duplicate_content"]  # fmt: skip
+        "refused",
+        "file_duplicate_content",
+    ]
 
 
 def test_a_touched_but_unchanged_file_is_hashed_once(tmp_path, sample_input, monkeypatch):
@@ -232,8 +247,9 @@ def test_a_new_run_date_reads_again_only_files_with_audit_dates_near_it(tmp_path
     """audit_date_future depends on the run date: a file whose audit dates all lie before
     both run dates keeps its verdicts and is reused; one with a date after the first run
     date is read again, and its row, future then, is valid now."""
-    write_csv(sample_input / "soon.csv", [case(inspection_id="NWC-CP-2026",
-                                              audit_date="2026-12-15")])  # fmt: skip
+    write_csv(
+        sample_input / "soon.csv", [case(inspection_id="NWC-CP-2026", audit_date="2026-12-15")]
+    )
     first = resource(tmp_path, sample_input)
     assert files_read(first)[:2] == (3, 0)
     assert table(first, "rejected_rows")["rule"].tolist() == ["audit_date_future"]
@@ -275,10 +291,13 @@ def test_synth_is_deterministic_and_breaks_rows_in_known_ways(tmp_path):
     assert set(result.reasons["rule"]) - {"duplicate_case_ref"} == broken_rules
     raw = pd.read_csv(first, dtype=str, keep_default_na=False)
     broken = (
-        raw["rating"].eq("superb") | raw["referred_back"].eq("maybe")
-        | raw["audit_date"].eq("2016-13-45") | raw["category"].eq("burglary")
-        | raw["case_ref"].eq("x") | raw["force"].eq("")
-    )  # fmt: skip
+        raw["rating"].eq("superb")
+        | raw["referred_back"].eq("maybe")
+        | raw["audit_date"].eq("2016-13-45")
+        | raw["category"].eq("burglary")
+        | raw["case_ref"].eq("x")
+        | raw["force"].eq("")
+    )
     assert 100 < broken.sum() < 200
     assert result.rejected_row_count == broken.sum()
     assert len(result.valid) == 3000 - broken.sum()
@@ -306,11 +325,13 @@ def case_audit_job() -> dg.JobDefinition:
 def test_multiprocess_executor_by_configuration(tmp_path, sample_input, monkeypatch):
     """The same code under Dagster's multiprocess executor: a process per step."""
     warehouse = tmp_path / "wh" / "w.duckdb"
-    for name, value in {"CASE_AUDIT_EXECUTOR": "multiprocess",
-                        "CASE_AUDIT_INPUT_DIR": str(sample_input),
-                        "CASE_AUDIT_WAREHOUSE": str(warehouse),
-                        "CASE_AUDIT_REFERENCE_DIR": str(REFERENCE_DIR),
-                        "CASE_AUDIT_KEY_FILE": str(tmp_path / "key")}.items():  # fmt: skip
+    for name, value in {
+        "CASE_AUDIT_EXECUTOR": "multiprocess",
+        "CASE_AUDIT_INPUT_DIR": str(sample_input),
+        "CASE_AUDIT_WAREHOUSE": str(warehouse),
+        "CASE_AUDIT_REFERENCE_DIR": str(REFERENCE_DIR),
+        "CASE_AUDIT_KEY_FILE": str(tmp_path / "key"),
+    }.items():
         monkeypatch.setenv(name, value)
     job = dg.reconstructable(case_audit_job)
     with dg.instance_for_test() as instance:
@@ -378,8 +399,9 @@ def test_a_rebuild_tag_does_everything_again(tmp_path, sample_input):
     res = resource(tmp_path, sample_input)
     assert not _skipped(res)
     assert _skipped(res)
-    rebuilt = dg.materialize(run_graph(), resources={"case_audit": res},
-                             tags={"case_audit/rebuild": "true"})  # fmt: skip
+    rebuilt = dg.materialize(
+        run_graph(), resources={"case_audit": res}, tags={"case_audit/rebuild": "true"}
+    )
     assert rebuilt.success
     assert not any(e.event_type_value == "STEP_SKIPPED" for e in rebuilt.all_events)
     [validated] = rebuilt.asset_materializations_for_node("validated_rows")

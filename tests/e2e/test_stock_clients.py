@@ -23,8 +23,14 @@ CLI = Path(sys.executable).parent / "duckdb"  # what `pip install duckdb-cli` pu
 
 
 def cli(warehouse: Path, sql: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CLI), "-readonly", "-csv", str(warehouse)], input=sql,
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [str(CLI), "-readonly", "-csv", str(warehouse)],
+        input=sql,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.mark.skipif(not CLI.exists(), reason="needs the duckdb-cli package (make test)")
@@ -36,11 +42,13 @@ def test_the_stable_duckdb_cli_opens_the_published_warehouse(tmp_path, sample_in
     for example in sorted((EXAMPLES_DIR).glob("*.sql")):
         done = cli(settings.warehouse, example.read_text(encoding="utf-8"))
         assert done.returncode == 0 and done.stdout.strip(), (example.name, done.stderr)
-    comments = cli(settings.warehouse, "SELECT comment FROM duckdb_tables() "
-                   "WHERE table_name = 'case_audits';")  # fmt: skip
+    comments = cli(
+        settings.warehouse, "SELECT comment FROM duckdb_tables() WHERE table_name = 'case_audits';"
+    )
     assert "The validated cases" in comments.stdout
-    figure = cli(settings.warehouse, "SELECT numerator FROM v_headline "
-                 "WHERE metric = 'cases_not_good';")  # fmt: skip
+    figure = cli(
+        settings.warehouse, "SELECT numerator FROM v_headline WHERE metric = 'cases_not_good';"
+    )
     assert figure.stdout.split() == ["numerator", "278"]
 
 
@@ -52,5 +60,6 @@ def test_a_build_in_another_storage_version_is_made_afresh(tmp_path, sample_inpu
         assert storage_version_of(conn) == "v2.0.0"
     with workspace.connect() as conn:
         assert storage_version_of(conn) == "v1.4.0"
-        assert not conn.execute("SELECT count(*) FROM duckdb_tables() "
-                                "WHERE table_name = 'leftover'").fetchone()[0]  # fmt: skip
+        assert not conn.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'leftover'"
+        ).fetchone()[0]

@@ -15,10 +15,12 @@ from tests.helpers import RUN_DATE, case, resource, write_csv
 
 
 def provider_file(folder):
-    rows = [case(case_ref="UK-1", audit_date="03/02/2019"),
-            case(case_ref="UK-2", audit_date="3/2/2019"),
-            case(case_ref="UK-3", audit_date="2019-02-03"),
-            case(case_ref="UK-4", audit_date="Feb 3 2019")]  # fmt: skip
+    rows = [
+        case(case_ref="UK-1", audit_date="03/02/2019"),
+        case(case_ref="UK-2", audit_date="3/2/2019"),
+        case(case_ref="UK-3", audit_date="2019-02-03"),
+        case(case_ref="UK-4", audit_date="Feb 3 2019"),
+    ]
     return write_csv(folder / "uk.csv", rows)
 
 
@@ -30,7 +32,8 @@ def test_uk_dates_load_as_the_day_they_name_and_are_counted(tmp_path) -> None:
         dates = conn.execute("SELECT DISTINCT audit_date FROM case_audits").fetchall()
         [(message,)] = conn.execute("SELECT message FROM file_loads").fetchall()
         [(rule, said, value)] = conn.execute(
-            "SELECT rule, message, value FROM rejected_rows").fetchall()  # fmt: skip
+            "SELECT rule, message, value FROM rejected_rows"
+        ).fetchall()
     assert dates == [(dt.date(2019, 2, 3),)]  # 3 February, not 2 March
     assert "2 date(s) written DD/MM/YYYY were read day first" in message
     assert (rule, value) == ("audit_date_invalid", "Feb 3 2019")  # the cell as written
@@ -41,5 +44,6 @@ def test_check_says_the_same(tmp_path) -> None:
     path = provider_file(tmp_path)
     report = check_paths([path], today=RUN_DATE)
     assert report.rejected_rows == 1
-    assert any("uk.csv: 2 date(s) written DD/MM/YYYY were read day first" in line
-               for line in report.lines)  # fmt: skip
+    assert any(
+        "uk.csv: 2 date(s) written DD/MM/YYYY were read day first" in line for line in report.lines
+    )

@@ -101,8 +101,9 @@ def test_trailing_blank_lines_keep_the_fast_path(tmp_path):
     assert by_duckdb is not None and by_duckdb == by_pandas
 
 
-@pytest.mark.parametrize("entry", [e for e in CORPUS if "csv" in e.make.__qualname__],
-                         ids=lambda e: e.name)  # fmt: skip
+@pytest.mark.parametrize(
+    "entry", [e for e in CORPUS if "csv" in e.make.__qualname__], ids=lambda e: e.name
+)
 def test_corpus_csv_files_agree(entry, tmp_path):
     path = entry.make(tmp_path, "BAD-DIFF-1")
     if path.suffix != ".csv":
@@ -134,8 +135,10 @@ def test_random_csv_text_is_read_the_same_or_declined(header_extra, rows, quoted
 
     def line(cells: list[str]) -> str:
         if quoted:
-            return ",".join('"' + c.replace('"', '""') + '"' if any(ch in c for ch in ',"\r\n')
-                            else c for c in cells)  # fmt: skip
+            return ",".join(
+                '"' + c.replace('"', '""') + '"' if any(ch in c for ch in ',"\r\n') else c
+                for c in cells
+            )
         return ",".join(cells)
 
     body = [line(r if ragged else (r + [""] * width)[:width]) for r in rows]

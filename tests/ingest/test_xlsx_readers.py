@@ -25,9 +25,10 @@ def cells(chunks) -> object:
     except FileRefused as refusal:
         return ("refused", refusal.rule, refusal.message)
     return tables[0].headers, [
-        (number, *row) for t in tables
+        (number, *row)
+        for t in tables
         for number, row in zip(t.source_row, t.body.itertuples(index=False), strict=True)
-    ]  # fmt: skip
+    ]
 
 
 def both_engines(path: Path) -> tuple[object, object]:
@@ -79,8 +80,11 @@ def with_error_cell(path: Path) -> Path:
         for part in old.infolist():
             data = old.read(part.filename)
             if part.filename.startswith("xl/worksheets/") and b"D7" in data:
-                data = re.sub(rb'<c r="D7"[^>]*>.*?</c>',
-                              b'<c r="D7" t="e"><f>1/0</f><v>#DIV/0!</v></c>', data)  # fmt: skip
+                data = re.sub(
+                    rb'<c r="D7"[^>]*>.*?</c>',
+                    b'<c r="D7" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+                    data,
+                )
             new.writestr(part, data)
     return path
 

@@ -21,9 +21,11 @@ def test_the_verdict_names_the_age_the_time_and_the_limit() -> None:
     fresh = judge(published, published + 3 * 3600 + 12 * 60, limit)
     assert fresh.passed and fresh.description == (
         "The warehouse was last published 3 hours 12 minutes ago (2026-12-01 11:20 UTC), "
-        "within the limit of 1 day 2 hours.")  # fmt: skip
+        "within the limit of 1 day 2 hours."
+    )
     stale = judge(published, published + 30 * 3600, limit)
     assert not stale.passed and stale.description.endswith(
-        "older than the limit of 1 day 2 hours: a run is overdue.")  # fmt: skip
+        "older than the limit of 1 day 2 hours: a run is overdue."
+    )
     never = judge(None, published, limit)
     assert not never.passed and "not been published yet" in never.description

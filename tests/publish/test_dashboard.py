@@ -64,11 +64,14 @@ def page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("dashboard")
     incoming = root / "incoming"
     shutil.copytree(SAMPLE_DIR, incoming)
-    write_csv(incoming / "nwc.csv", [
-        case(case_ref="NW-1"),
-        case(case_ref="NW-2", rating="bad"),
-        case(case_ref="NW-3", area="<script>alert(1)</script>", rating="inadequate"),
-    ])  # fmt: skip
+    write_csv(
+        incoming / "nwc.csv",
+        [
+            case(case_ref="NW-1"),
+            case(case_ref="NW-2", rating="bad"),
+            case(case_ref="NW-3", area="<script>alert(1)</script>", rating="inadequate"),
+        ],
+    )
     return _run(root, incoming)
 
 
@@ -139,8 +142,7 @@ def test_page_is_self_contained_and_runs_only_its_own_script(page_path: Path) ->
     scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
     assert len(scripts) == 1 and html.count("<script") == 1
     digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
-    policy = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"',
-                                html)[1])  # fmt: skip
+    policy = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)[1])
     assert f"script-src 'sha256-{digest}'" in policy and "default-src 'none'" in policy
     assert "unsafe-inline" not in policy.split("script-src")[1]
 
@@ -232,10 +234,12 @@ def _check_page(page, path: Path, name: str) -> None:
     width = page.viewport_size["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "overflows"
     page.evaluate(_axe_source())  # evaluated over the devtools protocol: not a request
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           AXE_TAGS)  # fmt: skip
-    violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
-                  for v in result["violations"]]  # fmt: skip
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    violations = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
+    ]
     assert violations == [], violations
     page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=False)
 
@@ -261,20 +265,34 @@ def test_sample_dashboard_in_chromium(browser, page_path: Path, width: int) -> N
     try:
         _check_page(page, page_path, "dashboard-sample")
         text = page.inner_text("body")
-        page.screenshot(path=str(ARTIFACTS / f"dashboard-sample-{width}-full.png"),
-                        full_page=True)  # fmt: skip
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-sample-{width}-full.png"), full_page=True)
     finally:
         page.close()
-    for expected in ("Overview: every inspection compared", "Metropolitan Police Service",
-                     "MPS-NCPI-2016", "Cases not rated good", "74.3%",
-                     "278 of 374; 95% interval 69.7–78.5%", "Published: 278 of 374 (matches)",
-                     "Missing-children cases rated good", "2 of 38",
-                     "Children in custody charged, refused bail and kept in cells until court",
-                     "39 of 40", "does not hold", "Cohen's kappa", "Ratings by category",
-                     "Missing and absent children", "Ratings by area", "60–80%",
-                     "One inspection so far", "Data quality", "rating_unknown",
-                     "Northwold Constabulary", "Definitions and symbols",
-                     "Low reliability"):  # fmt: skip
+    for expected in (
+        "Overview: every inspection compared",
+        "Metropolitan Police Service",
+        "MPS-NCPI-2016",
+        "Cases not rated good",
+        "74.3%",
+        "278 of 374; 95% interval 69.7–78.5%",
+        "Published: 278 of 374 (matches)",
+        "Missing-children cases rated good",
+        "2 of 38",
+        "Children in custody charged, refused bail and kept in cells until court",
+        "39 of 40",
+        "does not hold",
+        "Cohen's kappa",
+        "Ratings by category",
+        "Missing and absent children",
+        "Ratings by area",
+        "60–80%",
+        "One inspection so far",
+        "Data quality",
+        "rating_unknown",
+        "Northwold Constabulary",
+        "Definitions and symbols",
+        "Low reliability",
+    ):
         assert expected in text, expected
     assert "child_abuse_investigation" not in text.split("Definitions and symbols")[0]
     assert "Cse not good" not in text and "cases_not_good" not in text.split("Definitions")[0]

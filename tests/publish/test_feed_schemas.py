@@ -27,16 +27,19 @@ def run(tmp_path, name: str, incoming) -> object:
 
 
 def schemas(folder) -> dict[str, object]:
-    return {spec.name: pq.read_schema(folder / f"{spec.name}.parquet").remove_metadata()
-            for spec in FEEDS}  # fmt: skip
+    return {
+        spec.name: pq.read_schema(folder / f"{spec.name}.parquet").remove_metadata()
+        for spec in FEEDS
+    }
 
 
 def test_feed_schemas_are_the_same_empty_or_full(tmp_path) -> None:
     full = tmp_path / "full"
     shutil.copytree(SAMPLE_DIR, full)
     nearly_empty = tmp_path / "empty"  # one inspection, every row quarantined
-    write_csv(nearly_empty / "bad.csv", [case(case_ref=f"B-{n}", rating="excellent")
-                                         for n in range(3)])  # fmt: skip
+    write_csv(
+        nearly_empty / "bad.csv", [case(case_ref=f"B-{n}", rating="excellent") for n in range(3)]
+    )
     full_feeds = run(tmp_path, "full_wh", full).feeds_dir
     empty_feeds = run(tmp_path, "empty_wh", nearly_empty).feeds_dir
     got_full, got_empty = schemas(Path(full_feeds)), schemas(Path(empty_feeds))
@@ -59,6 +62,7 @@ def test_page_manifest_and_warehouse_cite_one_run(tmp_path, sample_input) -> Non
     with duckdb.connect(res.warehouse, read_only=True) as conn:
         [(published_by,)] = conn.execute(
             "SELECT run_id FROM pipeline_runs WHERE status = 'success' "
-            "ORDER BY finished_at DESC LIMIT 1").fetchall()  # fmt: skip
+            "ORDER BY finished_at DESC LIMIT 1"
+        ).fetchall()
     assert manifest["source_run_id"] == published_by
     assert f"from run {published_by}" in (feeds / "dashboard.html").read_text()

@@ -50,13 +50,14 @@ def _northwold_rows() -> list[dict]:
                 rows.append(
                     case(inspection_id="NWC-2025", case_ref=f"N-{n:04}", area=area, rating=rating)
                 )
-    return rows  # fmt: skip
+    return rows
 
 
 # the attacker's worst case: each Northwold file holds one area, and the attacker knows which
-FILE_AREAS = {f"northwold/{area.lower().replace(' ', '_')}.csv": area
-              for area in ("Harbourside", "Moorend", "Kestrel Vale", "Oldport", "Fennick",
-                           "Larchmere")}  # fmt: skip
+FILE_AREAS = {
+    f"northwold/{area.lower().replace(' ', '_')}.csv": area
+    for area in ("Harbourside", "Moorend", "Kestrel Vale", "Oldport", "Fennick", "Larchmere")
+}
 
 
 @pytest.fixture(scope="module")
@@ -68,16 +69,26 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     for name, area in FILE_AREAS.items():
         write_csv(incoming / name, [row for row in rows if row["area"] == area])
     # an inspection of two cases, as the review found published as "50.0%"
-    write_csv(incoming / "tiny.csv", [
-        case(inspection_id="TNY-2025", force="Tinyshire Police", case_ref=f"T-{n}",
-             rating=rating, area="Whole force") for n, rating in enumerate(("good", "inadequate"))
-    ])  # fmt: skip
+    write_csv(
+        incoming / "tiny.csv",
+        [
+            case(
+                inspection_id="TNY-2025",
+                force="Tinyshire Police",
+                case_ref=f"T-{n}",
+                rating=rating,
+                area="Whole force",
+            )
+            for n, rating in enumerate(("good", "inadequate"))
+        ],
+    )
     return root / "feeds", publish_folder(root, incoming).run_id
 
 
 def read_csv(folder: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False,
-                       encoding="utf-8-sig")  # fmt: skip
+    return pd.read_csv(
+        folder / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
 
 
 # ---------------------------------------------------------------- format and manifest
@@ -145,8 +156,9 @@ def test_a_share_of_few_cases_shows_its_counts_but_no_percentage(published) -> N
     reliability) at force level too; its counts stay; 10 or more cases show it."""
     folder, _ = published
     headline = read_csv(folder, "headline")
-    wide = headline.pivot_table(index=["inspection_id", "metric"], columns="measure",
-                                values="value", aggfunc="first")  # fmt: skip
+    wide = headline.pivot_table(
+        index=["inspection_id", "metric"], columns="measure", values="value", aggfunc="first"
+    )
     small = wide[wide["denominator"].astype(int).between(1, 9)]
     large = wide[wide["denominator"].astype(int) >= 10]
     assert len(small) > 0 and len(large) > 0
@@ -173,10 +185,10 @@ def _grid(folder: Path, inspection: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         COUNTS
     ]
     category = read_csv(folder, "ratings_by_category")
-    category = category[category["inspection_id"].eq(inspection)
-                        & category["measure"].isin(COUNTS)]  # fmt: skip
-    totals = category.assign(value=category["value"].astype(float)).groupby("measure")[
-        "value"].sum()  # fmt: skip
+    category = category[category["inspection_id"].eq(inspection) & category["measure"].isin(COUNTS)]
+    totals = (
+        category.assign(value=category["value"].astype(float)).groupby("measure")["value"].sum()
+    )
     return grid.replace("c", np.nan).astype(float), totals[COUNTS]
 
 
@@ -233,10 +245,16 @@ def attack(
     col = {m: i for i, m in enumerate(COUNTS)}
     for r in range(rows):
         at = lambda m, r=r: r * width + col[m]  # noqa: E731
-        equation([(at("cases"), 1), (at("good"), -1), (at("requires_improvement"), -1),
-                  (at("inadequate"), -1)], 0)  # fmt: skip
-        equation([(at("not_good"), 1), (at("requires_improvement"), -1),
-                  (at("inadequate"), -1)], 0)  # fmt: skip
+        equation(
+            [
+                (at("cases"), 1),
+                (at("good"), -1),
+                (at("requires_improvement"), -1),
+                (at("inadequate"), -1),
+            ],
+            0,
+        )
+        equation([(at("not_good"), 1), (at("requires_improvement"), -1), (at("inadequate"), -1)], 0)
     for m in COUNTS:
         equation([(r * width + col[m], 1) for r in range(rows)], float(totals[m]))
     for area, measure, value in facts:
@@ -260,8 +278,12 @@ def attack(
         for sign in (1, -1):
             objective = np.zeros(len(unknown))
             objective[i] = sign
-            result = milp(objective, constraints=constraint, integrality=np.ones(len(unknown)),
-                          bounds=Bounds(1, np.inf))  # fmt: skip
+            result = milp(
+                objective,
+                constraints=constraint,
+                integrality=np.ones(len(unknown)),
+                bounds=Bounds(1, np.inf),
+            )
             assert result.status in (0, 3), result.message  # 3: unbounded
             bounds.append(sign * result.fun if result.status == 0 else math.inf)
         ranges[(grid.index[cell // width], COUNTS[cell % width])] = tuple(bounds)
@@ -288,13 +310,20 @@ def test_the_attacker_uses_the_bands(published) -> None:
     found = published_bands(folder, "MPS-NCPI-2016")
     assert found, "no band published on the sample: nothing to test"
     with duckdb.connect(str(folder.parent / "wh" / "w.duckdb"), read_only=True) as conn:
-        truth = {a: (100 * k / n, 100 * (k + 1) / n) for a, k, n in conn.execute(
-            "SELECT area, not_good, cases FROM ratings_by_area "
-            "WHERE inspection_id = 'MPS-NCPI-2016'").fetchall()}  # fmt: skip
+        truth = {
+            a: (100 * k / n, 100 * (k + 1) / n)
+            for a, k, n in conn.execute(
+                "SELECT area, not_good, cases FROM ratings_by_area "
+                "WHERE inspection_id = 'MPS-NCPI-2016'"
+            ).fetchall()
+        }
     exact = [(area, *truth[area]) for area, _, _ in found]  # bands one case wide
     ranges = attack(grid, totals, (), exact)
-    pinned = [low == high for (a, m), (low, high) in ranges.items()
-              if m == "not_good" and a in truth and any(a == b[0] for b in found)]  # fmt: skip
+    pinned = [
+        low == high
+        for (a, m), (low, high) in ranges.items()
+        if m == "not_good" and a in truth and any(a == b[0] for b in found)
+    ]
     assert pinned and all(pinned)
 
 
@@ -358,15 +387,21 @@ def protect(counts: pd.DataFrame, threshold: int = 5) -> SimpleNamespace:
     """`hide` over a labelled table: hidden and primary cells as frames of the same labels."""
     hidden, primary, _ = protect_counts(counts[list(MEASURES)].to_numpy(dtype=float), threshold)
     labelled = {"index": counts.index, "columns": list(MEASURES)}
-    return SimpleNamespace(hidden=pd.DataFrame(hidden, **labelled),
-                           primary=pd.DataFrame(primary, **labelled))  # fmt: skip
+    return SimpleNamespace(
+        hidden=pd.DataFrame(hidden, **labelled), primary=pd.DataFrame(primary, **labelled)
+    )
 
 
 def test_threshold_is_configurable() -> None:
     counts = pd.DataFrame(
-        {"cases": [10, 12, 30], "good": [3, 8, 10], "requires_improvement": [4, 2, 10],
-         "inadequate": [3, 2, 10]}, index=["a", "b", "c"],
-    ).assign(not_good=lambda f: f.requires_improvement + f.inadequate)  # fmt: skip
+        {
+            "cases": [10, 12, 30],
+            "good": [3, 8, 10],
+            "requires_improvement": [4, 2, 10],
+            "inadequate": [3, 2, 10],
+        },
+        index=["a", "b", "c"],
+    ).assign(not_good=lambda f: f.requires_improvement + f.inadequate)
     strict, lenient = protect(counts, threshold=5), protect(counts, threshold=2)
     assert strict.primary.to_numpy().sum() > lenient.primary.to_numpy().sum()
     assert lenient.primary.loc["b", "requires_improvement"]
@@ -377,10 +412,14 @@ def test_no_secondary_cell_could_be_shown_again() -> None:
     """The least-hiding pass: on the Northwold table, showing any one secondary cell again
     lets the exact attacker (MILP, independent of the product's LP) pin some hidden cell."""
     rows = _northwold_rows()
-    counts = pd.DataFrame(rows).assign(n=1).pivot_table(
-        index="area", columns="rating", values="n", aggfunc="sum", fill_value=0)  # fmt: skip
-    counts = counts.assign(cases=counts.sum(axis=1), not_good=lambda f: f.inadequate
-                           + f.requires_improvement)[list(MEASURES)].astype(float)  # fmt: skip
+    counts = (
+        pd.DataFrame(rows)
+        .assign(n=1)
+        .pivot_table(index="area", columns="rating", values="n", aggfunc="sum", fill_value=0)
+    )
+    counts = counts.assign(
+        cases=counts.sum(axis=1), not_good=lambda f: f.inadequate + f.requires_improvement
+    )[list(MEASURES)].astype(float)
     done = protect(counts)
     secondary = done.hidden & ~done.primary
     assert secondary.to_numpy().any(), "no secondary cell: the test would prove nothing"
@@ -394,14 +433,23 @@ def test_no_secondary_cell_could_be_shown_again() -> None:
 
 
 def test_a_single_area_table_is_withheld_whole() -> None:
-    counts = pd.DataFrame({"cases": [12], "good": [3], "requires_improvement": [9],
-                           "inadequate": [0], "not_good": [9]}, index=["only"])  # fmt: skip
+    counts = pd.DataFrame(
+        {
+            "cases": [12],
+            "good": [3],
+            "requires_improvement": [9],
+            "inadequate": [0],
+            "not_good": [9],
+        },
+        index=["only"],
+    )
     assert protect(counts).hidden.to_numpy().all()
 
 
 def test_feeds_replace_files_atomically(tmp_path: Path, monkeypatch) -> None:
-    feed = pd.DataFrame({"inspection_id": ["X"], "measure": ["cases"], "value": [1.0],
-                         "status": ["published"]})  # fmt: skip
+    feed = pd.DataFrame(
+        {"inspection_id": ["X"], "measure": ["cases"], "value": [1.0], "status": ["published"]}
+    )
     feeds = {"headline": feed}
     write_feeds(feeds, tmp_path, "run-1", 5)
     before = (tmp_path / "headline.parquet").read_bytes()
@@ -419,7 +467,8 @@ def test_feeds_replace_files_atomically(tmp_path: Path, monkeypatch) -> None:
     assert json.loads((tmp_path / "manifest.json").read_text())["source_run_id"] == "run-1"
     assert not list(tmp_path.glob(".*.tmp"))
     assert pd.read_csv(io.StringIO((tmp_path / "headline.csv").read_text("utf-8-sig")))[
-        "value"].tolist() == [1]  # fmt: skip
+        "value"
+    ].tolist() == [1]
 
 
 def test_disclosure_bounds_agree_with_an_independent_solver() -> None:
@@ -440,15 +489,21 @@ def test_disclosure_bounds_agree_with_an_independent_solver() -> None:
         solver = Bounds(values, (a_rows, b_rows))  # one model, asked many questions
         for share in (0.2, 0.35, 0.6):  # as suppression proceeds, more cells are hidden
             hidden = (generator.random(values.shape) < share) & (values > 0)
-            bounds = [(1, None) if h else (v, v)
-                      for v, h in zip(values.ravel(), hidden.ravel(), strict=True)]  # fmt: skip
+            bounds = [
+                (1, None) if h else (v, v)
+                for v, h in zip(values.ravel(), hidden.ravel(), strict=True)
+            ]
             for cell in np.flatnonzero(hidden.ravel()):
                 for sign in (1, -1):
                     objective = np.zeros(rows * width)
                     objective[cell] = sign
-                    expected = linprog(objective, A_eq=np.vstack([a_rows, columns]),
-                                       b_eq=np.concatenate([b_rows, values.sum(axis=0)]),
-                                       bounds=bounds, method="highs")  # fmt: skip
+                    expected = linprog(
+                        objective,
+                        A_eq=np.vstack([a_rows, columns]),
+                        b_eq=np.concatenate([b_rows, values.sum(axis=0)]),
+                        bounds=bounds,
+                        method="highs",
+                    )
                     found = solver.bound(hidden, int(cell), sign)
                     want = sign * math.inf if expected.status == 3 else sign * expected.fun
                     assert found == pytest.approx(want), (values, hidden, cell, sign)

@@ -38,9 +38,13 @@ def test_a_second_duckdb_target_receives_the_published_warehouse(
 ):
     share = tmp_path / "share" / "reports.duckdb"
     monkeypatch.setenv("CASE_AUDIT_PUBLISH_TO", str(share))
-    settings = Settings.resolve(input_dir=sample_input, warehouse=tmp_path / "wh" / "w.duckdb",
-                                reference_dir=REFERENCE_DIR, key_file=tmp_path / "key",
-                                feeds_dir=tmp_path / "feeds")  # fmt: skip
+    settings = Settings.resolve(
+        input_dir=sample_input,
+        warehouse=tmp_path / "wh" / "w.duckdb",
+        reference_dir=REFERENCE_DIR,
+        key_file=tmp_path / "key",
+        feeds_dir=tmp_path / "feeds",
+    )
     assert settings.publish_to == (str(share),)
     outcome = run_pipeline(settings, run_date=RUN_DATE.isoformat(), quiet=True)
     assert outcome.success, outcome.problems
@@ -60,9 +64,13 @@ def test_a_target_added_later_gets_its_copy_even_when_nothing_else_changed(
     tmp_path, sample_input, monkeypatch
 ):
     def settings() -> Settings:
-        return Settings.resolve(input_dir=sample_input, warehouse=tmp_path / "wh" / "w.duckdb",
-                                reference_dir=REFERENCE_DIR, key_file=tmp_path / "key",
-                                feeds_dir=tmp_path / "feeds")  # fmt: skip
+        return Settings.resolve(
+            input_dir=sample_input,
+            warehouse=tmp_path / "wh" / "w.duckdb",
+            reference_dir=REFERENCE_DIR,
+            key_file=tmp_path / "key",
+            feeds_dir=tmp_path / "feeds",
+        )
 
     assert run_pipeline(settings(), run_date=RUN_DATE.isoformat(), quiet=True).success
     share = tmp_path / "share" / "later.duckdb"

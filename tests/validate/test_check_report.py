@@ -17,8 +17,9 @@ def test_a_file_refused_for_an_identifier_is_still_checked_for_its_other_problem
     [refusal] = [line for line in report.lines if "file refused" in line]
     assert "[file_identifier_column]" in refusal and "'first_name'" in refusal
     assert "remove it" in refusal and "as if the column were removed" in refusal
-    assert any("with_names.csv row 3, column rating [rating_unknown]" in line
-               for line in report.lines)  # fmt: skip
+    assert any(
+        "with_names.csv row 3, column rating [rating_unknown]" in line for line in report.lines
+    )
     everything = "\n".join(report.lines) + report.problems.to_csv()
     assert "Alice" not in everything and "Jonesworth" not in everything  # never its values
 

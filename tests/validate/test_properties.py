@@ -25,8 +25,15 @@ FORCES = {"PT-ALPHA-1": "Alpha Constabulary", "PT-BETA-2": "Beta Police"}
 
 def _spelled(value: str) -> st.SearchStrategy[str]:
     """A value as people type it: any case, stray spaces, spaces for underscores."""
-    return st.sampled_from([value, value.upper(), value.title().replace("_", " "),
-                            f"  {value} ", value.replace("_", "-")])  # fmt: skip
+    return st.sampled_from(
+        [
+            value,
+            value.upper(),
+            value.title().replace("_", " "),
+            f"  {value} ",
+            value.replace("_", "-"),
+        ]
+    )
 
 
 booleans = st.sampled_from(sorted(BOOL_SPELLINGS)).flatmap(
@@ -71,17 +78,18 @@ CORRUPTIONS = {
     "category_unknown": lambda row: row | {"category": "burglary"},
     "required_missing": lambda row: row | {"rating": None},
     "case_ref_format": lambda row: row | {"case_ref": "x"},
-    "missing_episodes_not_applicable": lambda row: row | {"category": "cse",
-                                                          "missing_episodes": "3"},
+    "missing_episodes_not_applicable": lambda row: (
+        row | {"category": "cse", "missing_episodes": "3"}
+    ),
     "custody_field_missing": lambda row: row | {"category": "custody", "charged": None},
     "force_rating_unknown": lambda row: row | {"force_rating": "superb"},
-}  # fmt: skip
+}
 
 rows_with_fate = st.lists(
-    st.tuples(valid_row(), st.none() | st.sampled_from(sorted(CORRUPTIONS)),
-              st.integers(0, 2)),
-    min_size=1, max_size=40,
-)  # fmt: skip
+    st.tuples(valid_row(), st.none() | st.sampled_from(sorted(CORRUPTIONS)), st.integers(0, 2)),
+    min_size=1,
+    max_size=40,
+)
 
 
 def _write(path: Path, rows: list[dict[str, str | None]]) -> None:

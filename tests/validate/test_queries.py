@@ -29,22 +29,24 @@ def queried(rows: list[dict]) -> pd.DataFrame:
     return validate_rows(rows_frame(rows), RUN_DATE).queries
 
 
-@pytest.mark.parametrize(("rule", "n", "example"), EXAMPLES,
-                         ids=[f"{rule.code}-{n}" for rule, n, _ in EXAMPLES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("rule", "n", "example"), EXAMPLES, ids=[f"{rule.code}-{n}" for rule, n, _ in EXAMPLES]
+)
 def test_each_query_example_flags_what_its_unit_says(rule, n, example) -> None:
     found = queried(example.frame_rows())
     mine = found[found["rule"].eq(rule.code)]
     pairs = mine[["source_row", "column_name"]].astype(object)
-    flagged = {(None if pd.isna(row) else int(row) - 2, column)
-               for row, column in pairs.itertuples(index=False)}  # fmt: skip
+    flagged = {
+        (None if pd.isna(row) else int(row) - 2, column)
+        for row, column in pairs.itertuples(index=False)
+    }
     assert flagged == set(example.blamed)
     assert (mine["message"] == rule.message).all()
     assert len(found) == len(mine)  # no other query fires on an example
 
 
 def test_queries_hold_nothing_back_and_reach_the_warehouse(tmp_path) -> None:
-    rows = [custody_case(case_ref="C-1", la_accommodation_requested=None),
-            case(case_ref="C-2")]  # fmt: skip
+    rows = [custody_case(case_ref="C-1", la_accommodation_requested=None), case(case_ref="C-2")]
     path = write_csv(tmp_path / "incoming" / "q.csv", rows)
     res = resource(tmp_path, path.parent)
     assert dg.materialize(run_graph(), resources={"case_audit": res}).success

@@ -27,8 +27,9 @@ EXAMPLES = [
 ]  # queries: tests/validate/test_queries.py
 
 
-@pytest.mark.parametrize(("rule", "n", "example"), EXAMPLES,
-                         ids=[f"{rule.code}-{n}" for rule, n, _ in EXAMPLES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("rule", "n", "example"), EXAMPLES, ids=[f"{rule.code}-{n}" for rule, n, _ in EXAMPLES]
+)
 def test_each_rule_example_is_judged_as_its_unit_says(rule: Rule, n: int, example):
     """Every example of every rule unit: the rule blames exactly the (row, column) pairs the
     unit names (none for an example of rows that pass)."""

@@ -18,17 +18,34 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("warehouse_docs")
     incoming = root / "incoming"
     shutil.copytree(SAMPLE_DIR, incoming)
-    write_csv(incoming / "nwc_2024.csv", [
-        case(inspection_id="NWC-2024", case_ref=f"A-{n:03}", audit_date="2024-03-01",
-             rating="good" if n < 5 else "inadequate", force_rating="good")
-        for n in range(20)
-    ])  # fmt: skip
-    write_csv(incoming / "nwc_2025.csv", [
-        *[case(inspection_id="NWC-2025", case_ref=f"B-{n:03}", rating="good" if n < 15 else
-               "inadequate", force_rating="adequate" if n % 2 else "inadequate")
-          for n in range(20)],
-        case(inspection_id="NWC-2025", case_ref="B-999", rating="superb"),
-    ])  # fmt: skip
+    write_csv(
+        incoming / "nwc_2024.csv",
+        [
+            case(
+                inspection_id="NWC-2024",
+                case_ref=f"A-{n:03}",
+                audit_date="2024-03-01",
+                rating="good" if n < 5 else "inadequate",
+                force_rating="good",
+            )
+            for n in range(20)
+        ],
+    )
+    write_csv(
+        incoming / "nwc_2025.csv",
+        [
+            *[
+                case(
+                    inspection_id="NWC-2025",
+                    case_ref=f"B-{n:03}",
+                    rating="good" if n < 15 else "inadequate",
+                    force_rating="adequate" if n % 2 else "inadequate",
+                )
+                for n in range(20)
+            ],
+            case(inspection_id="NWC-2025", case_ref="B-999", rating="superb"),
+        ],
+    )
     publish_folder(root, incoming)
     return root / "wh" / "w.duckdb"
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipeline.cli import main
-from schemas.warehouse import METRICS
+from pipeline.warehouse.registry import metrics
 from tests.warehouse.conftest import query
 
 
@@ -30,12 +30,14 @@ def test_metric_cases_recompute_every_headline_figure(warehouse: Path) -> None:
            OR h.denominator IS DISTINCT FROM m.denominator OR m.outside > 0""",
     )
     assert differing == []
-    per_case = query(warehouse, "SELECT count(*), count(DISTINCT (inspection_id, metric, "
-                                "case_key)) FROM metric_cases")  # fmt: skip
+    per_case = query(
+        warehouse,
+        "SELECT count(*), count(DISTINCT (inspection_id, metric, case_key)) FROM metric_cases",
+    )
     cases = query(warehouse, "SELECT count(*) FROM case_audits")[0][0]
-    assert per_case[0] == (cases * len(METRICS), cases * len(METRICS))
-    metrics = [m for (m,) in query(warehouse, "SELECT DISTINCT metric FROM headline_figures")]
-    assert sorted(metrics) == sorted(m.name for m in METRICS)
+    assert per_case[0] == (cases * len(metrics()), cases * len(metrics()))
+    found = [m for (m,) in query(warehouse, "SELECT DISTINCT metric FROM headline_figures")]
+    assert sorted(found) == sorted(m.name for m in metrics())
 
 
 def test_explain_lists_the_cases_behind_a_figure(
@@ -48,9 +50,11 @@ def test_explain_lists_the_cases_behind_a_figure(
     assert "Cases counted (numerator and denominator): 2" in out
     assert "Cases in the denominator only: 36" in out
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        counted = conn.execute("SELECT case_key, area FROM case_audits WHERE inspection_id = "
-                               "'MPS-NCPI-2016' AND category = 'missing_absent' AND rating = "
-                               "'good'").fetchall()  # fmt: skip
+        counted = conn.execute(
+            "SELECT case_key, area FROM case_audits WHERE inspection_id = "
+            "'MPS-NCPI-2016' AND category = 'missing_absent' AND rating = "
+            "'good'"
+        ).fetchall()
         references = conn.execute("SELECT case_ref FROM rejected_rows").fetchall()
     assert len(counted) == 2
     for key, area in counted:
@@ -66,8 +70,11 @@ def test_explain_counts_by_category_add_up(
     assert main(["explain", "MPS-NCPI-2016", "cse_not_good", "--warehouse", str(warehouse)]) == 0
     out = capsys.readouterr().out
     by_category = out.split("By category")[1].split("By area")[0].splitlines()[2:]
-    rows = {line.split()[0]: (int(line.split()[1]), int(line.split()[2]))
-            for line in by_category if line.strip()}  # fmt: skip
+    rows = {
+        line.split()[0]: (int(line.split()[1]), int(line.split()[2]))
+        for line in by_category
+        if line.strip()
+    }
     assert set(rows) <= {"cse", "online_cse"} and rows
     figure = query(
         warehouse,
@@ -78,10 +85,13 @@ def test_explain_counts_by_category_add_up(
     assert [summed] == figure
 
 
-@pytest.mark.parametrize("args, said", [
-    (["NO-SUCH", "cases_not_good"], "no inspection 'NO-SUCH' in the warehouse; it holds MPS-"),
-    (["MPS-NCPI-2016", "nonsense"], "no headline metric 'nonsense'; the metrics are cases_"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["NO-SUCH", "cases_not_good"], "no inspection 'NO-SUCH' in the warehouse; it holds MPS-"),
+        (["MPS-NCPI-2016", "nonsense"], "no headline metric 'nonsense'; the metrics are cases_"),
+    ],
+)
 def test_explain_says_what_exists(
     warehouse: Path, capsys: pytest.CaptureFixture[str], args: list[str], said: str
 ) -> None:

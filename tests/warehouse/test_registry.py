@@ -59,10 +59,11 @@ def test_every_model_builds_over_an_empty_staging_with_the_columns_its_header_st
     from pipeline.warehouse.build import FileParam, literal_params
     from tests.helpers import RUN_DATE
 
-    headers = {"published_figures_csv": "inspection_id,force,metric,published_numerator,"
-               "published_denominator,published_pct,wording,source",
-               "published_claims_csv": "inspection_id,metric,comparator,claimed_pct,wording,"
-               "source"}  # fmt: skip
+    headers = {
+        "published_figures_csv": "inspection_id,force,metric,published_numerator,"
+        "published_denominator,published_pct,wording,source",
+        "published_claims_csv": "inspection_id,metric,comparator,claimed_pct,wording,source",
+    }
     for name, header in headers.items():
         (tmp_path / f"{name}.csv").write_text(header + "\n")
     reference = {name: FileParam(tmp_path / f"{name}.csv") for name in headers}
@@ -100,10 +101,12 @@ HEADER = '/*\ngrain = "one row"\ndescription = "A test relation."\n[columns]\nx 
         ("SELECT 1 AS x", r"starts with a /\* \.\.\. \*/ header"),
         ('/*\ngrain = "unclosed\n*/\nSELECT 1 AS x', "header is not TOML"),
         (HEADER + "SELECT FROM WHERE", "its SQL does not parse"),
-        (HEADER.replace("[columns]", 'materialized = "magic"\n[columns]') + "SELECT 1 AS x",
-         "materialized must be one of"),
+        (
+            HEADER.replace("[columns]", 'materialized = "magic"\n[columns]') + "SELECT 1 AS x",
+            "materialized must be one of",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_model_file_that_cannot_be_used_is_one_sentence(tmp_path, text: str, says: str) -> None:
     with pytest.raises(ModelError, match=says) as refused:
         load_model(_model(tmp_path, "bad", text))
@@ -134,9 +137,12 @@ def test_adding_a_relation_is_adding_its_file(tmp_path, monkeypatch) -> None:
     inputs read from its SQL and its place in the build order, and nothing else to edit."""
     package = tmp_path / "pipeline"
     shutil.copytree(registry.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
-    _model(package / "warehouse" / "models", "forces", HEADER.replace('x = "INTEGER"', (
-        'force = "VARCHAR"\ninspections = "BIGINT"')) + (
-        "SELECT force, count(*) AS inspections FROM headline_figures GROUP BY force"))  # fmt: skip
+    _model(
+        package / "warehouse" / "models",
+        "forces",
+        HEADER.replace('x = "INTEGER"', ('force = "VARCHAR"\ninspections = "BIGINT"'))
+        + ("SELECT force, count(*) AS inspections FROM headline_figures GROUP BY force"),
+    )
     monkeypatch.setattr(registry, "PACKAGE", package)
     registry.models.cache_clear()
     try:

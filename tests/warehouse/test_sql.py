@@ -213,8 +213,10 @@ def test_wilson_interval_matches_the_textbook(conn: duckdb.DuckDBPyConnection) -
     def wilson(k: int, n: int) -> tuple[float, float]:
         z, p = 1.959963984540054, k / n
         centre, half = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-        return (round(100 * (centre - half) / (1 + z * z / n), 1),
-                round(100 * (centre + half) / (1 + z * z / n), 1))  # fmt: skip
+        return (
+            round(100 * (centre - half) / (1 + z * z / n), 1),
+            round(100 * (centre + half) / (1 + z * z / n), 1),
+        )
 
     rows = conn.execute(
         "SELECT wilson_low(0, 10), wilson_high(0, 10), wilson_low(10, 10), wilson_high(10, 10), "

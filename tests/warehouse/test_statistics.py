@@ -33,24 +33,36 @@ def newcombe(k1: int, n1: int, k0: int, n0: int) -> tuple[float, float]:
 def test_the_issue_example_is_a_fall_not_chance(macros: duckdb.DuckDBPyConnection) -> None:
     """77.5% (62 of 80) to 54.8% (17 of 31): the Wilson intervals overlap, yet the change's own
     interval (-41.4 to -3.6 points) lies below zero."""
-    row = macros.execute("SELECT newcombe_low(17, 31, 62, 80), newcombe_high(17, 31, 62, 80), "
-                         "change_verdict(17, 31, 62, 80), wilson_high(17, 31) > "
-                         "wilson_low(62, 80)").fetchone()  # fmt: skip
+    row = macros.execute(
+        "SELECT newcombe_low(17, 31, 62, 80), newcombe_high(17, 31, 62, 80), "
+        "change_verdict(17, 31, 62, 80), wilson_high(17, 31) > "
+        "wilson_low(62, 80)"
+    ).fetchone()
     assert row == (-41.4, -3.6, "fell", True)
 
 
 CASES = [  # (k1, n1, k0, n0): small, large, at 0% and 100%, equal shares
-    (0, 1, 1, 1), (0, 5, 5, 5), (3, 7, 1, 9), (2, 38, 10, 38), (39, 40, 30, 40),
-    (278, 374, 250, 374), (50, 100, 50, 100), (1, 1000, 0, 1000), (999, 1000, 1000, 1000),
-    (12, 20, 4, 20), (7, 12, 11, 13),
-]  # fmt: skip
+    (0, 1, 1, 1),
+    (0, 5, 5, 5),
+    (3, 7, 1, 9),
+    (2, 38, 10, 38),
+    (39, 40, 30, 40),
+    (278, 374, 250, 374),
+    (50, 100, 50, 100),
+    (1, 1000, 0, 1000),
+    (999, 1000, 1000, 1000),
+    (12, 20, 4, 20),
+    (7, 12, 11, 13),
+]
 
 
 def random_changes(count: int) -> list[tuple[int, int, int, int]]:
     rng = np.random.default_rng(7)
     sizes = rng.integers(1, 400, (count, 2))
-    return [(int(rng.integers(0, n1 + 1)), int(n1), int(rng.integers(0, n0 + 1)), int(n0))
-            for n1, n0 in sizes]  # fmt: skip
+    return [
+        (int(rng.integers(0, n1 + 1)), int(n1), int(rng.integers(0, n0 + 1)), int(n0))
+        for n1, n0 in sizes
+    ]
 
 
 RANDOM = random_changes(60)
@@ -62,7 +74,9 @@ def test_change_interval_matches_statsmodels(
 ) -> None:
     low, high, verdict = macros.execute(
         "SELECT newcombe_low($1, $2, $3, $4), newcombe_high($1, $2, $3, $4), "
-        "change_verdict($1, $2, $3, $4)", [k1, n1, k0, n0]).fetchone()  # fmt: skip
+        "change_verdict($1, $2, $3, $4)",
+        [k1, n1, k0, n0],
+    ).fetchone()
     expected_low, expected_high = newcombe(k1, n1, k0, n0)
     assert low == pytest.approx(round(expected_low, 1), abs=0.051)
     assert high == pytest.approx(round(expected_high, 1), abs=0.051)
@@ -71,8 +85,9 @@ def test_change_interval_matches_statsmodels(
 
 
 def test_no_interval_for_an_empty_share(macros: duckdb.DuckDBPyConnection) -> None:
-    found = macros.execute("SELECT newcombe_low(0, 0, 1, 2), newcombe_high(1, 2, 0, 0), "
-                           "change_verdict(0, 0, 1, 2)").fetchone()  # fmt: skip
+    found = macros.execute(
+        "SELECT newcombe_low(0, 0, 1, 2), newcombe_high(1, 2, 0, 0), change_verdict(0, 0, 1, 2)"
+    ).fetchone()
     assert found == (None, None, None)
 
 
@@ -86,29 +101,41 @@ def kappa_tables() -> list[tuple[int, int, int, int]]:
     """2 x 2 tables (both acceptable, force only, inspection only, neither)."""
     rng = np.random.default_rng(14)
     tables = [tuple(int(v) for v in rng.integers(0, 30, 4)) for _ in range(40)]
-    return [t for t in [*tables, (20, 3, 2, 15), (5, 0, 0, 5), (1, 1, 1, 1), (10, 10, 0, 0)]
-            if sum(t) > 0]  # fmt: skip
+    return [
+        t
+        for t in [*tables, (20, 3, 2, 15), (5, 0, 0, 5), (1, 1, 1, 1), (10, 10, 0, 0)]
+        if sum(t) > 0
+    ]
 
 
 @pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # statsmodels: kappa 0
 def test_kappa_and_its_interval_match_statsmodels() -> None:
     con = duckdb.connect()
-    con.execute("CREATE TABLE case_audits (inspection_id VARCHAR, force VARCHAR, "
-                "force_rating VARCHAR, rating VARCHAR)")  # fmt: skip
+    con.execute(
+        "CREATE TABLE case_audits (inspection_id VARCHAR, force VARCHAR, "
+        "force_rating VARCHAR, rating VARCHAR)"
+    )
     tables = kappa_tables()
     rows = []
     for i, (both, force_only, inspection_only, neither) in enumerate(tables):
-        cells = ((both, "adequate", "good"), (force_only, "good", "inadequate"),
-                 (inspection_only, "inadequate", "good"),
-                 (neither, "requires_improvement", "requires_improvement"))  # fmt: skip
+        cells = (
+            (both, "adequate", "good"),
+            (force_only, "good", "inadequate"),
+            (inspection_only, "inadequate", "good"),
+            (neither, "requires_improvement", "requires_improvement"),
+        )
         for count, force_rating, rating in cells:
             rows += [(f"I-{i:02d}", "F", force_rating, rating)] * count
         rows.append((f"I-{i:02d}", "F", None, "good"))  # not self-assessed: left out
     con.executemany("INSERT INTO case_audits VALUES (?, ?, ?, ?)", rows)
     materialize(con, models()["self_assessment_kappa"], {})
-    found = {r[0]: r[1:] for r in con.execute(
-        "SELECT inspection_id, cases, kappa, kappa_low, kappa_high, agreement "
-        "FROM self_assessment_kappa").fetchall()}  # fmt: skip
+    found = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT inspection_id, cases, kappa, kappa_low, kappa_high, agreement "
+            "FROM self_assessment_kappa"
+        ).fetchall()
+    }
     checked = 0
     for i, (both, force_only, inspection_only, neither) in enumerate(tables):
         cases, kappa, low, high, words = found[f"I-{i:02d}"]
@@ -133,10 +160,12 @@ def test_kappa_and_its_interval_match_statsmodels() -> None:
 
 def test_kappa_words_follow_landis_and_koch() -> None:
     con = duckdb.connect()
-    con.execute("CREATE TABLE case_audits AS SELECT * FROM (VALUES "
-                "('I', 'F', 'good', 'good'), ('I', 'F', 'good', 'good'), "
-                "('I', 'F', 'inadequate', 'inadequate'), ('I', 'F', 'inadequate', 'inadequate'))"
-                " AS t(inspection_id, force, force_rating, rating)")  # fmt: skip
+    con.execute(
+        "CREATE TABLE case_audits AS SELECT * FROM (VALUES "
+        "('I', 'F', 'good', 'good'), ('I', 'F', 'good', 'good'), "
+        "('I', 'F', 'inadequate', 'inadequate'), ('I', 'F', 'inadequate', 'inadequate'))"
+        " AS t(inspection_id, force, force_rating, rating)"
+    )
     materialize(con, models()["self_assessment_kappa"], {})
     assert con.execute("SELECT kappa, agreement FROM self_assessment_kappa").fetchone() == (
         1.0,
@@ -150,23 +179,32 @@ def test_kappa_words_follow_landis_and_koch() -> None:
 def test_small_numbers_flag_every_share_below_the_minimum(conn: duckdb.DuckDBPyConnection) -> None:  # noqa: F811
     minimum = conn.execute("SELECT small_numbers_minimum()").fetchone()[0]
     assert minimum == 10
-    for table, denominator in (("headline_figures", "denominator"),
-                               ("ratings_by_category", "cases"), ("ratings_by_area", "cases"),
-                               ("ratings_by_area_category", "cases")):  # fmt: skip
-        wrong = conn.execute(f"SELECT count(*) FROM {table} "
-                             f"WHERE small_numbers IS DISTINCT FROM ({denominator} < 10)"
-                             ).fetchone()[0]  # fmt: skip
-        flagged = conn.execute(f"SELECT count(*) FILTER (WHERE small_numbers) FROM {table}"
-                               ).fetchone()[0]  # fmt: skip
+    for table, denominator in (
+        ("headline_figures", "denominator"),
+        ("ratings_by_category", "cases"),
+        ("ratings_by_area", "cases"),
+        ("ratings_by_area_category", "cases"),
+    ):
+        wrong = conn.execute(
+            f"SELECT count(*) FROM {table} "
+            f"WHERE small_numbers IS DISTINCT FROM ({denominator} < 10)"
+        ).fetchone()[0]
+        flagged = conn.execute(
+            f"SELECT count(*) FILTER (WHERE small_numbers) FROM {table}"
+        ).fetchone()[0]
         assert wrong == 0 and flagged > 0, table
 
 
 def test_area_by_category_adds_up_to_both_margins(conn: duckdb.DuckDBPyConnection) -> None:  # noqa: F811
-    rows = conn.execute("SELECT area, category, cases, not_good, pct_not_good, ci_low, ci_high "
-                        "FROM ratings_by_area_category WHERE inspection_id = 'A-1' "
-                        "ORDER BY area NULLS LAST, category").fetchall()  # fmt: skip
-    assert rows[:2] == [("North", "domestic_abuse", 1, 1, 100.0, 20.7, 100.0),
-                        ("North", "missing_absent", 2, 1, 50.0, 9.5, 90.5)]  # fmt: skip
+    rows = conn.execute(
+        "SELECT area, category, cases, not_good, pct_not_good, ci_low, ci_high "
+        "FROM ratings_by_area_category WHERE inspection_id = 'A-1' "
+        "ORDER BY area NULLS LAST, category"
+    ).fetchall()
+    assert rows[:2] == [
+        ("North", "domestic_abuse", 1, 1, 100.0, 20.7, 100.0),
+        ("North", "missing_absent", 2, 1, 50.0, 9.5, 90.5),
+    ]
     assert rows[-1][:4] == (None, "police_protection", 1, 1)
     for margin in ("area", "category"):
         differing = conn.execute(f"""

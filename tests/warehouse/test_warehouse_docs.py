@@ -29,10 +29,12 @@ def test_every_table_view_and_column_is_described(warehouse: Path) -> None:
             "SELECT view_name FROM duckdb_views() WHERE NOT internal AND comment IS NULL"
         ).fetchall()
         assert tables == []
-        macros = dict(conn.execute(
-            "SELECT function_name, comment FROM duckdb_functions() WHERE function_type = "
-            "'macro' AND schema_name = 'main' AND comment IS NOT NULL"
-        ).fetchall())  # fmt: skip
+        macros = dict(
+            conn.execute(
+                "SELECT function_name, comment FROM duckdb_functions() WHERE function_type = "
+                "'macro' AND schema_name = 'main' AND comment IS NOT NULL"
+            ).fetchall()
+        )
         assert set(macro_words()) <= set(macros)
 
 
@@ -40,8 +42,12 @@ def test_contract_columns_are_all_there(warehouse: Path) -> None:
     contract = {m.name: m.contract for m in models().values() if m.contract is not None}
     assert len(contract) == 8  # the tables of the product contract's section 2
     for table, columns in contract.items():
-        present = {c for (c,) in query(warehouse, f"SELECT column_name FROM duckdb_columns() "
-                                                  f"WHERE table_name = '{table}'")}  # fmt: skip
+        present = {
+            c
+            for (c,) in query(
+                warehouse, f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{table}'"
+            )
+        }
         assert set(columns) <= present, table
 
 
@@ -54,25 +60,37 @@ def test_data_dictionary_is_generated_from_the_same_source() -> None:
 
 def test_consumer_views_exist_with_stable_columns(warehouse: Path) -> None:
     for view in (m for m in models().values() if m.name.startswith("v_")):
-        columns = [c for (c,) in query(warehouse, "SELECT column_name FROM duckdb_columns() "
-                                                  f"WHERE table_name = '{view.name}' "
-                                                  "ORDER BY column_index")]  # fmt: skip
+        columns = [
+            c
+            for (c,) in query(
+                warehouse,
+                "SELECT column_name FROM duckdb_columns() "
+                f"WHERE table_name = '{view.name}' "
+                "ORDER BY column_index",
+            )
+        ]
         assert columns == [c.name for c in view.columns], view.name
 
 
 def test_trends_compare_inspections_of_the_same_force(warehouse: Path) -> None:
-    rows = query(warehouse, "SELECT inspection_id, previous_inspection_id, pct, previous_pct, "
-                            "change_pct_points, change_ci_low, change_ci_high, change_verdict "
-                            "FROM v_trends "
-                            "WHERE metric = 'cases_not_good' AND force = 'Northwold "
-                            "Constabulary' ORDER BY inspection_date")  # fmt: skip
+    rows = query(
+        warehouse,
+        "SELECT inspection_id, previous_inspection_id, pct, previous_pct, "
+        "change_pct_points, change_ci_low, change_ci_high, change_verdict "
+        "FROM v_trends "
+        "WHERE metric = 'cases_not_good' AND force = 'Northwold "
+        "Constabulary' ORDER BY inspection_date",
+    )
     # 2024: 15 of 20 not good (75%); 2025: 5 of 20 valid not good (25%)
     assert rows[0] == ("NWC-2024", None, 75.0, None, None, None, None, None)
     assert rows[1][:5] == ("NWC-2025", "NWC-2024", 25.0, 75.0, -50.0)
     # Newcombe's interval of 5/20 - 15/20 (statsmodels: -0.6954, -0.1907): a fall
     assert rows[1][5:] == (-69.5, -19.1, "fell")
-    mps = query(warehouse, "SELECT count(*) FROM v_trends WHERE previous_inspection_id IS NOT "
-                           "NULL AND inspection_id = 'MPS-NCPI-2016'")  # fmt: skip
+    mps = query(
+        warehouse,
+        "SELECT count(*) FROM v_trends WHERE previous_inspection_id IS NOT "
+        "NULL AND inspection_id = 'MPS-NCPI-2016'",
+    )
     assert mps == [(0,)]
 
 
@@ -91,10 +109,9 @@ def test_self_assessment_kappa_by_hand(warehouse: Path) -> None:
 
 
 def test_quarantine_summary_for_providers(warehouse: Path) -> None:
-    assert query(warehouse, "SELECT source_file, rule, column_name, rows, first_rows FROM "
-                            "quarantine_summary") == [
-        ("nwc_2025.csv", "rating_unknown", "rating", 1, "22")
-    ]  # fmt: skip
+    assert query(
+        warehouse, "SELECT source_file, rule, column_name, rows, first_rows FROM quarantine_summary"
+    ) == [("nwc_2025.csv", "rating_unknown", "rating", 1, "22")]
 
 
 EXAMPLES = sorted((EXAMPLES_DIR).glob("*.sql"))

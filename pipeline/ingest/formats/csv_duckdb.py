@@ -30,6 +30,7 @@ from pipeline.ingest.raw import (
 )
 from pipeline.ingest.text import is_plain_text
 from pipeline.lazy import pd
+from pipeline.settings import setting
 from pipeline.storage.literal import literal_path
 
 _BLANK_LINE = re.compile(rb"\n\r?\n")
@@ -136,10 +137,12 @@ def read(path: Path, chunk_rows: int) -> Iterator[RawTable] | None:
         return None  # a file too wide is for the careful reader to refuse
     spill = tempfile.TemporaryDirectory(prefix="case-audit-csv-")
     os.chmod(spill.name, 0o700)  # the cells of a case file, while they are read
-    conn = duckdb.connect(config={
-        "memory_limit": os.environ.get("CASE_AUDIT_DUCKDB_MEMORY", "1GB"),
-        "temp_directory": spill.name,
-    })  # fmt: skip
+    conn = duckdb.connect(
+        config={
+            "memory_limit": setting("duckdb_memory"),
+            "temp_directory": spill.name,
+        }
+    )
     columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
     try:
         with literal_path(path) as literal:  # DuckDB would read `cases[1].csv` as a pattern

@@ -215,8 +215,9 @@ def read(path: Path, chunk_rows: int = CHUNK_ROWS, width: int | None = None) -> 
                 if len(headers) > MAX_COLUMNS:
                     raise too_wide(len(headers))
             body = frame.reset_index(drop=True)
-            yield RawTable(headers, body, pd.Series(range(next_row, next_row + len(body))),
-                           layout.spanning())  # fmt: skip
+            yield RawTable(
+                headers, body, pd.Series(range(next_row, next_row + len(body))), layout.spanning()
+            )
             next_row += len(body)
     except pd.errors.EmptyDataError:
         raise FileRefused(

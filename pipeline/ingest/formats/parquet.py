@@ -26,10 +26,16 @@ def _arrow_kind(arrow_type: object) -> str | None:
     if t.is_dictionary(arrow_type):
         return _arrow_kind(arrow_type.value_type)
     checks = (
-        ("text", t.is_string), ("text", t.is_large_string), ("bool", t.is_boolean),
-        ("integer", t.is_integer), ("float", t.is_floating), ("decimal", t.is_decimal),
-        ("date", t.is_date), ("date", t.is_timestamp), ("empty", t.is_null),
-    )  # fmt: skip
+        ("text", t.is_string),
+        ("text", t.is_large_string),
+        ("bool", t.is_boolean),
+        ("integer", t.is_integer),
+        ("float", t.is_floating),
+        ("decimal", t.is_decimal),
+        ("date", t.is_date),
+        ("date", t.is_timestamp),
+        ("empty", t.is_null),
+    )
     if t.is_string_view(arrow_type):
         return "text"
     if any(check(arrow_type) for check in (t.is_binary, t.is_large_binary, t.is_binary_view)):
@@ -75,8 +81,11 @@ def _nested_names(field: object, prefix: str = "") -> Iterator[str]:
     arrow_type = field.type
     if pa.types.is_dictionary(arrow_type):
         return
-    children = [arrow_type.field(i) for i in range(arrow_type.num_fields)] if isinstance(
-        arrow_type, pa.DataType) and arrow_type.num_fields else []  # fmt: skip
+    children = (
+        [arrow_type.field(i) for i in range(arrow_type.num_fields)]
+        if isinstance(arrow_type, pa.DataType) and arrow_type.num_fields
+        else []
+    )
     for child in children:
         name = f"{prefix}{field.name}.{child.name}"
         yield name
@@ -157,18 +166,22 @@ def read(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
             "store one plain value per cell and send the file again.",
         )
     try:
-        batches = parquet.iter_batches(batch_size=chunk_rows, columns=[headers[i] for i in wanted],
-                                       use_pandas_metadata=False)  # fmt: skip
+        batches = parquet.iter_batches(
+            batch_size=chunk_rows, columns=[headers[i] for i in wanted], use_pandas_metadata=False
+        )
         next_row = 2
         for batch in batches:
             rows = batch.num_rows
             empty = pd.Series([""] * rows, dtype=str)
             body = pd.DataFrame(
-                {i: _parquet_text(batch.column(wanted.index(i)), kinds[i], headers[i],
-                                  next_row) if i in kinds else empty
-                 for i in range(len(headers))},
+                {
+                    i: _parquet_text(batch.column(wanted.index(i)), kinds[i], headers[i], next_row)
+                    if i in kinds
+                    else empty
+                    for i in range(len(headers))
+                },
                 index=range(rows),
-            )  # fmt: skip
+            )
             yield RawTable(headers, body, pd.Series(range(next_row, next_row + rows)))
             next_row += rows
     except FileRefused:
