@@ -25,12 +25,11 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-# the fast tier: no whole runs in processes, no webserver, no browser; two processes, a test
-# file each at a time (under a minute)
+# the fast tier: no whole run, no webserver, no browser, in one process (under a minute)
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -30,3 +30,16 @@ def sample_input(tmp_path: Path) -> Path:
     target = tmp_path / "incoming"
     shutil.copytree(SAMPLE_DIR, target)
     return target
+
+
+# fixtures that run the whole pipeline: a test that uses one is a whole run, so slow (left out
+# of `make test-fast`)
+WHOLE_RUNS = frozenset(
+    {"warehouse", "published", "corpus_run", "page_path", "many_path", "colliding_path"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if WHOLE_RUNS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

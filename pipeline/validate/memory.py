@@ -5,18 +5,20 @@ run judge every row by the same code and the same SQL."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.lazy import pd
-from pipeline.storage.models import load_model, materialize
+from pipeline.storage.models import Model, load_model, materialize
 from pipeline.storage.workspace import scratch_database
 from pipeline.validate.quarantine import REASON_COLUMNS
 from pipeline.validate.staging import RunStaging, params
 
 MODELS = Path(__file__).parent / "models"
+MADE = ("case_audits", "rejected_rows", "data_queries")  # in the order they read each other
 QUERY_COLUMNS = [
     "source_file",
     "source_row",
@@ -41,6 +43,12 @@ class Validation:
     @property
     def rejected_row_count(self) -> int:
         return self.reasons[["source_file", "source_row"]].drop_duplicates().shape[0]
+
+
+@functools.cache
+def _models() -> tuple[Model, ...]:
+    """Validation's models that `check` makes (not file_loads: no file is read from disk)."""
+    return tuple(load_model(MODELS / f"{name}.sql") for name in MADE)
 
 
 @dataclass
@@ -73,8 +81,8 @@ def judge_in_memory(rows: pd.DataFrame, run_date: dt.date, key: bytes | None = N
             files.append((str(name), sha))
         staging.judge_across_rows(files)
         staging.plan_assembly(previous_build=False)
-        for name in ("case_audits", "rejected_rows", "data_queries"):
-            materialize(conn, load_model(MODELS / f"{name}.sql"), params(key))
+        for model in _models():
+            materialize(conn, model, params(key))
         cases = conn.execute("FROM case_audits ORDER BY source_file, source_row").df()
         reasons = conn.execute("FROM rejected_rows").df()
         queries = conn.execute("FROM data_queries").df()

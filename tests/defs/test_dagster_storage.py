@@ -14,10 +14,13 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import pytest
 
 from pipeline.defs.graph import run_graph
 from tests.conftest import SAMPLE_DIR
 from tests.helpers import RUN_DATE, case, resource, write_csv
+
+pytestmark = pytest.mark.slow  # whole runs
 
 PLANTED_REFS = [f"PLANTREF{n:04}" for n in (*range(1, 9), 99)]
 PLANTED_TEXT = ["Plantarea Ward", "PLANTCATEGORY", "PLANT NOTE", "PLANT BAD REF", "PlantSwallowed"]

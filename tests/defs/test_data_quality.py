@@ -6,9 +6,12 @@ from __future__ import annotations
 import logging
 
 import dagster as dg
+import pytest
 
 from pipeline.defs.graph import run_graph
 from tests.helpers import case, resource, write_csv
+
+pytestmark = pytest.mark.slow  # whole runs
 
 
 def quality_run(tmp_path, monkeypatch, limit: str | None = None) -> tuple:

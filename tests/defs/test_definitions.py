@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import dagster as dg
+import pytest
 import yaml
 
 from pipeline.settings import PROJECT_DIR
@@ -107,6 +108,7 @@ def test_the_lineage_dagster_shows_is_the_lineage_the_sql_reads() -> None:
     assert published == {m.name for m in table_models()}
 
 
+@pytest.mark.slow
 def test_dagster_cli_validates_the_workspace() -> None:
     dagster = PROJECT_DIR / ".venv" / "bin" / "dagster"
     command = [str(dagster)] if dagster.exists() else [sys.executable, "-m", "dagster"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dagster as dg
 import duckdb
+import pytest
 
 from pipeline.defs.graph import run_graph
 from pipeline.ingest.files import read_case_files
@@ -42,6 +43,7 @@ def hints(frame) -> dict:
     }
 
 
+@pytest.mark.slow
 def test_check_and_run_give_the_same_hints(tmp_path) -> None:
     path = provider_file(tmp_path / "incoming")
     rows, _ = read_case_files([path], root=path.parent)

@@ -8,6 +8,7 @@ import datetime as dt
 
 import dagster as dg
 import duckdb
+import pytest
 
 from pipeline.defs.graph import run_graph
 from pipeline.validate.report import check_paths
@@ -24,6 +25,7 @@ def provider_file(folder):
     return write_csv(folder / "uk.csv", rows)
 
 
+@pytest.mark.slow
 def test_uk_dates_load_as_the_day_they_name_and_are_counted(tmp_path) -> None:
     path = provider_file(tmp_path / "incoming")
     res = resource(tmp_path, path.parent)

@@ -5,6 +5,7 @@ first step says so."""
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from pipeline.operations.currency import inventory_unless_current
 from pipeline.operations.history import RunInfo
@@ -15,6 +16,8 @@ from pipeline.storage.workspace import Workspace
 from pipeline.validate.checks import rows_conserved
 from pipeline.validate.step import validate_inputs
 from tests.helpers import resource
+
+pytestmark = pytest.mark.slow  # whole runs
 
 
 def run_steps(workspace: Workspace, run_id: str) -> bool:

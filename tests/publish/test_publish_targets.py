@@ -33,6 +33,7 @@ def test_motherduck_gets_the_documented_upload(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_a_second_duckdb_target_receives_the_published_warehouse(
     tmp_path, sample_input, monkeypatch
 ):
@@ -60,6 +61,7 @@ def test_a_second_duckdb_target_receives_the_published_warehouse(
     assert not list(share.parent.glob(".*.tmp"))  # replaced atomically, nothing left over
 
 
+@pytest.mark.slow
 def test_a_target_added_later_gets_its_copy_even_when_nothing_else_changed(
     tmp_path, sample_input, monkeypatch
 ):

@@ -45,6 +45,7 @@ def test_each_query_example_flags_what_its_unit_says(rule, n, example) -> None:
     assert len(found) == len(mine)  # no other query fires on an example
 
 
+@pytest.mark.slow
 def test_queries_hold_nothing_back_and_reach_the_warehouse(tmp_path) -> None:
     rows = [custody_case(case_ref="C-1", la_accommodation_requested=None), case(case_ref="C-2")]
     path = write_csv(tmp_path / "incoming" / "q.csv", rows)

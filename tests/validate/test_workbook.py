@@ -7,6 +7,7 @@ from __future__ import annotations
 import tracemalloc
 import unicodedata
 
+import pytest
 from openpyxl import load_workbook
 
 from pipeline.cli import main
@@ -78,6 +79,7 @@ def test_sheet_names_follow_excels_rules_for_any_file_name() -> None:
     assert names[0].startswith("1. provider_northwold_") and names[30] == "31. 'x"
 
 
+@pytest.mark.slow  # thirty files checked and written
 def test_hostile_file_names_give_a_workbook_that_opens_with_legal_distinct_sheets(
     tmp_path,
 ) -> None:

@@ -16,6 +16,8 @@ from pipeline.storage.models import materialize
 from pipeline.warehouse.registry import macros_sql, models
 from tests.warehouse.test_sql import conn  # noqa: F401  (the hand-made warehouse)
 
+pytestmark = pytest.mark.slow  # the statsmodels oracle over many tables
+
 
 @pytest.fixture
 def macros() -> duckdb.DuckDBPyConnection:
