@@ -54,18 +54,19 @@ PAGE_CODE = (
     "pipeline/publish/charts.py",
     "pipeline/publish/templates/*",
 )
-PUBLISH_STEPS = ("published_warehouse", "dashboard_feeds", "dashboard")
+# what build_state remembers of each publishing step
+WAREHOUSE, FEEDS, PAGE = PUBLISH_STEPS = ("publish:warehouse", "publish:feeds", "publish:page")
 
 
 def _made_from(conn: duckdb.DuckDBPyConnection, step: str, settings: str = "") -> str:
     """What a publishing step is made from: the step before it (for the warehouse, every
     table's model), its own code (WAREHOUSE_CODE, FEEDS_CODE, PAGE_CODE) and `settings`."""
-    if step == "published_warehouse":
+    if step == WAREHOUSE:
         before = [remembered(conn, f"model:{m.name}") for m in table_models()]
         code = WAREHOUSE_CODE
     else:
         before = [remembered(conn, PUBLISH_STEPS[PUBLISH_STEPS.index(step) - 1])]
-        code = FEEDS_CODE if step == "dashboard_feeds" else PAGE_CODE
+        code = FEEDS_CODE if step == FEEDS else PAGE_CODE
     return digest(*before, code_digest(code), settings)
 
 
@@ -106,10 +107,10 @@ def publish_warehouse(
         absorbed = history.absorb_inbox(conn, workspace)
         record = history.success_record(conn, run, published)
         history.add_records(conn, [record])
-        made_from = _made_from(conn, "published_warehouse", workspace.output_settings)
+        made_from = _made_from(conn, WAREHOUSE, workspace.output_settings)
         unchanged = (
             absorbed == 0
-            and is_current(conn, "published_warehouse", made_from)
+            and is_current(conn, WAREHOUSE, made_from)
             and published_intact(conn, [published])  # deleted, truncated or altered: again
         )
         views = [] if unchanged else build_views(conn)
@@ -127,7 +128,7 @@ def publish_warehouse(
             atomic_replace(workspace.build_path, published)
             remember_published(conn, [published], by_content=False)
             copies = publish_copies(published, parse_targets(workspace.publish_to))
-            remember(conn, "published_warehouse", made_from)
+            remember(conn, WAREHOUSE, made_from)
         if last_step:  # a partition's warehouse: the merge publishes feeds and dashboard
             mark_complete(conn)
     return WarehousePublished(record, counts, not unchanged, absorbed, views, copies)
@@ -138,10 +139,8 @@ def publish_dashboard_feeds(workspace: Workspace, run_id: str) -> tuple[dict, bo
     intact; returns the manifest and whether the feeds were written."""
     folder = Path(workspace.feeds_dir)
     with workspace.connect() as state:
-        made_from = _made_from(state, "dashboard_feeds", str(workspace.suppression_threshold))
-        if is_current(state, "dashboard_feeds", made_from) and published_intact(
-            state, feed_files(folder)
-        ):
+        made_from = _made_from(state, FEEDS, str(workspace.suppression_threshold))
+        if is_current(state, FEEDS, made_from) and published_intact(state, feed_files(folder)):
             return read_manifest(folder), False
     reporter().phase("writing the dashboard feeds")
     manifest = publish_feeds(
@@ -149,7 +148,7 @@ def publish_dashboard_feeds(workspace: Workspace, run_id: str) -> tuple[dict, bo
     )
     with workspace.connect() as state:
         remember_published(state, feed_files(folder), by_content=True)
-        remember(state, "dashboard_feeds", made_from)
+        remember(state, FEEDS, made_from)
     return manifest, True
 
 
@@ -159,16 +158,14 @@ def publish_dashboard(workspace: Workspace) -> tuple[dict, bool, Path]:
     folder = Path(workspace.feeds_dir)
     path = folder / "dashboard.html"
     with workspace.connect() as state:
-        made_from = _made_from(state, "dashboard")
-        rebuild = not (
-            is_current(state, "dashboard", made_from) and published_intact(state, [path])
-        )
+        made_from = _made_from(state, PAGE)
+        rebuild = not (is_current(state, PAGE, made_from) and published_intact(state, [path]))
     if rebuild:
         reporter().phase("drawing the dashboard")
     manifest = dashboard_from_feeds(folder) if rebuild else read_manifest(folder)
     with workspace.connect() as state:
         remember_published(state, [path], by_content=True)
-        remember(state, "dashboard", made_from)
+        remember(state, PAGE, made_from)
         mark_complete(state)
     return manifest, rebuild, path
 

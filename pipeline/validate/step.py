@@ -12,7 +12,7 @@ from pipeline.storage.pseudonym import load_key
 from pipeline.storage.workspace import Workspace
 from pipeline.validate.staging import RunStaging, StagingSummary, params, staging_token
 
-STEP = "validated_rows"  # what build_state remembers of this step
+STEP = "validation"  # what build_state remembers of this step
 ASSEMBLY = "assembly"  # ... and how case_audits is to be assembled: appended or rebuilt
 
 
