@@ -8,6 +8,7 @@ comment holding TOML that describes the relation, then one SELECT statement.
     description = "Inspection ratings per category ..."
     materialized = "table"              # table | view | append | history
     contract = ["inspection_id", ...]   # the product contract's columns, if it has some
+    columns_from = "trends"             # or: the columns of another relation (a stable view)
     [columns]                           # in order; a column without words takes the
     inspection_id = "VARCHAR"           # glossary's (pipeline/warehouse/sql/columns.toml)
     pct_not_good = ["DOUBLE", "100 x not_good / cases, one decimal."]
@@ -69,6 +70,7 @@ class Model:
     reads: frozenset[str]  # relations read: `name`, or `staging.name` for the staging's own
     params: frozenset[str]  # the `$name` parameters its SELECT takes
     contract: tuple[str, ...] | None = None  # the product contract's columns; None: added
+    columns_from: str | None = None  # a relation whose columns (and words) these are
 
     @property
     def kind(self) -> str:
@@ -115,6 +117,7 @@ def load_model(path: Path, context: Mapping[str, object] | None = None) -> Model
         reads=frozenset(reads),
         params=frozenset(params),
         contract=tuple(header["contract"]) if "contract" in header else None,
+        columns_from=header.get("columns_from"),
     )
 
 

@@ -11,6 +11,7 @@ contract's lists and the small-numbers minimum, stated once where they are defin
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import tomllib
 from dataclasses import dataclass
@@ -72,6 +73,11 @@ def models() -> dict[str, Model]:
     if len(set(names)) != len(names):
         twice = sorted({name for name in names if names.count(name) > 1})
         raise ValueError(f"two model files for {', '.join(twice)}: one relation, one file.")
+    by_name = {model.name: model for model in found}
+    found = [
+        dataclasses.replace(m, columns=by_name[m.columns_from].columns) if m.columns_from else m
+        for m in found
+    ]
     return {model.name: model for model in build_order(found)}
 
 

@@ -4,20 +4,7 @@ description = """
 Stable view of ratings_by_area for analysts (unsuppressed; public feeds apply disclosure
 control)."""
 materialized = "view"
-
-[columns]
-inspection_id = "VARCHAR"
-force = "VARCHAR"
-area = "VARCHAR"
-cases = "BIGINT"
-good = "BIGINT"
-requires_improvement = "BIGINT"
-inadequate = "BIGINT"
-not_good = "BIGINT"
-pct_not_good = "DOUBLE"
-ci_low = "DOUBLE"
-ci_high = "DOUBLE"
-small_numbers = "BOOLEAN"
+columns_from = "ratings_by_area"  # the same columns, in order, with their words
 */
 -- v_ratings_by_area: ratings per inspection and area, for analysts (unsuppressed: public
 -- feeds apply disclosure control; see docs/dashboards.md). area NULL: not recorded.

@@ -3,21 +3,7 @@ grain = "one row per inspection x area x category present"
 description = """
 Stable view of ratings_by_area_category for analysts (unsuppressed; no public feed)."""
 materialized = "view"
-
-[columns]
-inspection_id = "VARCHAR"
-force = "VARCHAR"
-area = "VARCHAR"
-category = "VARCHAR"
-cases = "BIGINT"
-good = "BIGINT"
-requires_improvement = "BIGINT"
-inadequate = "BIGINT"
-not_good = "BIGINT"
-pct_not_good = "DOUBLE"
-ci_low = "DOUBLE"
-ci_high = "DOUBLE"
-small_numbers = "BOOLEAN"
+columns_from = "ratings_by_area_category"  # the same columns, in order, with their words
 */
 -- v_ratings_by_area_category: ratings per inspection, area and category, for analysts
 -- (unsuppressed; no public feed). area NULL: not recorded.
