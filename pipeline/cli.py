@@ -20,6 +20,7 @@ from typing import NoReturn
 from pipeline.errors import CaseAuditError
 from pipeline.progress import Progress, TerminalProgress, showing
 from pipeline.settings import Settings, check_environment
+from schemas.rules import check_frameworks
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -178,7 +179,9 @@ def _report_short(table: Callable[..., Table], inspections: list[tuple]) -> None
 
 def command_run(args: argparse.Namespace) -> int:
     from pipeline.defs.runner import run_pipeline
-    from schemas.case_audit import INSPECTION_ID_PATTERN
+    from pipeline.validate.step import MIGRATED
+    from pipeline.warehouse.build import built_under_v1
+    from schemas.contract import INSPECTION_ID_PATTERN
 
     if args.inspection is not None and not re.fullmatch(INSPECTION_ID_PATTERN, args.inspection):
         print(
@@ -191,6 +194,8 @@ def command_run(args: argparse.Namespace) -> int:
         input_dir=args.input, warehouse=args.warehouse, feeds_dir=args.feeds
     )
     print(f"case-audit: input {settings.input_dir} -> warehouse {settings.warehouse}")
+    if built_under_v1(settings.warehouse):
+        print(f"case-audit: {MIGRATED}")
     with showing(_progress(args.quiet or args.verbose)):
         outcome = run_pipeline(settings, quiet=not args.verbose, rebuild=args.rebuild)
     if not outcome.success:
@@ -282,11 +287,18 @@ def command_explain(args: argparse.Namespace) -> int:
         ) from None
     with conn:
         found = explain(conn, args.inspection, args.metric)
-    numerator_text, denominator_text = (t.replace("`", "") for t in found.definition)
+    words, numerator_text, denominator_text = found.definition
+    counted = (
+        f"  counts the cases where {numerator_text}, of those where {denominator_text}"
+        if numerator_text
+        else ""
+    )
     share = f" ({100 * found.numerator / found.denominator:.1f}%)" if found.denominator else ""
     agrees = "as" if (found.numerator, found.denominator) == found.published else "NOT as"
     print(f"{found.inspection_id} ({found.force}): {found.metric}")
-    print(f"  counts {numerator_text}, of {denominator_text}")
+    print(f"  {words}" + (f" (framework {found.framework})" if found.framework else ""))
+    if counted:
+        print(counted)
     print(
         f"  {found.numerator} of {found.denominator}{share}, {agrees} in headline_figures "
         f"({found.published[0]} of {found.published[1]})\n"
@@ -330,18 +342,36 @@ def as_text(value: str | None) -> str:
 # ---------------------------------------------------------------- rules
 
 
-def command_rules(_: argparse.Namespace) -> int:
-    from schemas.case_audit import RULES, example_of
+def command_rules(args: argparse.Namespace) -> int:
+    from schemas.frameworks import catalogue
+    from schemas.rules import example_of, rules_of
 
+    known = catalogue()
+    if args.frameworks:
+        for framework in known:
+            where = "shipped" if framework.shipped else str(framework.path)
+            print(f"{framework.key:<24} {framework.title} ({where})")
+        return EXIT_OK
+    framework = known.default
+    if args.framework is not None:
+        framework = known.find(args.framework) if args.framework.strip() else None
+    if framework is None:
+        raise CaseAuditError(
+            f"--framework {args.framework!r} is no known framework; known: "
+            f"{', '.join(f.key for f in known)} (`case-audit rules --frameworks`)."
+        )
+    print(f"Rules under {framework.key}: {framework.title}\n")
     for level, title in (
         ("file", "File refusals"),
         ("row", "Row rules"),
         ("query", "Queries (flagged, nothing held back)"),
     ):
         print(f"{title}:")
-        for rule in (r for r in RULES if r.level == level):
+        for rule in (r for r in rules_of(framework) if r.level == level):
             print(f"  {rule.code:<32} columns: {', '.join(rule.columns) or '(whole file)'}")
             print(f"  {'':<32} {rule.message}")
+            if rule.when:
+                print(f"  {'':<32} ({rule.when})")
             if example := example_of(rule):
                 print(f"  {'':<32} e.g. {example}")
         print()
@@ -422,11 +452,18 @@ def build_parser() -> argparse.ArgumentParser:
     explain.set_defaults(handler=command_explain)
 
     rules = commands.add_parser("rules", help="print the validation rule catalogue")
+    rules.add_argument(
+        "--framework",
+        metavar="NAME@VERSION",
+        help="the rules under this framework (default ncpi@2016)",
+    )
+    rules.add_argument("--frameworks", action="store_true", help="list the known frameworks")
     rules.set_defaults(handler=command_rules)
     return parser
 
 
-# the commands that read settings: every setting is checked before any of them runs
+# the commands that read settings: every setting and every framework file is checked before
+# any of them runs
 USES_SETTINGS = ("run", "check", "explain")
 
 
@@ -435,6 +472,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in USES_SETTINGS:
             check_environment()
+            check_frameworks()
         return args.handler(args)
     except CaseAuditError as problem:
         print(f"case-audit: {problem}", file=sys.stderr)

@@ -1,11 +1,15 @@
-"""Deterministic synthetic sample: one inspection built to reproduce the published figures.
+"""Deterministic synthetic sample: one inspection built to reproduce the published figures,
+and a later one of the same force under another framework.
 
 The real case-level data is not public. These records are invented (seeded, no real person
 or case) so that the published HMIC 2016 figures for the Metropolitan Police Service can be
-recomputed and reconciled. Run `make sample` (or `python -m pipeline.sample_data`) to
-rewrite `data/incoming/`; a test checks the committed files equal what this writes.
+recomputed and reconciled (ncpi@2016, two files). A second, smaller inspection of the same
+force under the illustrative framework mace@2024 (one file naming its framework in a
+`framework` column) shows two frameworks side by side, and a trend that crosses them and is
+marked not comparable. Run `make sample` (or `python -m pipeline.sample_data`) to rewrite
+`data/incoming/`; a test checks the committed files equal what this writes.
 
-The plan below fixes counts only; the computed figures come from the pipeline, never from here.
+The plans below fix counts only; the computed figures come from the pipeline, never from here.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.settings import PROJECT_DIR
-from schemas.case_audit import COLUMNS
 
 SEED = 20161125
 INSPECTION_ID = "MPS-NCPI-2016"
@@ -64,6 +67,20 @@ CSV_ROWS = 200
 
 CSV_NAME = "mps_ncpi_2016_part1.csv"
 XLSX_NAME = "mps_ncpi_2016_part2.xlsx"
+MACE_NAME = "mps_mace_2024.csv"
+MACE_INSPECTION_ID = "MPS-MACE-2024"
+# category -> (cases, rated good, rated inadequate); the rest are adequate
+MACE_PLAN = {
+    "neglect": (30, 6, 8),
+    "physical_abuse": (20, 7, 4),
+    "sexual_abuse": (18, 5, 5),
+    "emotional_abuse": (14, 4, 3),
+    "exploitation": (22, 3, 9),
+    "domestic_abuse": (16, 6, 3),
+}
+MACE_FIRST_DAY, MACE_LAST_DAY = dt.date(2024, 3, 4), dt.date(2024, 6, 28)
+LEAD_AGENCIES = ("Children's social care", "Police", "Health")
+MACE_AREAS = ("Central East", "Central North", "North West", "South East")  # command units
 # the spreadsheet part uses the headers and spellings people type
 XLSX_HEADERS = {
     "inspection_id": "Inspection ID",
@@ -83,6 +100,7 @@ XLSX_HEADERS = {
     "cse_risk_assessed": "CSE Risk Assessed",
     "synthetic": "Synthetic",
 }
+COLUMNS = tuple(XLSX_HEADERS)  # the sample files' columns, in their order (v1.1's: no framework)
 XLSX_RATINGS = {
     "good": "Good",
     "requires_improvement": "Requires Improvement",
@@ -99,6 +117,7 @@ def _weekdays() -> list[dt.date]:
 def build_cases(seed: int = SEED) -> pd.DataFrame:
     """The sample as one frame of typed values (bools, dates, ints, None), shuffled."""
     rng = random.Random(seed)
+    columns = COLUMNS
     weekdays = _weekdays()
     refs = rng.sample(range(16**6), sum(n for n, _ in CATEGORY_PLAN.values()))
     cases = []
@@ -106,7 +125,7 @@ def build_cases(seed: int = SEED) -> pd.DataFrame:
         for i in range(count):
             not_good_rating = "requires_improvement" if rng.random() < 0.6 else "inadequate"
             cases.append(
-                dict.fromkeys(COLUMNS)
+                dict.fromkeys(columns)
                 | {
                     "inspection_id": INSPECTION_ID,
                     "force": FORCE,
@@ -119,7 +138,7 @@ def build_cases(seed: int = SEED) -> pd.DataFrame:
                     "synthetic": True,  # invented records: every figure says so
                 }
             )
-    frame = pd.DataFrame(cases, columns=list(COLUMNS))
+    frame = pd.DataFrame(cases, columns=list(columns))
     good = frame.index[frame["rating"].eq("good")].tolist()
     not_good = frame.index[frame["rating"].ne("good")].tolist()
 
@@ -149,8 +168,54 @@ def build_cases(seed: int = SEED) -> pd.DataFrame:
     return frame.astype({"missing_episodes": "Int64"})
 
 
+def build_mace_cases(seed: int = SEED) -> pd.DataFrame:
+    """The mace@2024 inspection as one frame of text as its CSV holds it, shuffled."""
+    rng = random.Random(seed + 2024)
+    days = [
+        MACE_FIRST_DAY + dt.timedelta(n) for n in range((MACE_LAST_DAY - MACE_FIRST_DAY).days + 1)
+    ]
+    weekdays = [d for d in days if d.weekday() < 5]
+    cases = []
+    for category, (count, good, inadequate) in MACE_PLAN.items():
+        for i in range(count):
+            held = rng.random() < 0.7
+            audited = rng.choice(weekdays)
+            reviewed = audited - dt.timedelta(rng.randint(5, 60)) if rng.random() < 0.5 else None
+            force_rated = rng.random() < 0.6
+            cases.append(
+                {
+                    "inspection_id": MACE_INSPECTION_ID,
+                    "force": FORCE,
+                    "case_ref": f"MPS-M{len(cases) + 1:04d}",
+                    "area": rng.choice(MACE_AREAS),
+                    "category": category,
+                    "audit_date": audited.isoformat(),
+                    "rating": "good"
+                    if i < good
+                    else "inadequate"
+                    if i < good + inadequate
+                    else "adequate",
+                    "force_rating": rng.choice(("strong", "reasonable", "OK", "weak"))
+                    if force_rated
+                    else "",
+                    "framework": "mace@2024",
+                    "strategy_discussion_held": "yes" if held else "no",
+                    "strategy_discussion_days": str(rng.choice((0, 1, 1, 1, 2, 4))) if held else "",
+                    "exploitation_screening_used": ("yes" if rng.random() < 0.6 else "no")
+                    if category == "exploitation"
+                    else "",
+                    "lead_agency": rng.choice(LEAD_AGENCIES),
+                    "management_review_date": reviewed.isoformat() if reviewed else "",
+                    "synthetic": "true",
+                }
+            )
+    rng.shuffle(cases)
+    return pd.DataFrame(cases)
+
+
 def write_sample(out_dir: Path, seed: int = SEED) -> list[Path]:
-    """Write the sample as one CSV (contract headers) and one XLSX (people's headers)."""
+    """Write the sample: the ncpi@2016 inspection as one CSV (contract headers) and one XLSX
+    (people's headers), the mace@2024 one as a CSV."""
     from openpyxl import Workbook
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -195,7 +260,9 @@ def write_sample(out_dir: Path, seed: int = SEED) -> list[Path]:
     workbook.properties.created = workbook.properties.modified = fixed
     xlsx_path = out_dir / XLSX_NAME
     workbook.save(xlsx_path)
-    return [csv_path, xlsx_path]
+    mace_path = out_dir / MACE_NAME
+    build_mace_cases(seed).to_csv(mace_path, index=False, lineterminator="\n")
+    return [csv_path, xlsx_path, mace_path]
 
 
 def main(argv: list[str] | None = None) -> None:

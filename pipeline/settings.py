@@ -266,6 +266,13 @@ SETTINGS: dict[str, Setting] = {
         "published figures and claims to reconcile against",
         path_text,
     ),
+    "frameworks_dir": Setting(
+        "CASE_AUDIT_FRAMEWORKS_DIR",
+        "data/frameworks",
+        "more audit frameworks, one `name@version.toml` each, beside the shipped ones "
+        "(docs/frameworks.md)",
+        path_text,
+    ),
     "key_file": Setting(
         "CASE_AUDIT_KEY_FILE",
         "data/secrets/pseudonym.key",

@@ -6,7 +6,9 @@ extension. The same seed gives the same file. With `--error-rate R`, that fracti
 broken in known ways, each tied to one validation rule (see BREAKAGES), so tests and
 benchmarks know exactly which rows must be quarantined.
 
-Every name is invented: no real force, area or case is described.
+Every name is invented: no real force, area or case is described. The rows are of the default
+framework (ncpi@2016): its categories and levels are read from its file; which of its columns
+hold what (custody and missing-children fields) is this generator's own model of such cases.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from schemas.case_audit import CATEGORIES, COLUMNS, FORCE_RATINGS, RATINGS
+from schemas.frameworks import DEFAULT, catalogue
+from schemas.rules import input_columns_of
 
 BLOCK_ROWS = 500_000
 FORCE_PARTS = (
@@ -65,7 +68,8 @@ def block(start: int, size: int, seed: int, error_rate: float) -> pa.Table:
     names = np.array([n for _, n in force_list], dtype=object)
     years = np.array(INSPECTION_YEARS)[year_index]
     inspection = codes[force_index] + "-NCPI-" + years.astype(str).astype(object)
-    category = _pick(rng, CATEGORIES, CATEGORY_WEIGHTS, size)
+    framework = catalogue()[DEFAULT]
+    category = _pick(rng, tuple(framework.categories), CATEGORY_WEIGHTS, size)
     custody = category == "custody"
     missing = category == "missing_absent"
     day = rng.integers(0, 120, size)
@@ -77,7 +81,7 @@ def block(start: int, size: int, seed: int, error_rate: float) -> pa.Table:
         return values if where is None else np.where(where, values, "")
 
     force_rating = np.where(
-        rng.random(size) < FORCE_RATING_SHARE, _pick(rng, FORCE_RATINGS, None, size), ""
+        rng.random(size) < FORCE_RATING_SHARE, _pick(rng, framework.force_levels, None, size), ""
     )
     columns = {
         "inspection_id": inspection,
@@ -87,7 +91,7 @@ def block(start: int, size: int, seed: int, error_rate: float) -> pa.Table:
         + np.char.mod(" Area %02d", rng.integers(1, AREAS_PER_FORCE + 1, size)),
         "category": category,
         "audit_date": dates.astype(object),
-        "rating": _pick(rng, RATINGS, RATING_WEIGHTS, size),
+        "rating": _pick(rng, framework.rating.levels, RATING_WEIGHTS, size),
         "referred_back": flags(0.10),
         "force_rating": force_rating.astype(object),
         "charged": flags(0.95, custody),
@@ -104,7 +108,13 @@ def block(start: int, size: int, seed: int, error_rate: float) -> pa.Table:
             rows = broken[i :: len(BREAKAGES)]
             columns[column] = columns[column].copy()
             columns[column][rows] = value
-    return pa.table({name: pa.array(columns[name], type=pa.string()) for name in COLUMNS})
+    names = _columns()
+    return pa.table({name: pa.array(columns.get(name, empty), type=pa.string()) for name in names})
+
+
+def _columns() -> tuple[str, ...]:
+    """The default framework's input columns, in contract order."""
+    return input_columns_of(catalogue()[DEFAULT])
 
 
 def write(rows: int, out: Path, seed: int = 2016, error_rate: float = 0.0) -> Path:
@@ -116,7 +126,7 @@ def write(rows: int, out: Path, seed: int = 2016, error_rate: float = 0.0) -> Pa
     if suffix not in (".csv", ".parquet"):
         raise ValueError(f"{out}: use a .csv or .parquet file name")
     out.parent.mkdir(parents=True, exist_ok=True)
-    schema = pa.schema([(name, pa.string()) for name in COLUMNS])
+    schema = pa.schema([(name, pa.string()) for name in _columns()])
     options = pacsv.WriteOptions(quoting_style="none")  # synthetic values never need quotes
     writer = (
         pacsv.CSVWriter(out, schema, write_options=options)

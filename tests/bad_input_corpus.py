@@ -19,8 +19,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from pipeline.ingest.raw import column_letter
-from schemas.case_audit import COLUMNS
-from tests.helpers import case, custody_case, missing_case
+from tests.helpers import COLUMNS, case, custody_case, missing_case
 
 
 @dataclass(frozen=True)

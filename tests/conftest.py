@@ -1,15 +1,32 @@
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from pipeline.sample_data import CSV_NAME, XLSX_NAME
 from pipeline.settings import PROJECT_DIR
 
-SAMPLE_DIR = PROJECT_DIR / "data" / "incoming"
+SHIPPED_DIR = PROJECT_DIR / "data" / "incoming"  # the shipped sample: both frameworks
 REFERENCE_DIR = PROJECT_DIR / "data" / "reference"
+
+
+def _ncpi_sample() -> Path:
+    """The shipped sample's ncpi@2016 inspection alone (MPS-NCPI-2016, the published
+    figures), copied once per test process to a folder removed at exit: what most tests
+    run on. Tests of frameworks side by side use SHIPPED_DIR."""
+    folder = Path(tempfile.mkdtemp(prefix="case-audit-sample-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for name in (CSV_NAME, XLSX_NAME):
+        shutil.copy2(SHIPPED_DIR / name, folder / name)
+    return folder
+
+
+SAMPLE_DIR = _ncpi_sample()
 
 
 @pytest.fixture(autouse=True)

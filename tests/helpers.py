@@ -9,9 +9,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas.case_audit import COLUMNS, EXAMPLE_CASES, EXAMPLE_RUN_DATE, EXTRA_CELLS
+from pipeline.sample_data import COLUMNS  # the v1.1 file layout: no framework column
+from schemas.contract import EXTRA_CELLS
+from schemas.frameworks import catalogue
+from schemas.rules import EXAMPLE_RUN_DATE
 
 RUN_DATE = EXAMPLE_RUN_DATE
+# the default framework's example cases (its file's [example_cases]), every column given
+_EXAMPLES = catalogue().default.example_cases
+EXAMPLE_CASES = {
+    kind: dict.fromkeys(COLUMNS) | _EXAMPLES["case"] | cells for kind, cells in _EXAMPLES.items()
+}
 
 
 def case(**overrides: object) -> dict[str, object]:
@@ -29,8 +37,11 @@ def missing_case(**overrides: object) -> dict[str, object]:
 
 
 def rows_frame(rows: list[dict[str, object]], source_file: str = "test.csv") -> pd.DataFrame:
-    """The frame ingest would produce for `rows` (all text, NaN for empty)."""
-    columns = [*COLUMNS, EXTRA_CELLS]
+    """The frame ingest would produce for `rows` (all text, NaN for empty): every input
+    column of the frameworks known, as the readers shape a chunk."""
+    from pipeline.ingest.headers import contract_columns
+
+    columns = [*contract_columns(), EXTRA_CELLS]
     frame = pd.DataFrame(rows, columns=columns).astype(str).replace({"None": None, "nan": None})
     frame = frame.astype(dict.fromkeys(columns, str))
     frame.insert(0, "source_file", source_file)

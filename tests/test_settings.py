@@ -43,6 +43,7 @@ GARBAGE = {
     "warehouse": ["", "docs"],
     "feeds_dir": ["", "README.md"],
     "reference_dir": ["", "no/such/folder", "README.md"],
+    "frameworks_dir": ["", "no/such/folder", "README.md"],
     "key_file": ["", "docs"],
     "pseudonym_key": ["", "short", "²"],
     "suppression_threshold": [*NUMBERS, "0", "101"],

@@ -32,9 +32,13 @@ def current_rows(conn: object) -> int:
         "file unchanged since it was last judged is not read again."
     ),
 )
-def validated_rows(case_audit: CaseAuditResource) -> dg.MaterializeResult:
+def validated_rows(
+    context: dg.AssetExecutionContext, case_audit: CaseAuditResource
+) -> dg.MaterializeResult:
     workspace = case_audit.workspace()
     done = validate_inputs(workspace)
+    if done.staging.migrated:
+        context.log.warning(done.sentence())
     with workspace.connect() as conn:
         shown = frame_metadata(conn.execute(STAGED_ROWS).df(), rows=current_rows(conn))
     shown["preview"] = dg.MetadataValue.md("_not previewed: providers' rows stay in staging_")

@@ -15,8 +15,10 @@ from pipeline.ingest.formats import ACCEPTED_SUFFIXES, READERS
 from pipeline.ingest.headers import (
     HeaderPlan,
     blank_positions,
+    contract_columns,
     normalise_header,
     plan_headers,
+    required_columns,
     unnamed_columns,
     unnamed_refusal,
 )
@@ -24,9 +26,14 @@ from pipeline.ingest.raw import RawTable, WiderThanHeader
 from pipeline.ingest.text import visible_cells
 from pipeline.lazy import pd
 from pipeline.progress import reporter
-from schemas.case_audit import COLUMNS, REQUIRED
 
-ROW_COLUMNS = ("source_file", *COLUMNS, "extra_cells", "source_row")
+
+def row_columns() -> tuple[str, ...]:
+    """The columns of every shaped chunk: the file, every input column, the count of cells
+    beyond the header, the row number."""
+    return ("source_file", *contract_columns(), "extra_cells", "source_row")
+
+
 HEADER_SEARCH_ROWS = 10
 NO_DATA_ROWS = "the file has a header but no data rows; add the cases below it."
 IDENTIFIER_RULE = "file_identifier_column"
@@ -82,7 +89,7 @@ def _header_hint(table: RawTable) -> str:
     which columns hold values under a blank header cell (a merged header cell)."""
     for offset, cells in enumerate(table.body.head(HEADER_SEARCH_ROWS).itertuples(index=False)):
         names = {normalise_header(c) for c in cells}
-        if set(REQUIRED) <= names:
+        if set(required_columns(names)) <= names:
             row = int(table.source_row.iloc[offset])
             return (
                 f" The header seems to be on row {row}: delete the rows above it so the "
@@ -133,7 +140,8 @@ def shape_table(table: RawTable, plan: HeaderPlan) -> tuple[pd.DataFrame, dict[i
     Unknown and unnamed columns are never copied."""
     body = table.body
     frame = pd.DataFrame(index=body.index)
-    for name in COLUMNS:
+    columns = contract_columns()
+    for name in columns:
         if name in plan.positions:
             cells = visible_cells(body.iloc[:, plan.positions[name]].astype(str)).str.strip()
             frame[name] = cells.where(cells.ne(""))
@@ -141,7 +149,7 @@ def shape_table(table: RawTable, plan: HeaderPlan) -> tuple[pd.DataFrame, dict[i
             frame[name] = pd.Series(pd.NA, index=body.index, dtype=str)
     frame["extra_cells"] = _extra_cells(body.iloc[:, plan.width :])
     frame["source_row"] = table.source_row.to_numpy()
-    frame = frame[frame[[*COLUMNS, "extra_cells"]].notna().any(axis=1)]
+    frame = frame[frame[[*columns, "extra_cells"]].notna().any(axis=1)]
     return frame.reset_index(drop=True), unnamed_with_values(table, plan.unnamed)
 
 
@@ -309,7 +317,7 @@ def read_case_files(
             frames.append(frame)
     if frames:
         return pd.concat(frames, ignore_index=True), reports
-    empty = pd.DataFrame({c: pd.Series(dtype=str) for c in ROW_COLUMNS})
+    empty = pd.DataFrame({c: pd.Series(dtype=str) for c in row_columns()})
     return empty.astype({"source_row": "int64"}), reports
 
 

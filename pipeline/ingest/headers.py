@@ -3,15 +3,18 @@ columns."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.errors import FileRefused
+from pipeline.errors import CaseAuditError, FileRefused
 from pipeline.ingest.raw import column_letter
 from pipeline.ingest.text import visible_text
 from pipeline.lazy import pd
-from schemas.case_audit import COLUMNS, REQUIRED
+from schemas.contract import CORE_COLUMNS, CORE_REQUIRED, FRAMEWORK, SYNTHETIC
+from schemas.frameworks import Catalogue, catalogue
+from schemas.rules import input_columns, input_columns_of
 
 # Identifier screening reads a header by meaning, not by exact name (docs/data-protection.md):
 # the header is normalised (Unicode NFKC, invisible characters dropped, look-alike letters
@@ -165,7 +168,7 @@ def looks_like_identifier(header: str) -> bool:
     zero-width or look-alike characters too; False for the contract's columns and
     `SAFE_HEADERS` such as `area_name`."""
     tokens = header_tokens(header)
-    if not tokens or tokens in SAFE_HEADERS or "_".join(tokens) in COLUMNS:
+    if not tokens or tokens in SAFE_HEADERS or "_".join(tokens) in CONTRACT_NAMES:
         return False
     if any(_contains(tokens, sequence) for sequence in _IDENTIFIER_TOKENS):
         return True
@@ -174,6 +177,31 @@ def looks_like_identifier(header: str) -> bool:
     return any(marker in run for run in runs for marker in _IDENTIFIER_RUNS) or any(
         joined.startswith(end) or joined.endswith(end) for end in _IDENTIFIER_RUN_ENDS
     )
+
+
+CONTRACT_NAMES = frozenset((*CORE_COLUMNS, FRAMEWORK, SYNTHETIC))  # never an identifier
+
+
+def contract_columns() -> tuple[str, ...]:
+    """Every input column of the frameworks known now (schemas/rules.py `input_columns`),
+    once none of a framework's own columns looks like a direct identifier: a framework file
+    cannot open a door the identifier screen keeps shut."""
+    known = catalogue()
+    return _screened(known.digest, known)
+
+
+@functools.lru_cache(maxsize=4)
+def _screened(digest: str, known: Catalogue) -> tuple[str, ...]:
+    columns = input_columns()
+    for framework in known:
+        for column in framework.columns:
+            if looks_like_identifier(column.name):
+                raise CaseAuditError(
+                    f"Framework file {framework.path}: columns.{column.name}: the name looks "
+                    "like a direct identifier, and files with such a column are refused; "
+                    "rename the column. Nothing was run."
+                )
+    return columns
 
 
 @dataclass(frozen=True)
@@ -216,12 +244,28 @@ def unnamed_columns(found: dict[int, int]) -> str:
     return f"columns {', '.join(where)} hold values but have no header (merged header cells?)"
 
 
+def required_columns(names: Iterable[str]) -> tuple[str, ...]:
+    """The columns a header must have: the core ones, and, in a file without a `framework`
+    column (all its rows are of the default framework), the default's always-required ones.
+    A file naming frameworks row by row has each row's own checked row by row."""
+    if FRAMEWORK in set(names):
+        return CORE_REQUIRED
+    default = catalogue().default
+    return (*CORE_REQUIRED, *(c.name for c in default.columns if c.always_required))
+
+
 def plan_headers(headers: Iterable[object], screen: bool = True) -> HeaderPlan:
     """Match headers to the contract, or refuse the file with a message that says why.
+    A file without a `framework` column has the default framework's columns; one with it,
+    every framework's (each row keeps its own framework's). Any other column is dropped.
     `screen=False` (only `case-audit check`, after the refusal): a column that looks like an
     identifier is dropped unread like any unknown column, so the file's other problems can
     be found in the same pass."""
     original = [str(h).strip() if h is not None and not pd.isna(h) else "" for h in headers]
+    names = [normalise_header(header) for header in original]
+    columns = contract_columns()
+    if FRAMEWORK not in names:
+        columns = input_columns_of(catalogue().default)
     unnamed = blank_positions(original)
     blank = set(unnamed)
     identifiers = [h for h in original if h and looks_like_identifier(h)]
@@ -234,9 +278,8 @@ def plan_headers(headers: Iterable[object], screen: bool = True) -> HeaderPlan:
         )
     positions: dict[str, int] = {}
     dropped: list[str] = []
-    for index, header in enumerate(original):
-        name = normalise_header(header)
-        if name in COLUMNS:
+    for index, (header, name) in enumerate(zip(original, names, strict=True)):
+        if name in columns:
             if name in positions:
                 raise FileRefused(
                     "file_duplicate_columns",
@@ -246,7 +289,7 @@ def plan_headers(headers: Iterable[object], screen: bool = True) -> HeaderPlan:
             positions[name] = index
         elif index not in blank:
             dropped.append(header)
-    missing = [c for c in REQUIRED if c not in positions]
+    missing = [c for c in required_columns(names) if c not in positions]
     if missing:
         raise FileRefused(
             "file_missing_columns",

@@ -1,6 +1,7 @@
 """The dashboard's two charts as static SVG, drawn here without a library: a funnel plot of
 every inspection and a trend over time. Both scale to their container (viewBox), carry a
-text alternative, and sit beside a data table on the page.
+text alternative, and sit beside a data table on the page. Also the colours of a rating
+scale (`scale_colours`), one per level, for the stacked bars and their legends.
 
 Hand-written rather than Altair + vl-convert: the charts are two, small and fixed; a
 Vega-Lite SVG of the same funnel is about 10 times larger (each mark styled inline), which
@@ -18,6 +19,85 @@ from markupsafe import Markup, escape
 
 Z95 = 1.959963984540054
 INK, MUTED, ACCENT, RIBBON, FLAG = "#0b0c0c", "#505a5f", "#1d5fa8", "#c6dbef", "#a8155d"
+
+
+# A rating scale's colours lie on one fixed diverging ramp, best (dark blue) to worst (dark
+# wine), through light amber: ColorBrewer's RdBu ends, colour-blind safe, and told apart by
+# lightness as well as hue. A 3-level scale gets the stops at 0, 1/2 and 1 exactly.
+RAMP = ("#2166ac", "#92c5de", "#f4b183", "#d6604d", "#67001f")
+WHITE, BLACK = "#ffffff", "#000000"
+AA = 4.5  # WCAG AA contrast for normal text
+
+
+def scale_colours(levels: int) -> tuple[tuple[str, str], ...]:
+    """Fill and text colour of each level of a scale of `levels` levels, best first: the
+    fill by the level's position on RAMP (interpolated in OKLab, so the steps look even),
+    the text white or ink, whichever reads better on it (black if neither meets AA)."""
+    fills = [_on_ramp(i / (levels - 1) if levels > 1 else 0.0) for i in range(levels)]
+    return tuple((fill, _ink(fill)) for fill in fills)
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _ink(fill: str) -> str:
+    best = max((WHITE, INK), key=lambda ink: contrast(fill, ink))
+    return best if contrast(fill, best) >= AA else BLACK
+
+
+def _on_ramp(at: float) -> str:
+    where = at * (len(RAMP) - 1)
+    stop = min(int(where), len(RAMP) - 2)
+    part = where - stop
+    if part in (0.0, 1.0):
+        return RAMP[stop + int(part)]
+    low, high = _oklab(RAMP[stop]), _oklab(RAMP[stop + 1])
+    return _from_oklab(tuple(a + (b - a) * part for a, b in zip(low, high, strict=True)))
+
+
+def _linear(colour: str) -> tuple[float, float, float]:
+    channels = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return tuple(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+
+
+def _luminance(colour: str) -> float:
+    r, g, b = _linear(colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _oklab(colour: str) -> tuple[float, float, float]:
+    r, g, b = _linear(colour)
+    lms = (
+        (0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b) ** (1 / 3),
+        (0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b) ** (1 / 3),
+        (0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b) ** (1 / 3),
+    )
+    l_, m_, s_ = lms
+    return (
+        0.2104542553 * l_ + 0.7936177850 * m_ - 0.0040720468 * s_,
+        1.9779984951 * l_ - 2.4285922050 * m_ + 0.4505937099 * s_,
+        0.0259040371 * l_ + 0.7827717662 * m_ - 0.8086757660 * s_,
+    )
+
+
+def _from_oklab(lab: tuple[float, ...]) -> str:
+    lightness, a, b = lab
+    l_ = (lightness + 0.3963377774 * a + 0.2158037573 * b) ** 3
+    m_ = (lightness - 0.1055613458 * a - 0.0638541728 * b) ** 3
+    s_ = (lightness - 0.0894841775 * a - 1.2914855480 * b) ** 3
+    linear = (
+        4.0767416621 * l_ - 3.3077115913 * m_ + 0.2309699292 * s_,
+        -1.2684380046 * l_ + 2.6097574011 * m_ - 0.3413193965 * s_,
+        -0.0041960863 * l_ - 0.7034186147 * m_ + 1.7076147010 * s_,
+    )
+    encoded = (
+        12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055
+        for c in (min(1.0, max(0.0, c)) for c in linear)
+    )
+    return "#" + "".join(f"{round(255 * c):02x}" for c in encoded)
 
 
 @dataclass(frozen=True)
@@ -69,10 +149,13 @@ def position(point: FunnelPoint, pooled: float) -> str:
     return "within the limits"
 
 
-def funnel_plot(points: list[FunnelPoint], pooled: float, title: str) -> Markup:
-    """% not good against cases audited, one dot per inspection, with the pooled share and
-    its 95% control limits; dots outside the limits are squares and named. The axes are
-    zoomed to the inspections (cases from a round number below the smallest)."""
+def funnel_plot(
+    points: list[FunnelPoint], pooled: float, title: str, pooled_label: str = "all inspections"
+) -> Markup:
+    """% not good against cases audited, one dot per inspection, with the pooled share (its
+    line named `pooled_label`) and its 95% control limits; dots outside the limits are
+    squares and named. The axes are zoomed to the inspections (cases from a round number
+    below the smallest)."""
     width, height, left, right, top, bottom = 640, 330, 52, 16, 26, 44
     fewest, most = min(p.cases for p in points), max(p.cases for p in points)
     first = _nice_ticks(0, fewest)[-2] if fewest > 10 else 0.0
@@ -106,7 +189,7 @@ def funnel_plot(points: list[FunnelPoint], pooled: float, title: str) -> Markup:
     parts.append(
         f'<line x1="{left}" x2="{width - right}" y1="{mean:.0f}" y2="{mean:.0f}" '
         f'stroke="{MUTED}"/><text x="{left + 4}" y="{mean - 4:.0f}">'
-        f"all inspections {100 * pooled:.1f}%</text>"
+        f"{escape(pooled_label)} {100 * pooled:.1f}%</text>"
     )
     named = []
     for point in sorted(points, key=lambda p: p.pct, reverse=True):

@@ -5,8 +5,11 @@ plot, a contents list and a force filter whose state is the URL fragment), then 
 trends and per inspection its figures in plain words, each beside the published figure and
 its interval. Nothing is fetched: styles and the one script are inline (the script allowed by
 its hash in the Content-Security-Policy), charts are inline SVG (`charts.py`) or CSS, and each
-table can be downloaded as CSV from the page. The page is built from the public feeds only,
-so it shows exactly what they publish (`c` and `u` stay as they are).
+table can be downloaded as CSV from the page. The page is built from the public feeds and
+their manifest only, so it shows exactly what they publish (`c` and `u` stay as they are);
+what each inspection's framework rates and how (its scale, categories, metrics in words)
+comes from the manifest's `frameworks`, and frameworks that rate differently are never
+drawn on one chart.
 """
 
 from __future__ import annotations
@@ -25,49 +28,46 @@ from pathlib import Path
 from markupsafe import Markup
 
 from pipeline.lazy import pd
-from pipeline.publish.charts import FunnelPoint, TrendPoint, funnel_plot, position, trend_chart
+from pipeline.publish.charts import (
+    FunnelPoint,
+    TrendPoint,
+    funnel_plot,
+    position,
+    scale_colours,
+    trend_chart,
+)
 from pipeline.publish.feeds import FEEDS, LOW_RELIABILITY, SUPPRESSED, SYMBOLS
 from pipeline.safe_csv import csv_rule
-from pipeline.warehouse.registry import metrics
-from schemas.case_audit import CATEGORY_LABELS, CONTRACT_VERSION, RATING_LABELS
+from schemas.contract import CONTRACT_VERSION
 
 TEMPLATES = Path(__file__).parent / "templates"
 FEED_KEYS = {spec.name: spec.keys for spec in FEEDS}
 
-
-def metric_by_name() -> dict[str, object]:
-    """The headline metrics by name (pipeline/warehouse/metrics.toml)."""
-    return {metric.name: metric for metric in metrics()}
-
-
+# the metrics drawn over time, where an inspection's framework has them (a display choice)
 TREND_METRICS = ("cases_not_good", "cases_inadequate", "cases_referred_back")
-# colour-blind safe, told apart by lightness too (good dark blue, requires improvement light
-# amber, inadequate dark wine), each with text that meets WCAG AA on it
-COLOURS = {
-    "good": ("#2166ac", "#ffffff"),
-    "requires_improvement": ("#f4b183", "#0b0c0c"),
-    "inadequate": ("#67001f", "#ffffff"),
-}
+FUNNEL_METRIC = "cases_not_good"  # the overview's share, within each framework
 
 
 def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """A tidy feed back to one row per subject; a withheld value becomes its symbol (`c`,
-    `u`). Feeds list each subject's measures together and in the same order, so a subject is
-    a block of consecutive rows."""
+    `u`). Feeds list each subject's measures together, starting with the same measure, so a
+    subject is a block of consecutive rows (its framework's levels may make it longer or
+    shorter than another's)."""
     measures = list(dict.fromkeys(feed["measure"]))
     if not measures:
         return pd.DataFrame(columns=[*keys, *measures])
-    width = len(measures)
-    if feed["measure"].tolist() != measures * (len(feed) // width):
-        raise ValueError("feed rows are not in subject blocks")
     cells = (
         feed["value"]
         .astype(object)
         .where(feed["status"].eq("published"), feed["status"].map(SYMBOLS))
     )
-    values = pd.DataFrame(cells.to_numpy().reshape(-1, width), columns=measures)
-    subjects = feed[keys].iloc[::width].reset_index(drop=True)
-    return pd.concat([subjects, values], axis=1)
+    subject = feed["measure"].eq(measures[0]).cumsum().to_numpy() - 1
+    values = pd.DataFrame({"subject": subject, "measure": feed["measure"], "cell": cells})
+    table = values.pivot(index="subject", columns="measure", values="cell")
+    table = table.reindex(columns=measures).reset_index(drop=True)
+    table.columns.name = None
+    subjects = feed[keys].groupby(subject, sort=False).head(1).reset_index(drop=True)
+    return pd.concat([subjects, table], axis=1)
 
 
 class Row(dict):
@@ -144,13 +144,132 @@ def anchors(values: Iterable[str], prefix: str) -> dict[str, str]:
     return out
 
 
+# ---------------------------------------------------------------- frameworks, from the manifest
+
+NOT_COMPARABLE = "not comparable"  # the trends feed's verdict where the frameworks differ
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a scale, as the manifest lists it (best first)."""
+
+    code: str
+    label: str
+    marked: bool  # rating: counts as not good; force rating: favourable
+
+
+@dataclass(frozen=True)
+class Framework:
+    """What an inspection's framework rates and how, as the manifest's `frameworks` states it
+    (never the catalogue: the page shows what was published), and its ids on the page: its
+    definitions `fw-<anchor>`, each metric's `def-<anchor>-<metric>`, its kappa's
+    `kappa-<anchor>`. The anchor is `anchors()`'s, so distinct frameworks never share one;
+    a metric name holds no hyphen, so the last hyphen of a definition's id ends the anchor:
+    two frameworks' metrics of one name keep distinct ids."""
+
+    key: str
+    title: str
+    anchor: str
+    comparable_with: tuple[str, ...]
+    levels: tuple[Level, ...]  # the inspectors' rating, best first
+    force_levels: tuple[Level, ...]  # the force's own rating, best first (none: no such scale)
+    categories: dict[str, str]  # code -> label
+    metrics: dict[str, Row]  # name -> metric, label, description, numerator, denominator
+
+    @property
+    def section(self) -> str:
+        return f"fw-{self.anchor}"
+
+    @property
+    def kappa(self) -> str:
+        return f"kappa-{self.anchor}"
+
+    def definition(self, metric: str) -> str:
+        return f"def-{self.anchor}-{metric}"
+
+    def label(self, metric: str) -> str:
+        found = self.metrics.get(metric)
+        return str(found["label"]) if found else str(metric).replace("_", " ")
+
+    @property
+    def not_good(self) -> str:
+        """The levels that count as not good, in words: `requires improvement or inadequate`."""
+        return or_words([in_sentence(level.label) for level in self.levels if level.marked])
+
+    @property
+    def acceptable(self) -> str:
+        """What kappa reads as handled acceptably on each scale, in words."""
+        force = or_words([in_sentence(level.label) for level in self.force_levels if level.marked])
+        good = or_words([in_sentence(level.label) for level in self.levels if not level.marked])
+        return f"the force: {force or 'none'}; the inspectors: {good or 'none'}"
+
+    def comparable(self, other: Framework) -> bool:
+        """Figures of the two may be drawn together: the same framework, or either names the
+        other in comparable_with (contract 4.3)."""
+        return (
+            other.key == self.key
+            or other.key in self.comparable_with
+            or self.key in other.comparable_with
+        )
+
+
+def or_words(words: list[str]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    return " or ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: `Requires improvement` as `requires improvement`, an
+    acronym (`RI`) as written."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
+def frameworks(manifest: dict[str, object], used: Iterable[str]) -> dict[str, Framework]:
+    """The frameworks of the inspections shown, by key, in the manifest's order. Anchors are
+    made over every framework the manifest describes, so a framework keeps its ids whichever
+    inspections a run shows."""
+    described = {str(entry["framework"]): entry for entry in manifest.get("frameworks") or []}
+    used = set(used)
+    missing = sorted(used - set(described))
+    if missing:
+        raise ValueError(
+            f"The feeds' manifest describes no framework {missing[0]!r}, which an inspection "
+            "names: feeds and manifest are from different runs; run case-audit again."
+        )
+    anchor_of = anchors(described, "")
+    return {
+        key: _framework(entry, anchor_of[key]) for key, entry in described.items() if key in used
+    }
+
+
+def _framework(entry: dict, anchor: str) -> Framework:
+    codes = entry.get("codes") or {}
+
+    def scale(column: str, marked: str) -> tuple[Level, ...]:
+        return tuple(
+            Level(str(code["code"]), str(code["label"]), code.get("counts_as") == marked)
+            for code in codes.get(column) or []
+        )
+
+    return Framework(
+        str(entry["framework"]),
+        str(entry["title"]),
+        anchor,
+        tuple(entry.get("comparable_with") or ()),
+        scale("rating", "not good"),
+        scale("force_rating", "favourable"),
+        {str(code["code"]): str(code["label"]) for code in codes.get("category") or []},
+        {str(metric["metric"]): Row(metric) for metric in entry.get("metrics") or []},
+    )
+
+
 # ---------------------------------------------------------------- the page's parts
 
 
 @dataclass
 class Card:
     """One headline metric of one inspection, in words (its definition is in the page's
-    definitions, once)."""
+    definitions of its framework, once)."""
 
     metric: str
     label: str
@@ -167,6 +286,7 @@ class Card:
 class Inspection:
     inspection_id: str
     force: str
+    framework: Framework
     date: str
     cards: list[Card]
     categories: list[Row]
@@ -178,11 +298,35 @@ class Inspection:
 
 
 @dataclass
+class Series:
+    """Consecutive inspections of one force whose figures may be drawn together: none is
+    under a framework another of them cannot be compared with, so no chart or line mixes
+    frameworks that rate differently. `after`: the inspection (and its framework) before the
+    series that it cannot be compared with."""
+
+    inspections: list[str] = field(default_factory=list)
+    frameworks: list[Framework] = field(default_factory=list)  # one per inspection
+    rows: list[Row] = field(default_factory=list)
+    after: tuple[str, str] | None = None
+    panels: list[dict] = field(default_factory=list)
+
+    @property
+    def framework_list(self) -> list[Framework]:
+        """Its distinct frameworks, in order."""
+        return list({f.key: f for f in self.frameworks}.values())
+
+
+@dataclass
 class Force:
     name: str
     anchor: str
     inspections: list[Inspection] = field(default_factory=list)
-    trends: list[dict] = field(default_factory=list)
+    series: list[Series] = field(default_factory=list)
+
+    @property
+    def over_time(self) -> bool:
+        """Two inspections or more: something to say over time."""
+        return sum(len(s.inspections) for s in self.series) > 1
 
 
 def grouped(rows: list[Row], *keys: str) -> dict[tuple, list[Row]]:
@@ -208,16 +352,15 @@ def _published_words(figure: Row | None) -> tuple[str, str]:
     return words, str(figure["status_of_figure"])
 
 
-def _cards(rows: list[Row], figures: dict[tuple, Row]) -> list[Card]:
+def _cards(rows: list[Row], figures: dict[tuple, Row], framework: Framework) -> list[Card]:
     cards = []
     for row in rows:
-        metric = metric_by_name().get(row["metric"])
-        label = metric.label if metric else str(row["metric"]).replace("_", " ")
-        published, verdict = _published_words(figures.get((row["inspection_id"], row["metric"])))
+        metric = row["metric"]
+        published, verdict = _published_words(figures.get((row["inspection_id"], metric)))
         cards.append(
             Card(
-                row["metric"],
-                label,
+                metric,
+                framework.label(metric),
                 row["numerator"],
                 row["denominator"],
                 row["pct"],
@@ -230,14 +373,56 @@ def _cards(rows: list[Row], figures: dict[tuple, Row]) -> list[Card]:
     return cards
 
 
-def _trend_panels(rows: list[Row]) -> dict[str, list[dict]]:
-    """force -> its trend panels: one per metric with two or more inspections shown, each
-    with its chart and the latest change in words."""
-    panels: dict[str, list[dict]] = {}
-    for (force, metric), points in grouped(rows, "force", "metric").items():
+def _series(rows: list[Row], framework_of: dict[str, Framework]) -> dict[str, list[Series]]:
+    """force -> its inspections in date order, cut into series wherever one cannot be
+    compared with an earlier one of its series: the trends feed's verdict `not comparable`
+    (its previous inspection's framework), or a framework not comparable with another of the
+    series (comparability need not pass along a chain). Each series gets its trend panels."""
+    found: dict[str, list[Series]] = {}
+    ordered = sorted(
+        rows, key=lambda r: (r["force"], _date(r["inspection_date"]), r["inspection_id"])
+    )
+    for (force, inspection), held in grouped(ordered, "force", "inspection_id").items():
+        chain = found.setdefault(force, [])
+        framework = framework_of[held[0]["framework"]]
+        after = next(
+            (
+                (r["previous_inspection_id"], r["previous_framework"])
+                for r in held
+                if r["change_verdict"] == NOT_COMPARABLE
+            ),
+            None,
+        )
+        if chain and after is None:
+            after = next(
+                (
+                    (earlier, other.key)
+                    for earlier, other in zip(
+                        chain[-1].inspections, chain[-1].frameworks, strict=True
+                    )
+                    if not other.comparable(framework)
+                ),
+                None,
+            )
+        if not chain or after is not None:
+            chain.append(Series(after=after))
+        chain[-1].inspections.append(inspection)
+        chain[-1].frameworks.append(framework)
+        chain[-1].rows.extend(held)
+    for force, chain in found.items():
+        for series in chain:
+            series.panels = _panels(force, series)
+    return found
+
+
+def _panels(force: str, series: Series) -> list[dict]:
+    """A series' trend panels: one per metric of TREND_METRICS its frameworks have, each
+    with its chart (two points or more) and the latest change in words."""
+    panels = []
+    keys = " / ".join(f.key for f in series.framework_list)
+    for (metric,), points in grouped(series.rows, "metric").items():
         if metric not in TREND_METRICS:
             continue
-        points = sorted(points, key=lambda r: (r["inspection_date"], r["inspection_id"]))
         drawn = [
             TrendPoint(
                 r["inspection_id"],
@@ -249,16 +434,16 @@ def _trend_panels(rows: list[Row]) -> dict[str, list[dict]]:
             for r in points
             if number(r["pct"]) is not None
         ]
-        label = metric_by_name()[metric].label if metric in metric_by_name() else metric
-        chart = (
-            trend_chart(drawn, f"{force}: {label}, by inspection date") if len(drawn) > 1 else ""
+        label = series.frameworks[series.inspections.index(points[-1]["inspection_id"])].label(
+            metric
         )
-        panels.setdefault(force, []).append(
+        title = f"{force}: {label} ({keys}), by inspection date"
+        panels.append(
             {
                 "metric": metric,
                 "label": label,
                 "points": points,
-                "chart": chart,
+                "chart": trend_chart(drawn, title) if len(drawn) > 1 else "",
                 "change": _change_words(points[-1]) if len(points) > 1 else "",
             }
         )
@@ -294,29 +479,48 @@ def _date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else pd.Timestamp(value).date()
 
 
-def _funnel(
-    headline: pd.DataFrame, anchor_of: dict[str, str]
-) -> tuple[Markup, list[dict], float | None]:
-    """The overview: the funnel plot of % not good, its rows for the data table, and the
-    pooled share."""
-    rows = headline[headline["metric"].eq("cases_not_good")]
-    points, table = [], []
-    for row in records(rows):
-        cases, not_good = number(row["denominator"]), number(row["numerator"])
-        table.append({"row": row, "anchor": anchor_of[row["inspection_id"]]})
-        if number(row["pct"]) is not None and cases:  # fewer than 10 cases: not placed
-            points.append(FunnelPoint(row["inspection_id"], row["force"], cases, not_good))
-    if not points:
-        return Markup(""), table, None
-    pooled = sum(p.not_good for p in points) / sum(p.cases for p in points)
-    where = {p.inspection_id: position(p, pooled) for p in points}
-    for entry in table:
-        entry["position"] = where.get(entry["row"]["inspection_id"], "too few cases to place")
-    title = (
-        "Funnel plot: share of cases not rated good against cases audited, one point "
-        "per inspection, with the share over all inspections and its 95% control limits"
-    )
-    return funnel_plot(points, pooled, title), table, pooled
+def _overview(inspections: list[Inspection]) -> dict[str, list]:
+    """The overview: one funnel plot per framework with two inspections or more to place,
+    each with its own pooled share and 95% limits (frameworks rate on different scales, so
+    their shares are never pooled or compared), the inspections that are the only one of
+    their framework to place (`alone`), and a row per inspection for the data table."""
+    table, placed = [], {}
+    for inspection in inspections:
+        card = next((c for c in inspection.cards if c.metric == FUNNEL_METRIC), None)
+        entry = {"inspection": inspection, "card": card, "position": ""}
+        table.append(entry)
+        if card is None:
+            continue
+        cases = number(card.denominator)
+        if number(card.pct) is None or not cases:  # fewer than 10 cases: not placed
+            entry["position"] = "too few cases to place"
+            continue
+        point = FunnelPoint(
+            inspection.inspection_id, inspection.force, cases, number(card.numerator)
+        )
+        placed.setdefault(inspection.framework.key, []).append((entry, point))
+    funnels, alone = [], []
+    for key in sorted(placed):
+        held = placed[key]
+        framework = held[0][0]["inspection"].framework
+        if len(held) == 1:
+            held[0][0]["position"] = "not placed: the only one of its framework"
+            alone.append(held[0][0]["inspection"])
+            continue
+        points = [point for _, point in held]
+        pooled = sum(p.not_good for p in points) / sum(p.cases for p in points)
+        for entry, point in held:
+            entry["position"] = position(point, pooled)
+        title = (
+            f"Funnel plot, {framework.title} ({key}): share of cases not rated good against "
+            "cases audited, one point per inspection audited under it, with the share over "
+            "those inspections and its 95% control limits"
+        )
+        chart = funnel_plot(points, pooled, title, f"all {key}")
+        funnels.append(
+            {"framework": framework, "chart": chart, "pooled": pooled, "count": len(points)}
+        )
+    return {"funnels": funnels, "alone": alone, "rows": table}
 
 
 @functools.cache
@@ -354,19 +558,23 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     kappa_of = {r["inspection_id"]: r for r in feed_rows(feeds, "self_assessment")}
     trends = feed_rows(feeds, "trends")
     date_of = {r["inspection_id"]: _date(r["inspection_date"]) for r in trends}
+    framework_of = frameworks(manifest, [*headline["framework"], *(r["framework"] for r in trends)])
     force_anchor = anchors(headline["force"], "f-")
     inspection_anchor = anchors(headline["inspection_id"], "i-")
     synthetic = set(manifest.get("synthetic_inspections") or [])
     forces: dict[str, Force] = {}
+    shown: list[Inspection] = []
     for (inspection, force), rows in grouped(records(headline), "inspection_id", "force").items():
         holder = forces.setdefault(force, Force(force, force_anchor[force]))
         date = date_of.get(inspection)
-        holder.inspections.append(
+        framework = framework_of[rows[0]["framework"]]
+        shown.append(
             Inspection(
                 inspection,
                 force,
+                framework,
                 f"{date:%-d %B %Y}" if date else "",
-                _cards(rows, figures),
+                _cards(rows, figures, framework),
                 categories_of.get((inspection,), []),
                 areas_of.get((inspection,), []),
                 claims_of.get((inspection,), []),
@@ -375,15 +583,17 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
                 synthetic=inspection in synthetic,
             )
         )
-    for force, panels in _trend_panels(trends).items():
+        holder.inspections.append(shown[-1])
+    for force, series in _series(trends, framework_of).items():
         if force in forces:
-            forces[force].trends = panels
+            forces[force].series = series
     for holder in forces.values():
         holder.inspections.sort(
             key=lambda i: (date_of.get(i.inspection_id) or dt.date.min, i.inspection_id),
             reverse=True,
         )
-    funnel, funnel_rows, pooled = _funnel(headline, inspection_anchor)
+    used = {i.framework.key for i in shown}
+    defined = [framework for key, framework in framework_of.items() if key in used]
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "j2"]),
@@ -392,17 +602,14 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     )
     environment.filters["show"] = show
     environment.filters["records"] = records
-    environment.globals.update(
-        rating_labels=RATING_LABELS, colours=COLOURS, category_labels=CATEGORY_LABELS, number=number
-    )
+    environment.globals.update(number=number)
     page = environment.get_template("dashboard.html.j2").render(
         manifest=manifest,
         forces=sorted(forces.values(), key=lambda f: f.name),
-        funnel=funnel,
+        overview=_overview(shown),
         checked=_checked(reconciliation),
-        funnel_rows=funnel_rows,
-        pooled=pooled,
-        metrics=metrics(),
+        frameworks=defined,
+        palettes={size: scale_colours(size) for size in sorted({len(f.levels) for f in defined})},
         totals=_quality(feeds["data_quality"], "run"),
         refusals=_quality(feeds["data_quality"], "file"),
         rules=_quality(feeds["data_quality"], "row"),
@@ -410,8 +617,8 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
         low_reliability=LOW_RELIABILITY,
         contract_version=CONTRACT_VERSION,
         synthetic=synthetic,
-        synthetic_shown=sum(i.synthetic for f in forces.values() for i in f.inspections),
-        inspection_count=sum(len(f.inspections) for f in forces.values()),
+        synthetic_shown=sum(i.synthetic for i in shown),
+        inspection_count=len(shown),
         script=Markup(script()),
         script_hash=script_hash(),
     )

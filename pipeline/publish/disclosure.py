@@ -1,15 +1,20 @@
 """Disclosure control for counts below force level (areas) in public feeds.
 
+A table has a row per area and a column per measure of its framework's rating scale (a
+`Layout`): `cases`, one count per rating level, then `not_good`. Each row obeys two
+equations read from the scale: cases is the sum of the levels, and not_good the sum of the
+levels the framework counts as not good. Each column sums to the force total, which is
+published.
+
 Primary suppression hides every count from 1 to `threshold`. Secondary suppression then hides
 more cells until no hidden cell can be worked out exactly from what is published: the other
-cells of its row (cases = good + requires_improvement + inadequate; not_good =
-requires_improvement + inadequate) and of its column (each measure sums to the force total,
-which is published). A true zero is published as 0, so an attacker knows every hidden cell is
-at least 1; the check assumes that too. Whether a cell is determined is decided exactly, with
-two linear programmes per hidden cell (its smallest and largest feasible value): if only one
-whole number fits, the cell is exposed and a partner in its row or column is hidden as well:
-the smallest non-zero one whose hiding protects the cell, else the smallest (or, if its row
-and column have none left, the smallest anywhere in the table).
+cells of its row (by the row equations) and of its column (by the force total). A true zero
+is published as 0, so an attacker knows every hidden cell is at least 1; the check assumes
+that too. Whether a cell is determined is decided exactly, with two linear programmes per
+hidden cell (its smallest and largest feasible value): if only one whole number fits, the
+cell is exposed and a partner in its row or column is hidden as well: the smallest non-zero
+one whose hiding protects the cell, else the smallest (or, if its row and column have none
+left, the smallest anywhere in the table).
 
 Hiding a cell only ever widens what the others can be, so a cell found safe stays safe, and
 one pass over a queue of hidden cells suffices. A greedy choice can hide more than needed,
@@ -29,33 +34,84 @@ import math
 import os
 import sys
 from collections import deque
+from dataclasses import dataclass
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from pipeline.lazy import np
 from pipeline.settings import Settings
+from schemas.frameworks import catalogue
 
-BASE = ("good", "requires_improvement", "inadequate")
-MEASURES = ("cases", *BASE, "not_good")
+if TYPE_CHECKING:
+    from schemas.frameworks import Framework
+
 BAND_WIDTH = 20  # percentage points: 0-20, 20-40, ... (the last band includes 100)
-CASES, NOT_GOOD = MEASURES.index("cases"), MEASURES.index("not_good")
+TOTALS = ("cases", "not_good")  # the two measures every layout adds to its levels
 
 
-def _constraints(rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column equations over the cells, flattened row-major (row, measure)."""
-    width = len(MEASURES)
-    index = {m: i for i, m in enumerate(MEASURES)}
-    equations = []
-    for r in range(rows):
-        cases = np.zeros(rows * width)
-        cases[r * width + index["cases"]] = 1
-        for measure in BASE:
-            cases[r * width + index[measure]] = -1
-        not_good = np.zeros(rows * width)
-        not_good[r * width + index["not_good"]] = 1
-        for measure in ("requires_improvement", "inadequate"):
-            not_good[r * width + index[measure]] = -1
-        equations += [cases, not_good]
-    return np.array(equations), np.zeros(len(equations))
+@dataclass(frozen=True)
+class Layout:
+    """The columns of an area table under one rating scale: `cases`, the levels (best
+    first), `not_good`; and which levels not_good adds up (the framework's not-good ones)."""
+
+    levels: tuple[str, ...]
+    not_good: tuple[str, ...]
+
+    CASES = 0  # the position of cases: always the first measure
+
+    def __post_init__(self) -> None:
+        if not self.levels:
+            raise ValueError("A disclosure layout needs at least one rating level.")
+        for name, names in (("levels", self.levels), ("not_good", self.not_good)):
+            twice = sorted({level for level in names if names.count(level) > 1})
+            if twice:
+                raise ValueError(
+                    f"The disclosure layout's {name} names {twice[0]!r} twice; name each once."
+                )
+        clash = [level for level in self.levels if level in TOTALS]
+        if clash:
+            raise ValueError(
+                f"The disclosure layout's levels name {clash[0]!r}, which is a measure every "
+                f"table has ({', '.join(TOTALS)}); a rating level needs another name."
+            )
+        unknown = [level for level in self.not_good if level not in self.levels]
+        if unknown:
+            raise ValueError(
+                f"The disclosure layout's not_good names {unknown[0]!r}, which is not one of "
+                f"its levels ({', '.join(self.levels)}); not_good must list levels only."
+            )
+
+    @classmethod
+    def of(cls, framework: Framework) -> Layout:
+        """The layout of a framework's rating scale."""
+        return cls(framework.rating.levels, framework.not_good)
+
+    @property
+    def MEASURES(self) -> tuple[str, ...]:  # the table's columns, in order
+        return (TOTALS[0], *self.levels, TOTALS[1])
+
+    @property
+    def NOT_GOOD(self) -> int:  # the position of not_good: always the last measure
+        return len(self.levels) + 1
+
+
+@functools.cache
+def default_layout() -> Layout:
+    """The layout of the default framework (rows that name none), read when first asked."""
+    return Layout.of(catalogue().default)
+
+
+def _constraints(rows: int, layout: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's two equations over the cells, flattened row-major (row, measure): cases
+    minus every level, and not_good minus each not-good level, equal zero."""
+    at = {measure: i for i, measure in enumerate(layout.MEASURES)}
+    one_row = np.zeros((2, len(at)))
+    one_row[0, layout.CASES] = 1
+    one_row[0, [at[level] for level in layout.levels]] = -1
+    one_row[1, layout.NOT_GOOD] = 1
+    one_row[1, [at[level] for level in layout.not_good]] = -1
+    equations = np.kron(np.eye(rows), one_row)  # the same two equations in every row
+    return equations, np.zeros(len(equations))
 
 
 @functools.cache
@@ -78,15 +134,21 @@ def _highspy() -> ModuleType:
 
 
 class Bounds:
-    """The smallest and largest value a hidden cell of one table can take given what is
-    published, by linear programming. One HiGHS model per table: only the cost and the
-    cells' bounds change between questions, so each solve starts from the last basis
-    (thousands of small LPs for a national programme's area tables)."""
+    """The smallest and largest value a hidden cell of one table (columns: `layout.MEASURES`)
+    can take given what is published, by linear programming. One HiGHS model per table: only
+    the cost and the cells' bounds change between questions, so each solve starts from the
+    last basis (thousands of small LPs for a national programme's area tables)."""
 
-    def __init__(self, values: np.ndarray, rows_matrix: tuple[np.ndarray, np.ndarray]) -> None:
-        self.highspy = _highspy()
-        a_rows, b_rows = rows_matrix
+    def __init__(self, values: np.ndarray, layout: Layout) -> None:
         rows, width = values.shape
+        if width != len(layout.MEASURES):
+            raise ValueError(
+                f"The area table has {width} columns, but its layout has "
+                f"{len(layout.MEASURES)} measures ({', '.join(layout.MEASURES)})."
+            )
+        self.highspy = _highspy()
+        self.layout = layout
+        a_rows, b_rows = _constraints(rows, layout)
         columns = np.zeros((width, rows * width))
         for m in range(width):
             columns[m, m::width] = 1
@@ -153,15 +215,16 @@ def _any_exposed(bounds: Bounds, hidden: np.ndarray, known: dict | None = None) 
 
 
 def protect(
-    values: np.ndarray, threshold: int = Settings.suppression_threshold
+    values: np.ndarray, threshold: int = Settings.suppression_threshold, *, layout: Layout
 ) -> tuple[np.ndarray, np.ndarray, Bounds]:
     """(hidden, primary, solver) for one inspection's area counts (rows: areas, columns:
-    MEASURES): the cells withheld, those withheld for being small (the rest protect them),
-    and the solver that judged them (which `bands` asks again)."""
+    `layout.MEASURES` of its framework's scale): the cells withheld, those withheld for being
+    small (the rest protect them), and the solver that judged them (which `bands` asks
+    again)."""
     primary = (values >= 1) & (values <= threshold)
     hidden = primary.copy()
-    bounds = Bounds(values, _constraints(values.shape[0]))
-    width = len(MEASURES)
+    bounds = Bounds(values, layout)
+    width = values.shape[1]
     queue = deque(int(i) for i in np.flatnonzero(hidden.ravel()))
     while queue:
         cell = queue[0]
@@ -240,15 +303,16 @@ def bands(
     (fewer: the share is of low reliability anyway). A band that would let a hidden cell be
     worked out is dropped, the narrowest in cases first, until every cell stays protected."""
     values = bounds.values.reshape(hidden.shape)
-    withheld = hidden[:, NOT_GOOD] & ~hidden[:, CASES] & (values[:, CASES] >= minimum)
+    cases, not_good = bounds.layout.CASES, bounds.layout.NOT_GOOD
+    withheld = hidden[:, not_good] & ~hidden[:, cases] & (values[:, cases] >= minimum)
     rows = [int(r) for r in np.flatnonzero(withheld)]
-    chosen = {r: band_of(values[r, NOT_GOOD], values[r, CASES], width) for r in rows}
+    chosen = {r: band_of(values[r, not_good], values[r, cases], width) for r in rows}
     while chosen:
         known = {
-            r * len(MEASURES) + NOT_GOOD: band_counts(b, values[r, CASES])
+            r * values.shape[1] + not_good: band_counts(b, values[r, cases])
             for r, b in chosen.items()
         }
         if not _any_exposed(bounds, hidden, known):
             break
-        del chosen[min(chosen, key=lambda r: (values[r, CASES], r))]
+        del chosen[min(chosen, key=lambda r: (values[r, cases], r))]
     return chosen

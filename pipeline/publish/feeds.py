@@ -24,18 +24,21 @@ from pathlib import Path
 import duckdb
 
 from pipeline.lazy import np, pd
-from pipeline.publish.disclosure import CASES, NOT_GOOD, band_of, bands, protect
-from pipeline.publish.disclosure import MEASURES as AREA_COUNTS
+from pipeline.publish.disclosure import Layout, band_of, bands, protect
 from pipeline.safe_csv import write_csv
 from pipeline.storage.atomic import atomic_write
 
-SCHEMA_VERSION = "2.0"  # 2.0: trends carry the change's interval, not intervals_overlap
+# 3.0: every feed names each subject's framework; rating feeds carry the levels of that
+# framework's scale as measures (rows); trends name the previous inspection's framework.
+# 2.0: trends carry the change's interval, not intervals_overlap
+SCHEMA_VERSION = "3.0"
 SUPPRESSED = "c"
 LOW_RELIABILITY = "u"
 SYMBOLS = {"suppressed": SUPPRESSED, "low_reliability": LOW_RELIABILITY}
 SHARE = ("pct", "ci_low", "ci_high")
 RATING_SHARE = ("pct_not_good", "ci_low", "ci_high")
-RATING_MEASURES = (*AREA_COUNTS, *RATING_SHARE)
+LEVELS = "<levels>"  # in a feed's measures: the subject's framework's levels, best first
+RATING_MEASURES = ("cases", LEVELS, "not_good", *RATING_SHARE)
 BAND = ("pct_not_good_band_low", "pct_not_good_band_high")  # areas: the share in a band
 FEED_COLUMNS = ("measure", "value", "status")
 
@@ -43,7 +46,9 @@ FEED_COLUMNS = ("measure", "value", "status")
 @dataclass(frozen=True)
 class FeedSpec:
     """A feed: the view it reads, its identifying columns and its measures, and the measures
-    withheld as low_reliability where a flag column of the view is true (`withheld`)."""
+    withheld as low_reliability where a flag column of the view is true (`withheld`). A
+    feed whose measures hold LEVELS has, in their place, one measure per level of each
+    subject's framework, counted from v_level_counts' rows `grouped_by` `levels`."""
 
     name: str
     view: str
@@ -51,45 +56,58 @@ class FeedSpec:
     measures: tuple[str, ...]
     description: str
     withheld: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    levels: str | None = None
+
+    def measures_of(self, levels: tuple[str, ...]) -> tuple[str, ...]:
+        """The measures of a subject whose framework has `levels`."""
+        return tuple(
+            m for measure in self.measures for m in (levels if measure == LEVELS else (measure,))
+        )
 
 
 FEEDS = (
     FeedSpec(
         "headline",
         "v_headline",
-        ("inspection_id", "force", "metric", "metric_order"),
+        ("inspection_id", "force", "framework", "metric", "metric_order"),
         ("numerator", "denominator", *SHARE),
-        "Headline figures per inspection (force level, as published).",
+        "Headline figures per inspection (force level, as published), each of the metrics "
+        "of its framework.",
         (("small_numbers", SHARE),),
     ),
     FeedSpec(
         "ratings_by_category",
         "v_ratings_by_category",
-        ("inspection_id", "force", "category"),
+        ("inspection_id", "force", "framework", "category"),
         RATING_MEASURES,
-        "Ratings per inspection and category (force level).",
+        "Ratings per inspection and category (force level): the cases at each level of the "
+        "framework's scale, best first, then those not good and their share.",
         (("small_numbers", RATING_SHARE),),
+        levels="category",
     ),
     FeedSpec(
         "ratings_by_area",
         "v_ratings_by_area",
-        ("inspection_id", "force", "area"),
+        ("inspection_id", "force", "framework", "area"),
         (*RATING_MEASURES, *BAND),
-        "Ratings per inspection and area, with disclosure "
-        "control; where the exact share is withheld, its 20-point band when safe.",
+        "Ratings per inspection and area, at each level of the framework's scale, with "
+        "disclosure control; where the exact share is withheld, its 20-point band when safe.",
         (("small_numbers", (*RATING_SHARE, *BAND)),),
+        levels="area",
     ),
     FeedSpec(
         "trends",
         "v_trends",
         (
             "force",
+            "framework",
             "metric",
             "metric_order",
             "inspection_id",
             "inspection_date",
             "previous_inspection_id",
             "previous_inspection_date",
+            "previous_framework",
             "change_verdict",
         ),
         (
@@ -104,7 +122,8 @@ FEEDS = (
             "change_ci_high",
         ),
         "Each inspection against the same force's previous one: the change, its 95% "
-        "interval (Newcombe) and the verdict read from it.",
+        "interval (Newcombe) and the verdict read from it; `not comparable`, with no previous "
+        "figures, where the two frameworks cannot be compared.",
         (
             ("small_numbers", SHARE),
             (
@@ -166,25 +185,27 @@ FEEDS = (
 RENAMES = {"v_reconciliation": {"status": "status_of_figure"}}
 
 
-def _low_reliability(frame: pd.DataFrame, spec: FeedSpec) -> np.ndarray:
+def _low_reliability(frame: pd.DataFrame, spec: FeedSpec, measures: tuple[str, ...]) -> np.ndarray:
     """Cells (subjects x measures) withheld because their share rests on too few cases."""
-    mask = np.zeros((len(frame), len(spec.measures)), dtype=bool)
-    for flag, measures in spec.withheld:
+    mask = np.zeros((len(frame), len(measures)), dtype=bool)
+    for flag, withheld in spec.withheld:
         flagged = frame[flag].fillna(False).to_numpy(dtype=bool)
-        for measure in measures:
-            mask[:, spec.measures.index(measure)] |= flagged
+        for measure in withheld:
+            mask[:, measures.index(measure)] |= flagged
     return mask
 
 
-def _long(frame: pd.DataFrame, spec: FeedSpec, hidden: np.ndarray | None) -> pd.DataFrame:
+def _long(
+    frame: pd.DataFrame, spec: FeedSpec, measures: tuple[str, ...], hidden: np.ndarray | None
+) -> pd.DataFrame:
     """One row per (subject, measure), subjects in their view order, measures in spec order:
     the subjects x measures block read row by row (`hidden`: True where suppressed; a cell
     both suppressed and of low reliability is suppressed)."""
-    keys, measures = list(spec.keys), list(spec.measures)
-    values = frame[measures].to_numpy(dtype=float, na_value=np.nan)
+    keys = list(spec.keys)
+    values = frame[list(measures)].to_numpy(dtype=float, na_value=np.nan)
     if hidden is None:
         hidden = np.zeros(values.shape, dtype=bool)
-    unreliable = _low_reliability(frame, spec) & ~hidden
+    unreliable = _low_reliability(frame, spec, measures) & ~hidden
     long = frame[keys].iloc[np.repeat(np.arange(len(frame)), len(measures))]
     long = long.reset_index(drop=True)
     long["measure"] = np.tile(np.array(measures, dtype=object), len(frame))
@@ -195,23 +216,25 @@ def _long(frame: pd.DataFrame, spec: FeedSpec, hidden: np.ndarray | None) -> pd.
     return long.astype({"measure": str, "status": str})
 
 
-def _area_mask(frame: pd.DataFrame, threshold: int, minimum: int) -> np.ndarray:
-    """Suppressed cells of the area feed (rows x its measures), filling the band columns in
-    `frame`: counts by disclosure control, then percentages whose numerator (not_good) or
-    denominator (cases) is hidden; their band is shown where `disclosure.bands` allows."""
-    measures = (*RATING_MEASURES, *BAND)
+def _area_mask(
+    frame: pd.DataFrame, layout: Layout, measures: tuple[str, ...], threshold: int, minimum: int
+) -> np.ndarray:
+    """Suppressed cells of one inspection's area table (rows x `measures`), filling the band
+    columns in `frame`: counts by disclosure control over the framework's scale (`layout`),
+    then percentages whose numerator (not_good) or denominator (cases) is hidden; their band
+    is shown where `disclosure.bands` allows."""
     hidden = np.zeros((len(frame), len(measures)), dtype=bool)
-    counts = [measures.index(m) for m in AREA_COUNTS]
-    values = frame[list(AREA_COUNTS)].to_numpy(dtype=float)
+    counts = [measures.index(m) for m in layout.MEASURES]
+    values = frame[list(layout.MEASURES)].to_numpy(dtype=float)
+    cases, not_good = layout.CASES, layout.NOT_GOOD
     band = np.full((len(frame), 2), np.nan)
-    for at, (not_good, cases) in enumerate(values[:, [NOT_GOOD, CASES]]):
-        if cases > 0:
-            band[at] = band_of(not_good, cases)
+    for at, row in enumerate(values):
+        if row[cases] > 0:
+            band[at] = band_of(row[not_good], row[cases])
     banded = np.zeros(len(frame), dtype=bool)
-    for positions in frame.groupby("inspection_id", sort=False).indices.values():
-        table_hidden, _, solver = protect(values[positions], threshold)
-        hidden[np.ix_(positions, counts)] = table_hidden
-        banded[positions[list(bands(solver, table_hidden, minimum))]] = True
+    table_hidden, _, solver = protect(values, threshold, layout=layout)
+    hidden[:, counts] = table_hidden
+    banded[list(bands(solver, table_hidden, minimum))] = True
     derived = hidden[:, measures.index("not_good")] | hidden[:, measures.index("cases")]
     for column in RATING_SHARE:
         hidden[:, measures.index(column)] = derived
@@ -219,6 +242,38 @@ def _area_mask(frame: pd.DataFrame, threshold: int, minimum: int) -> np.ndarray:
         hidden[:, measures.index(column)] = derived & ~banded
     frame[list(BAND)] = band
     return hidden
+
+
+def _levels_of(conn: duckdb.DuckDBPyConnection) -> dict[str, Layout]:
+    """Each framework's scale, as the published warehouse states it (v_frameworks)."""
+    rows = conn.execute("SELECT framework, rating_levels, not_good_levels FROM v_frameworks")
+    return {key: Layout(tuple(levels), tuple(bad)) for key, levels, bad in rows.fetchall()}
+
+
+def _with_levels(conn: duckdb.DuckDBPyConnection, spec: FeedSpec) -> pd.DataFrame:
+    """The feed's view, in its order, with one column per level of any framework: the cases
+    of the subject at that level (v_level_counts, zeros included), missing where the level
+    is not its framework's. A column of the view named like a level gives way to it."""
+    grouping = spec.levels
+    frame = conn.execute(
+        f"""
+        WITH viewed AS (SELECT *, row_number() OVER () AS viewed_at FROM {spec.view}),
+        levels AS (
+            PIVOT (SELECT inspection_id, {grouping} AS subject, 'level:' || rating AS rating,
+                          cases
+                   FROM v_level_counts WHERE grouped_by = '{grouping}')
+            ON rating USING sum(cases)
+        )
+        SELECT v.*, l.* EXCLUDE (inspection_id, subject)
+        FROM viewed AS v
+        LEFT JOIN levels AS l
+               ON l.inspection_id = v.inspection_id AND l.subject IS NOT DISTINCT FROM v.{grouping}
+        ORDER BY v.viewed_at
+        """
+    ).df()
+    levels = {c: c.removeprefix("level:") for c in frame.columns if c.startswith("level:")}
+    frame = frame.drop(columns=[c for c in levels.values() if c in frame.columns])
+    return frame.rename(columns=levels).drop(columns="viewed_at")
 
 
 def feed_schema(conn: duckdb.DuckDBPyConnection, spec: FeedSpec) -> object:
@@ -252,16 +307,25 @@ def build_feeds(
     (`minimum`: its small_numbers_minimum()); each frame's `attrs["schema"]` is its Arrow
     schema (`feed_schema`)."""
     feeds = {}
+    layouts = _levels_of(conn)
     for spec in FEEDS:
-        frame = (
-            conn.execute(f"SELECT * FROM {spec.view}")
-            .df()
-            .rename(columns=RENAMES.get(spec.view, {}))
-        )
-        hidden = None
-        if spec.name == "ratings_by_area":  # area NULL (not recorded) stays NULL: a label
-            hidden = _area_mask(frame, threshold, minimum)  # could collide with provider text
-        feeds[spec.name] = _long(frame, spec, hidden)
+        if spec.levels is None:
+            frame = conn.execute(f"SELECT * FROM {spec.view}").df()
+            frame = frame.rename(columns=RENAMES.get(spec.view, {}))
+            feeds[spec.name] = _long(frame, spec, spec.measures, None)
+        else:  # each inspection in the view's order, with its framework's levels
+            frame = _with_levels(conn, spec)
+            parts = []
+            for _, part in frame.groupby("inspection_id", sort=False):
+                layout = layouts[part["framework"].iloc[0]]
+                measures = spec.measures_of(layout.levels)
+                part = part.reset_index(drop=True)
+                hidden = None
+                if spec.name == "ratings_by_area":  # area NULL (not recorded) stays NULL
+                    hidden = _area_mask(part, layout, measures, threshold, minimum)
+                parts.append(_long(part, spec, measures, hidden))
+            empty = pd.DataFrame(columns=[*spec.keys, *FEED_COLUMNS])
+            feeds[spec.name] = pd.concat(parts, ignore_index=True) if parts else empty
         feeds[spec.name].attrs["schema"] = feed_schema(conn, spec)
     return feeds
 
@@ -307,10 +371,12 @@ def write_feeds(
     threshold: int,
     small_numbers_minimum: int | None = None,
     synthetic_inspections: list[str] | None = None,
+    frameworks: list[dict[str, object]] | None = None,
 ) -> dict[str, object]:
     """Write each feed as Parquet and CSV, atomically, then the manifest; returns it
     (`small_numbers_minimum`: the warehouse's, recorded in the manifest;
-    `synthetic_inspections`: those whose records are invented, named so readers know)."""
+    `synthetic_inspections`: those whose records are invented, named so readers know;
+    `frameworks`: what each framework rates and how, `framework_definitions`)."""
     folder.mkdir(parents=True, exist_ok=True)
     files: dict[str, dict[str, object]] = {}
     specs = {spec.name: spec for spec in FEEDS}
@@ -331,7 +397,7 @@ def write_feeds(
                 "description": specs[name].description,
             }
     from pipeline.validate.staging import rules_version
-    from schemas.case_audit import CONTRACT_VERSION
+    from schemas.contract import CONTRACT_VERSION
 
     manifest: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
@@ -340,6 +406,7 @@ def write_feeds(
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "source_run_id": run_id,
         "synthetic_inspections": list(synthetic_inspections or []),
+        "frameworks": list(frameworks or []),
         "disclosure_control": {
             "feeds": ["ratings_by_area"],
             "threshold": threshold,
@@ -381,7 +448,49 @@ def publish_feeds(published: Path, folder: Path, run_id: str, threshold: int) ->
         feeds = build_feeds(conn, threshold, minimum)
         cited = publishing_run(conn) or run_id
         synthetic = synthetic_inspections(conn)
-    return write_feeds(feeds, folder, cited, threshold, minimum, synthetic)
+        frameworks = framework_definitions(conn)
+    return write_feeds(feeds, folder, cited, threshold, minimum, synthetic, frameworks)
+
+
+def framework_definitions(conn: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """Each framework as the published warehouse states it (v_frameworks, v_framework_codes,
+    v_metrics): its title, scale, codes with their labels, comparability and metrics in
+    words, for the manifest (what the feeds' codes and metric names mean)."""
+    found = []
+    for key, title, comparable in conn.execute(
+        "SELECT framework, title, comparable_with FROM v_frameworks ORDER BY framework"
+    ).fetchall():
+        codes: dict[str, list[dict[str, object]]] = {}
+        for column, code, label, counts_as in conn.execute(
+            "SELECT column_name, code, label, counts_as FROM v_framework_codes "
+            "WHERE framework = ? ORDER BY column_name, code_order",
+            [key],
+        ).fetchall():
+            codes.setdefault(column, []).append(
+                {"code": code, "label": label, "counts_as": counts_as}
+            )
+        metrics = [
+            dict(
+                zip(
+                    ("metric", "label", "description", "numerator", "denominator"), row, strict=True
+                )
+            )
+            for row in conn.execute(
+                "SELECT metric, label, description, numerator, denominator FROM v_metrics "
+                "WHERE framework = ? ORDER BY metric_order",
+                [key],
+            ).fetchall()
+        ]
+        found.append(
+            {
+                "framework": key,
+                "title": title,
+                "comparable_with": list(comparable),
+                "codes": codes,
+                "metrics": metrics,
+            }
+        )
+    return found
 
 
 def synthetic_inspections(conn: duckdb.DuckDBPyConnection) -> list[str]:

@@ -155,11 +155,29 @@ def _parser() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()
 
 
+def sql_literal(value: object) -> str:
+    """A value as a SQL literal: text quoted, a list as a list, None as NULL (the `sql`
+    filter of the templates: what a template writes into SQL is never pasted raw)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        items = ", ".join(sql_literal(item) for item in value)
+        return f"[{items}]::VARCHAR[]" if all(isinstance(i, str) for i in value) else f"[{items}]"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 @functools.cache
 def _environment() -> object:
     from jinja2 import Environment, StrictUndefined
 
-    return Environment(undefined=StrictUndefined, keep_trailing_newline=True)
+    environment = Environment(undefined=StrictUndefined, keep_trailing_newline=True)
+    environment.filters["sql"] = sql_literal
+    environment.filters["toml"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+    return environment
 
 
 def build_order(models: Iterable[Model]) -> list[Model]:

@@ -31,6 +31,7 @@ from pipeline.settings import (
 )
 from pipeline.storage.lock import RunLock
 from pipeline.storage.separation import Place, refuse_overlap
+from schemas.rules import check_frameworks
 
 T = TypeVar("T")
 LOG = logging.getLogger("case_audit")
@@ -127,8 +128,10 @@ class Workspace:
 
     def preflight(self) -> None:
         """What a run checks before it reads or writes anything: every setting readable,
-        DuckDB knows the storage version, no output where an input is (one sentence each)."""
+        DuckDB knows the storage version, every framework file sound, no output where an
+        input is (one sentence each)."""
         check_environment()
+        check_frameworks()
         check_storage_version()
         self.check_places()
         self.refuse_writing_inputs(setting("dagster_home"))

@@ -16,6 +16,7 @@ from pipeline.storage.models import Model, load_model, materialize
 from pipeline.storage.workspace import scratch_database
 from pipeline.validate.quarantine import REASON_COLUMNS
 from pipeline.validate.staging import RunStaging, params
+from schemas.frameworks import Catalogue, catalogue
 
 MODELS = Path(__file__).parent / "models"
 MADE = ("case_audits", "rejected_rows", "data_queries")  # in the order they read each other
@@ -45,10 +46,16 @@ class Validation:
         return self.reasons[["source_file", "source_row"]].drop_duplicates().shape[0]
 
 
-@functools.cache
 def _models() -> tuple[Model, ...]:
-    """Validation's models that `check` makes (not file_loads: no file is read from disk)."""
-    return tuple(load_model(MODELS / f"{name}.sql") for name in MADE)
+    """Validation's models that `check` makes (not file_loads: no file is read from disk),
+    rendered with the frameworks known now."""
+    known = catalogue()
+    return _rendered(known.digest, known)
+
+
+@functools.lru_cache(maxsize=4)
+def _rendered(digest: str, known: Catalogue) -> tuple[Model, ...]:
+    return tuple(load_model(MODELS / f"{name}.sql", known.context()) for name in MADE)
 
 
 @dataclass

@@ -27,16 +27,13 @@ from pipeline.ingest.files import FileReport, described, stream_case_file
 from pipeline.lazy import pd
 from pipeline.progress import reporter
 from pipeline.storage.build_state import code_digest
+from pipeline.storage.models import render
 from pipeline.storage.pseudonym import hmac_pads, key_id
 from pipeline.storage.workspace import attach_staging
 from pipeline.validate.quarantine import Judged, day_first_note, judge_rows
-from schemas.case_audit import (
-    CROSS_ROW,
-    QUERY_DAYS,
-    QUERY_SELF_RATED_SHARE,
-    RULES,
-    iso_days,
-)
+from schemas.contract import FRAMEWORK, iso_days
+from schemas.frameworks import Catalogue, catalogue
+from schemas.rules import QUERY_DAYS, QUERY_SELF_RATED_SHARE, cross_row_rules, rule_messages
 
 SQL = Path(__file__).parent / "sql"
 
@@ -49,7 +46,7 @@ RELATIONS = {
     "staged_rows": "every row read: its keys, the reasons of the rules that look at one row "
     "(`failures`, NULL when none) and its typed values",
     "current_files": "this run's files that were read, by name and content",
-    "rule_messages": "every rule's code and message (the catalogue)",
+    "rule_messages": "every rule's code and message under each framework (the catalogue)",
     "cross_row_reasons": "the reasons of the rules that compare rows, over the current files",
     "assembling_files": "the files whose rows case_audits is made from: every current file, "
     "or only those this run added when it only added files",
@@ -57,7 +54,7 @@ RELATIONS = {
 }
 STAGED = ("staged_files", "staged_rows")  # kept from run to run, by content
 FORMER_TABLES = ("staged_cases", "staged_keys", "staged_reasons")  # older layouts: dropped
-CROSS_ROW_RULES = tuple(rule.code for rule in RULES if rule.checked_by == CROSS_ROW)
+CROSS_ROW_RULES = tuple(rule.code for rule in cross_row_rules())
 
 # the code whose change must stage every file again: the contract and its rules, everything
 # that reads and shapes a file, the judging of rows and what stages them
@@ -104,13 +101,27 @@ def date_token(conn: duckdb.DuckDBPyConnection, run_date: dt.date, sha256s: list
     return "" if set(sha256s) <= {sha for (sha,) in reusable} else run_date.isoformat()
 
 
+def framework_marks(known: Catalogue) -> list[str]:
+    """What a staged file's `frameworks` may hold and still be reused: each framework file
+    as it is now (`name@version#sha256`), and the mark of a file with a row naming none of
+    them (`?#` and the frameworks' names: a new framework may be the one it meant)."""
+    return [f"{f.key}#{f.sha256}" for f in known] + [unknown_mark(known)]
+
+
+def unknown_mark(known: Catalogue) -> str:
+    return "?#" + ",".join(f.key for f in known)
+
+
 def staging_token(
     conn: duckdb.DuckDBPyConnection, files: list[tuple[str, str]], key: bytes, run_date: dt.date
 ) -> str:
     """What validation's outcome depends on: the input files found ((name, sha256) pairs),
-    the rules, the pseudonym key, the run date where it matters, and validation's code."""
+    the rules, the framework files, the pseudonym key, the run date where it matters, and
+    validation's code."""
     token = date_token(conn, run_date, [sha for _, sha in files])
-    digest = hashlib.sha256(f"{cache_key(key)}:{token}:{code_digest(VALIDATION_CODE)}".encode())
+    digest = hashlib.sha256(
+        f"{cache_key(key)}:{token}:{code_digest(VALIDATION_CODE)}:{catalogue().digest}".encode()
+    )
     for name, sha in sorted(files):
         digest.update(f"{name}\x1f{sha}\n".encode())
     return digest.hexdigest()
@@ -131,6 +142,7 @@ class StagingSummary:
     files_staged: int
     files_reused: int
     rows_staged: int
+    migrated: bool = False  # staging made under contract v1.1 was dropped: all read again
 
 
 def params(key: bytes) -> dict[str, object]:
@@ -155,29 +167,55 @@ class RunStaging:
         self.run_date = run_date
         self.cache = cache_key(key)
         self.day_first = 0  # UK dates read in the file being staged
+        self.frameworks: set[str] = set()  # what the file being staged was judged under
+        self.foreign: dict[str, set[str]] = {}  # framework -> other frameworks' columns held
         self.staged_now: list[str] = []  # contents read by this run
+        self.migrated = False  # rows staged under contract v1.1 (no frameworks) were dropped
+        self.catalogue = catalogue()
         attach_staging(conn)
         self._drop_outdated()
         conn.execute(_sql("staging"))
+        self._add_columns()
+
+    def _columns(self) -> dict[str, dict[str, str]]:
+        found = self.conn.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+            "WHERE database_name = 'staging' ORDER BY column_index"
+        ).fetchall()
+        columns: dict[str, dict[str, str]] = {}
+        for table, name, kind in found:
+            columns.setdefault(table, {})[name] = kind
+        return columns
 
     def _drop_outdated(self) -> None:
         """Staging is a cache: tables made by an older version (another staged_files layout,
-        the former tables per kind of row, reasons without hints, rows without a column the
-        contract added) are dropped, to be made afresh."""
-        found = self.conn.execute(
-            "SELECT table_name, list(column_name ORDER BY column_index), "
-            "any_value(data_type) FILTER (column_name = 'failures') FROM duckdb_columns() "
-            "WHERE database_name = 'staging' GROUP BY table_name"
-        ).fetchall()
-        columns = {table: (names, failures) for table, names, failures in found}
+        the former tables per kind of row, reasons without messages, rows without the
+        framework column contract 2.0 added) or holding a framework column under another
+        type than its framework now gives are dropped, to be made afresh."""
+        columns = self._columns()
         files, rows = columns.get("staged_files"), columns.get("staged_rows")
+        retyped = rows is not None and any(
+            rows.get(c.name, c.sql_type) != c.sql_type for c in self.catalogue.columns().values()
+        )
         if (
-            (files is not None and "latest_audit_date" not in files[0])
+            (files is not None and "frameworks" not in files)
             or set(columns) & set(FORMER_TABLES)
-            or (rows is not None and ("hint" not in (rows[1] or "") or "synthetic" not in rows[0]))
+            or (rows is not None and ("message" not in rows.get("failures", "") or retyped))
+            or (rows is not None and FRAMEWORK not in rows)
         ):
+            self.migrated = rows is not None and FRAMEWORK not in rows
             for table in (*STAGED, *FORMER_TABLES):
                 self.conn.execute(f"DROP TABLE IF EXISTS staging.{table}")
+
+    def _add_columns(self) -> None:
+        """A framework added since the rows were staged brings its columns: added, empty
+        (no staged row is of a framework that was not there)."""
+        have = self._columns()["staged_rows"]
+        for column in self.catalogue.columns().values():
+            if column.name not in have:
+                self.conn.execute(
+                    f'ALTER TABLE staging.staged_rows ADD COLUMN "{column.name}" {column.sql_type}'
+                )
 
     # ------------------------------------------------------------ one row at a time
 
@@ -197,9 +235,16 @@ class RunStaging:
         frames registered here for it, as `checked_rows` and `row_failures`)."""
         judged = judge_rows(frame, self.run_date)
         self.day_first += int(judged.day_first.sum())
+        for key in judged.normalised[FRAMEWORK].dropna().unique():
+            known = key in self.catalogue.frameworks
+            self.frameworks.add(
+                f"{key}#{self.catalogue[key].sha256}" if known else unknown_mark(self.catalogue)
+            )
+        for key, columns in judged.foreign.items():
+            self.foreign.setdefault(key, set()).update(columns)
         reporter().advance(len(frame))
         checked = judged.normalised.assign(audit_day=iso_days(judged.normalised["audit_date"]))
-        failures = judged.reasons[["source_row", "column_name", "rule", "value", "hint"]]
+        failures = judged.reasons[["source_row", "column_name", "rule", "message", "value", "hint"]]
         self.conn.register("checked_rows", checked)
         self.conn.register("row_failures", failures)
         try:
@@ -213,22 +258,26 @@ class RunStaging:
         """Stage one file, chunk by chunk, as its format's reader gives it; its report says
         how many UK dates were read day first."""
         self.forget([sha256])
-        self.day_first = 0
+        self.day_first, self.frameworks, self.foreign = 0, set(), {}
 
         def reset() -> None:
             self.forget([sha256])
-            self.day_first = 0
+            self.day_first, self.frameworks, self.foreign = 0, set(), {}
 
         reporter().phase(f"validating {name}")
         report = stream_case_file(
             path, name, sha256, sink=lambda frame: self.stage_rows(sha256, frame), reset=reset
         )
-        if report.status == "read" and self.day_first:
-            report.notes.append(day_first_note(self.day_first))
+        if report.status == "read" and (self.day_first or self.foreign):
+            if self.day_first:
+                report.notes.append(day_first_note(self.day_first))
+            for key, columns in sorted(self.foreign.items()):
+                report.notes.append(foreign_note(key, columns))
             report = described(report)
         self.conn.execute(
             "INSERT INTO staging.staged_files SELECT ?, ?, ?, ?, ?, ?, ?, "
-            "(SELECT max(audit_date) FROM staging.staged_rows WHERE sha256 = ? AND ?)",
+            "(SELECT max(audit_date) FROM staging.staged_rows WHERE sha256 = ? AND ?), "
+            "?::VARCHAR[]",
             [
                 sha256,
                 self.cache,
@@ -239,6 +288,7 @@ class RunStaging:
                 self.run_date,
                 sha256,
                 report.status == "read",
+                sorted(self.frameworks),
             ],
         )
         self.staged_now.append(sha256)
@@ -254,8 +304,9 @@ class RunStaging:
         fresh = {
             sha
             for (sha,) in self.conn.execute(
-                f"SELECT sha256 FROM staging.staged_files WHERE cache_key = ? AND {REUSABLE}",
-                [self.cache, self.run_date.isoformat()],
+                "SELECT sha256 FROM staging.staged_files WHERE cache_key = ? "
+                f"AND list_has_all(?::VARCHAR[], frameworks) AND {REUSABLE}",
+                [self.cache, framework_marks(self.catalogue), self.run_date.isoformat()],
             ).fetchall()
         }
         present = {sha for _, sha in files}
@@ -265,7 +316,9 @@ class RunStaging:
         for name, sha in files:
             if sha not in fresh:
                 rows += self.stage_file(input_dir / name, name, sha).rows_read
-        return StagingSummary(len(self.staged_now), len(files) - len(self.staged_now), rows)
+        return StagingSummary(
+            len(self.staged_now), len(files) - len(self.staged_now), rows, self.migrated
+        )
 
     # ------------------------------------------------------------ across rows and files
 
@@ -286,10 +339,15 @@ class RunStaging:
                 "unnest(?::VARCHAR[]) AS source_file, unnest(?::VARCHAR[]) AS sha256",
                 [[name for name, _ in files], [sha for _, sha in files]],
             )
+        messages = [
+            (framework.key, code, message)
+            for framework in self.catalogue
+            for code, message in rule_messages(framework).items()
+        ]
         self.conn.execute(
-            "CREATE OR REPLACE TABLE staging.rule_messages AS "
-            "SELECT unnest(?::VARCHAR[]) AS rule, unnest(?::VARCHAR[]) AS message",
-            [[r.code for r in RULES], [r.message for r in RULES]],
+            "CREATE OR REPLACE TABLE staging.rule_messages AS SELECT unnest(?::VARCHAR[]) AS "
+            "framework, unnest(?::VARCHAR[]) AS rule, unnest(?::VARCHAR[]) AS message",
+            [[f for f, _, _ in messages], [r for _, r, _ in messages], [m for _, _, m in messages]],
         )
         reporter().phase("applying the rules that compare rows")
         self.conn.execute(
@@ -322,5 +380,14 @@ class RunStaging:
         return "appended" if appended else "rebuilt"
 
 
+def foreign_note(framework: str, columns: set[str]) -> str:
+    """What a file's report says of values in columns its rows' framework does not have."""
+    return (
+        f"column(s) {', '.join(sorted(columns))} are not columns of {framework}: dropped from "
+        "its rows, not stored"
+    )
+
+
 def _sql(name: str) -> str:
-    return (SQL / f"{name}.sql").read_text(encoding="utf-8")
+    """A statement of sql/, rendered with the frameworks (every framework's columns)."""
+    return render(SQL / f"{name}.sql", catalogue().context())

@@ -13,6 +13,11 @@ from pipeline.storage.workspace import Workspace
 from pipeline.validate.staging import RunStaging, StagingSummary, params, staging_token
 
 STEP = "validation"  # what build_state remembers of this step
+MIGRATED = (
+    "The warehouse was built under contract v1.1 (no audit frameworks): it is rebuilt from its "
+    "input files under v2.0, every row that names no framework read as ncpi@2016 "
+    "(docs/frameworks.md)."
+)
 ASSEMBLY = "assembly"  # ... and how case_audits is to be assembled: appended or rebuilt
 
 
@@ -23,11 +28,12 @@ class ValidatedRows:
 
     def sentence(self) -> str:
         s = self.staging
-        return (
+        said = (
             f"{s.files_staged} file(s) read and validated ({s.rows_staged} rows), "
             f"{s.files_reused} unchanged file(s) reused from staging; case_audits "
             f"{self.assembly}"
         )
+        return f"{MIGRATED} {said}" if s.migrated else said
 
 
 def validate_inputs(workspace: Workspace) -> ValidatedRows:

@@ -30,7 +30,7 @@ from pipeline.lazy import np, pd
 from pipeline.storage.atomic import atomic_write
 from pipeline.validate.report import CheckReport
 from pipeline.validate.staging import rules_version
-from schemas.case_audit import COLUMNS, CONTRACT_VERSION, RULES_BY_CODE
+from schemas.contract import CONTRACT_VERSION
 
 MAX_SHEET_ROWS = 10_000
 MAX_TEXT = 1_000  # characters of a cell or comment shown; a valid value is far shorter
@@ -149,7 +149,7 @@ def write_workbook(report: CheckReport, path: Path, today: dt.date) -> Path:
     book = _Book()
     problems = report.problems
     on_rows = problems["source_row"].notna() & problems["level"].isin(list(LEVELS))
-    flagged = problems.loc[on_rows, ["source_file", "level", "rule", "source_row"]]
+    flagged = problems.loc[on_rows, ["source_file", "level", "rule", "source_row", "message"]]
     flagged = flagged.astype({"source_row": "int64"})
     counts = _counts(flagged)
     flagged_at = flagged.groupby("source_file", sort=False).indices
@@ -181,7 +181,9 @@ def _counts(flagged: pd.DataFrame) -> dict[str, list[list[object]]]:
     """Per file, a summary row's middle per rule it breaks (rule, level, problems, rows,
     what to do): errors first, then queries, each by rule."""
     counts = flagged.groupby(["source_file", "level", "rule"]).agg(
-        problems=("source_row", "size"), rows=("source_row", "nunique")
+        problems=("source_row", "size"),
+        rows=("source_row", "nunique"),
+        message=("message", "first"),
     )
     counts = counts.reset_index().sort_values(
         ["source_file", "level", "rule"], ascending=[True, False, True]
@@ -189,7 +191,7 @@ def _counts(flagged: pd.DataFrame) -> dict[str, list[list[object]]]:
     by_file: dict[str, list[list[object]]] = {}
     for c in counts.itertuples():
         by_file.setdefault(c.source_file, []).append(
-            [c.rule, LEVELS[c.level], c.problems, c.rows, RULES_BY_CODE[c.rule].message]
+            [c.rule, LEVELS[c.level], c.problems, c.rows, c.message]
         )
     return by_file
 
@@ -247,7 +249,7 @@ def _file_sheet(
 ) -> None:
     """The file's rows that have a problem (`values`), its bad cells highlighted and
     commented, and a last line counting `more` rows left out."""
-    columns = sorted((c for c in COLUMNS if c in file.positions), key=file.positions.get)
+    columns = sorted(file.positions, key=file.positions.get)
     by_row: dict[int, list] = {}
     for reason in reasons.itertuples():
         by_row.setdefault(int(reason.source_row), []).append(reason)

@@ -62,6 +62,21 @@ def literal_params(params: Mapping[str, object]) -> Iterator[dict[str, object]]:
         }
 
 
+def built_under_v1(path: Path) -> bool:
+    """The published warehouse at `path` was built under contract v1.1: its case_audits has
+    no framework column (a run rebuilds it from its input files)."""
+    if not path.is_file():
+        return False
+    try:
+        with duckdb.connect(str(path), read_only=True) as conn:
+            columns = conn.execute(
+                "SELECT list(column_name) FROM duckdb_columns() WHERE table_name = 'case_audits'"
+            ).fetchone()[0]
+    except duckdb.Error:
+        return False
+    return bool(columns) and "framework" not in columns
+
+
 def present(conn: duckdb.DuckDBPyConnection) -> set[str]:
     """The relations of the build database."""
     return {

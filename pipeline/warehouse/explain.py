@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import duckdb
 
 from pipeline.errors import CaseAuditError
-from pipeline.warehouse.registry import metrics
 
 CASES = """
     SELECT case_key, category, area, in_numerator
@@ -22,7 +21,8 @@ class Explanation:
     inspection_id: str
     force: str
     metric: str
-    definition: tuple[str, str]  # what the numerator and the denominator count
+    framework: str | None  # None: a warehouse of contract v1.1
+    definition: tuple[str, str, str]  # the metric in words; its numerator, denominator (SQL)
     numerator: int
     denominator: int
     published: tuple[int, int]  # headline_figures' counts, for the reader to compare
@@ -41,14 +41,8 @@ def explain(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Ex
             "this DuckDB file is not a case-audit warehouse (it has no headline_figures and "
             "metric_cases); give the warehouse a run published with --warehouse."
         )
-    by_name = {m.name: m for m in metrics()}
-    if metric not in by_name:
-        named = ", ".join(by_name)
-        raise CaseAuditError(f"no headline metric {metric!r}; the metrics are {named}.")
     found = conn.execute(
-        "SELECT force, numerator, denominator FROM headline_figures "
-        "WHERE inspection_id = $1 AND metric = $2",
-        [inspection, metric],
+        "SELECT DISTINCT force FROM headline_figures WHERE inspection_id = $1", [inspection]
     ).fetchall()
     if not found:
         known = [
@@ -61,14 +55,25 @@ def explain(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Ex
         raise CaseAuditError(
             f"no inspection {inspection!r} in the warehouse; it holds {listed or 'none'}."
         )
+    framework, defined = _definitions(conn, present, inspection)
+    if metric not in defined:
+        under = f" (those of {framework}, the framework of {inspection})" if framework else ""
+        raise CaseAuditError(
+            f"no headline metric {metric!r}; the metrics are {', '.join(defined)}{under}."
+        )
+    found = conn.execute(
+        "SELECT force, numerator, denominator FROM headline_figures "
+        "WHERE inspection_id = $1 AND metric = $2",
+        [inspection, metric],
+    ).fetchall()
     force, published_numerator, published_denominator = found[0]
     cases = conn.execute(CASES, [inspection, metric]).fetchall()
-    definition = by_name[metric]
     return Explanation(
         inspection,
         force,
         metric,
-        (definition.counts, definition.of),
+        framework,
+        defined[metric],
         numerator=sum(1 for case in cases if case[3]),
         denominator=len(cases),
         published=(published_numerator, published_denominator),
@@ -76,6 +81,36 @@ def explain(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Ex
         by_area=_breakdown(cases, 2),
         cases=cases,
     )
+
+
+def _definitions(
+    conn: duckdb.DuckDBPyConnection, present: set[str], inspection: str
+) -> tuple[str | None, dict[str, tuple[str, str, str]]]:
+    """The inspection's framework and its metrics' definitions (words, numerator and
+    denominator as SQL), as the warehouse states them (tables metrics and headline_figures);
+    a warehouse of contract v1.1 states no definitions: its metrics' names only."""
+    columns = {
+        name
+        for (name,) in conn.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'headline_figures'"
+        ).fetchall()
+    }
+    if "metrics" not in present or "framework" not in columns:
+        names = conn.execute(
+            "SELECT DISTINCT metric FROM headline_figures WHERE inspection_id = $1 ORDER BY 1",
+            [inspection],
+        ).fetchall()
+        unstated = "(not stated: a warehouse built under contract v1.1)"
+        return None, {name: (unstated, "", "") for (name,) in names}
+    [(framework,)] = conn.execute(
+        "SELECT any_value(framework) FROM headline_figures WHERE inspection_id = $1", [inspection]
+    ).fetchall()
+    rows = conn.execute(
+        "SELECT metric, coalesce(nullif(description, ''), label), numerator, denominator "
+        "FROM metrics WHERE framework = $1 ORDER BY metric_order",
+        [framework],
+    ).fetchall()
+    return framework, {name: (words, num, den) for name, words, num, den in rows}
 
 
 def _breakdown(cases: list[tuple], at: int) -> list[tuple]:

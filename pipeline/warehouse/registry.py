@@ -1,12 +1,12 @@
 """The warehouse's relations, read from their files: every `models/*.sql` of a layer of the
 package (pipeline/<layer>/models/), each one relation with its description beside its SQL
 (pipeline/storage/models.py), and what they share: the glossary of column words, the macros
-and their words, the headline metrics.
+and their words. The headline metrics are the frameworks' (schemas/frameworks/).
 
 Nothing is declared twice: a relation's inputs are read from its SQL, the build order from
 that graph, its columns' words from its header (or, for shared names, the glossary). Adding a
 relation is adding its file. The files are Jinja templates, rendered with `context()`: the
-contract's lists and the small-numbers minimum, stated once where they are defined.
+frameworks and the small-numbers minimum, stated once where they are defined.
 """
 
 from __future__ import annotations
@@ -14,56 +14,32 @@ from __future__ import annotations
 import dataclasses
 import functools
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.storage.models import Model, build_order, load_model, render
+from schemas.frameworks import catalogue
 
 PACKAGE = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 GLOSSARY = HERE / "glossary.toml"
 MACROS = HERE / "sql" / "macros.sql"
-METRICS = HERE / "metrics.toml"
 SMALL_NUMBERS_MINIMUM = 10  # the fewest cases a published percentage rests on
 
 
-@dataclass(frozen=True)
-class Metric:
-    """A headline metric: its name, its label for readers, what its numerator and
-    denominator count (SQL over one case, and in words)."""
-
-    name: str
-    label: str
-    numerator: str
-    denominator: str
-    counts: str
-    of: str
-
-
-@functools.cache
-def metrics() -> tuple[Metric, ...]:
-    """The headline metrics, in display order (metrics.toml)."""
-    with METRICS.open("rb") as handle:
-        return tuple(Metric(**entry) for entry in tomllib.load(handle)["metrics"])
-
-
-@functools.cache
 def context() -> dict[str, object]:
-    """What the model files are rendered with: the contract's lists, the minimum, the metrics."""
-    from schemas.case_audit import CATEGORIES, FORCE_RATINGS, RATINGS
-
-    return {
-        "categories": CATEGORIES,
-        "ratings": RATINGS,
-        "force_ratings": FORCE_RATINGS,
-        "small_numbers_minimum": SMALL_NUMBERS_MINIMUM,
-        "metrics": metrics(),
-    }
+    """What the model files are rendered with: the frameworks (their columns, metrics,
+    queries and predicates: schemas/frameworks.py) and the small-numbers minimum."""
+    return catalogue().context() | {"small_numbers_minimum": SMALL_NUMBERS_MINIMUM}
 
 
-@functools.cache
 def models() -> dict[str, Model]:
-    """Every relation of the warehouse, by name, in build order (a model after what it reads)."""
+    """Every relation of the warehouse, by name, in build order (a model after what it
+    reads), rendered with the frameworks known now."""
+    return _models(catalogue().digest)
+
+
+@functools.lru_cache(maxsize=4)
+def _models(digest: str) -> dict[str, Model]:
     found = [
         load_model(path, context())
         for folder in sorted(PACKAGE.glob("*/models"))
@@ -91,9 +67,13 @@ def in_layers(*layers: str) -> list[Model]:
     return [model for model in models().values() if layer_of(model) in layers]
 
 
-@functools.cache
 def glossary() -> dict[str, str]:
     """Words for columns that mean the same wherever they appear (glossary.toml)."""
+    return _glossary(catalogue().digest)
+
+
+@functools.lru_cache(maxsize=4)
+def _glossary(digest: str) -> dict[str, str]:
     return {k: " ".join(v.split()) for k, v in tomllib.loads(render(GLOSSARY, context())).items()}
 
 
@@ -108,11 +88,12 @@ def column_words(model: Model, column: str) -> str:
 @functools.cache
 def macros_sql() -> str:
     """The macros' statements (sql/macros.sql), rendered."""
-    return render(MACROS, context()).split("*/", 1)[1]
+    return render(MACROS, {"small_numbers_minimum": SMALL_NUMBERS_MINIMUM}).split("*/", 1)[1]
 
 
 @functools.cache
 def macro_words() -> dict[str, str]:
     """What each macro computes, in words, from the header of sql/macros.sql."""
-    header = render(MACROS, context()).split("*/", 1)[0].removeprefix("/*")
+    header = render(MACROS, {"small_numbers_minimum": SMALL_NUMBERS_MINIMUM})
+    header = header.split("*/", 1)[0].removeprefix("/*")
     return {k: " ".join(v.split()) for k, v in tomllib.loads(header)["macros"].items()}

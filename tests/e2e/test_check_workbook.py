@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.cli import main
 from pipeline.validate.workbook import MAX_WIDTH
-from schemas.case_audit import CONTRACT_VERSION
+from schemas.contract import CONTRACT_VERSION
 from tests.helpers import case, write_csv
 
 COLUMNS = [

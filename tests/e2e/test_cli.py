@@ -12,7 +12,8 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.settings import PROJECT_DIR, Settings
-from schemas.case_audit import RULES
+from schemas.frameworks import catalogue
+from schemas.rules import rules_of
 from tests.helpers import case, write_csv
 
 pytestmark = pytest.mark.slow  # the console script as real subprocesses: not in `make test-fast`
@@ -120,7 +121,7 @@ def test_check_unknown_path_is_a_clear_error(tmp_path: Path, capsys: pytest.Capt
 def test_rules_prints_every_rule(capsys: pytest.CaptureFixture) -> None:
     assert main(["rules"]) == 0
     out = capsys.readouterr().out
-    for rule in RULES:
+    for rule in rules_of(catalogue().default):
         assert rule.code in out
         assert rule.message in out
 

@@ -12,8 +12,8 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.ingest.files import read_case_file
-from pipeline.sample_data import CSV_NAME, XLSX_NAME, build_cases, write_sample
-from tests.conftest import SAMPLE_DIR
+from pipeline.sample_data import CSV_NAME, MACE_NAME, XLSX_NAME, build_cases, write_sample
+from tests.conftest import SAMPLE_DIR, SHIPPED_DIR
 from tests.helpers import case, publish_folder, write_csv
 
 
@@ -25,6 +25,7 @@ def _content(folder: Path) -> pd.DataFrame:
 def test_committed_sample_equals_generator_output(tmp_path: Path) -> None:
     write_sample(tmp_path)
     assert (tmp_path / CSV_NAME).read_bytes() == (SAMPLE_DIR / CSV_NAME).read_bytes()
+    assert (tmp_path / MACE_NAME).read_bytes() == (SHIPPED_DIR / MACE_NAME).read_bytes()
     pd.testing.assert_frame_equal(_content(tmp_path), _content(SAMPLE_DIR))
 
 

@@ -22,7 +22,8 @@ from pipeline.settings import PROJECT_DIR
 from pipeline.storage.pseudonym import case_keys
 from pipeline.synth import BREAKAGES, write
 from pipeline.validate.memory import judge_in_memory, validate_rows
-from schemas.case_audit import RULES, build_schema, parse_check_label
+from schemas.frameworks import catalogue
+from schemas.rules import build_schema, parse_check_label, rules_of
 from tests.conftest import REFERENCE_DIR
 from tests.helpers import RUN_DATE, case, resource, rows_frame, write_csv
 
@@ -70,11 +71,14 @@ def test_ragged_row_in_a_later_chunk_is_read_again_wider(tmp_path, monkeypatch):
 def test_every_row_rule_is_implemented_where_the_catalogue_says():
     labels = {
         parse_check_label(str(c.error))[0]
-        for column in build_schema(RUN_DATE).columns.values()
+        for column in build_schema(catalogue().default, RUN_DATE).columns.values()
         for c in column.checks
     }
-    labels |= {parse_check_label(str(c.error))[0] for c in build_schema(RUN_DATE).checks}
-    for rule in RULES:
+    labels |= {
+        parse_check_label(str(c.error))[0]
+        for c in build_schema(catalogue().default, RUN_DATE).checks
+    }
+    for rule in rules_of(catalogue().default):
         if rule.checked_by == "pandera":
             assert rule.code in labels or rule.code == "required_missing", rule.code
         elif rule.checked_by.endswith(".sql"):  # the file the unit names implements it

@@ -17,8 +17,7 @@ from openpyxl import Workbook, load_workbook
 from pipeline.ingest.raw import column_letter
 from pipeline.validate.report import check_paths
 from pipeline.validate.workbook import write_workbook
-from schemas.case_audit import COLUMNS
-from tests.helpers import RUN_DATE, case, custody_case, publish_folder, write_csv
+from tests.helpers import COLUMNS, RUN_DATE, case, custody_case, publish_folder, write_csv
 
 # six spellings of one area (and of one force), each of five cases
 INVISIBLE = ["", "\u180b", "\ufe0f", "\U000e0041", "\u034f", "\U000e0100"]

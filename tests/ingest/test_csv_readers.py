@@ -20,9 +20,9 @@ from pipeline.ingest.formats import csv_duckdb, csv_text
 from pipeline.ingest.formats.csv_duckdb import PlainCsv, _plain_utf8
 from pipeline.ingest.headers import plan_headers
 from pipeline.ingest.raw import CHUNK_ROWS, WiderThanHeader
-from schemas.case_audit import COLUMNS, EXTRA_CELLS
+from schemas.contract import EXTRA_CELLS
 from tests.bad_input_corpus import CORPUS
-from tests.helpers import case, write_csv
+from tests.helpers import COLUMNS, case, write_csv
 
 SHAPED = ["source_row", *COLUMNS, EXTRA_CELLS]
 

@@ -12,8 +12,7 @@ from openpyxl import Workbook
 from pipeline.errors import CaseAuditError, FileRefused
 from pipeline.ingest.files import find_input_files, read_case_file
 from pipeline.ingest.headers import looks_like_identifier, normalise_header, plan_headers
-from schemas.case_audit import COLUMNS
-from tests.helpers import case, write_csv
+from tests.helpers import COLUMNS, case, write_csv
 
 HEADER = ",".join(COLUMNS)
 

@@ -11,8 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.ingest.files import read_case_file
-from schemas.case_audit import COLUMNS
-from tests.helpers import case
+from tests.helpers import COLUMNS, case
 
 
 def _write(path: Path, **columns: pa.Array) -> Path:

@@ -21,8 +21,7 @@ from pipeline.ingest.formats import csv_duckdb
 from pipeline.ingest.headers import header_tokens, looks_like_identifier, normalise_header
 from pipeline.ingest.raw import CHUNK_ROWS
 from pipeline.ingest.text import is_plain_text, visible_cells, visible_text
-from schemas.case_audit import COLUMNS
-from tests.helpers import case, write_csv
+from tests.helpers import COLUMNS, case, write_csv
 
 # the interlinear annotation marks: format characters the property leaves out, removed too
 ANNOTATION_MARKS = ["\ufff9", "\ufffa", "\ufffb"]

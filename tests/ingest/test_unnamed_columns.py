@@ -14,8 +14,7 @@ from pipeline.ingest import files
 from pipeline.ingest.files import read_case_file, stream_case_file
 from pipeline.ingest.formats import csv_file
 from pipeline.ingest.raw import column_letter
-from schemas.case_audit import COLUMNS
-from tests.helpers import case, custody_case
+from tests.helpers import COLUMNS, case, custody_case
 
 SECRET = "PRIVATE-NOTE-42"  # a value under no header: never in a message or a frame
 AFTER = column_letter(len(COLUMNS))  # the first column after the contract's

@@ -4,14 +4,21 @@ axe-core (WCAG 2.2 AA), its filter and fragment links work, its tables download 
 it shows the figures in plain words. Over a run whose inspections and forces differ only in
 case or punctuation, every value keeps its own ids, filter entry and downloads; malformed
 fragments leave a working page; downloads apply the one CSV rule of `pipeline/safe_csv.py`;
-synthetic inspections are marked. Screenshots are kept in test-artifacts/."""
+synthetic inspections are marked. Inspections audited under different frameworks (the shipped
+sample, and hand-made feeds of 4- and 5-level scales) each show their own scale, categories,
+legend and definitions, and no chart draws frameworks that rate differently together.
+Screenshots are kept in test-artifacts/. Whole runs and the browser are slow (conftest.py's
+rule for whole-run fixtures, or marked here); tests of hand-made feeds are not."""
 
 from __future__ import annotations
 
 import base64
 import csv
+import datetime as dt
 import hashlib
 import io
+import itertools
+import math
 import os
 import re
 import shutil
@@ -21,16 +28,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.publish.dashboard import COLOURS, build_page, read_manifest
-from pipeline.publish.feeds import FEEDS
+from pipeline.publish.dashboard import build_page, read_manifest
+from pipeline.publish.feeds import FEED_COLUMNS, FEEDS
 from pipeline.safe_csv import write_csv as write_safe_csv
 from pipeline.settings import PROJECT_DIR
 from pipeline.synth import write as write_synthetic
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import SAMPLE_DIR, SHIPPED_DIR
 from tests.helpers import case, publish_folder, write_csv
 from tests.test_safe_csv import HOSTILE, csv_rows
-
-pytestmark = pytest.mark.slow  # a real headless browser: not in `make test-fast`
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
@@ -127,6 +132,15 @@ def colliding_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _run(root, incoming)
 
 
+@pytest.fixture(scope="module")
+def shipped_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped sample: one force, MPS-NCPI-2016 under ncpi@2016 and MPS-MACE-2024 under
+    mace@2024 (frameworks that do not declare each other comparable)."""
+    root = tmp_path_factory.mktemp("dashboard_shipped")
+    shutil.copytree(SHIPPED_DIR, root / "incoming")
+    return _run(root, root / "incoming")
+
+
 def _feeds(folder: Path) -> dict[str, pd.DataFrame]:
     return {spec.name: pd.read_parquet(folder / f"{spec.name}.parquet") for spec in FEEDS}
 
@@ -167,22 +181,95 @@ def test_footer_cites_run_rules_and_feed_checksums(page_path: Path) -> None:
     assert all(info["sha256"] in footer for info in manifest["files"].values())
 
 
-def test_rating_colours_differ_in_lightness_and_carry_readable_labels() -> None:
-    """Told apart without hue (red-blind readers saw good and inadequate at 1.18:1), and
-    each segment's label meets WCAG AA (4.5:1) on its colour."""
+def _channels(colour: str) -> list[float]:
+    """A #rrggbb colour's channels as linear light (sRGB decoded), 0 to 1."""
+    values = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    return [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in values]
+
+
+def _contrast(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio, computed here from its definition."""
 
     def luminance(colour: str) -> float:
-        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        r, g, b = _channels(colour)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
-    def contrast(a: str, b: str) -> float:
-        high, low = sorted((luminance(a), luminance(b)), reverse=True)
-        return (high + 0.05) / (low + 0.05)
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
-    fills = [fill for fill, _ in COLOURS.values()]
-    assert min(contrast(a, b) for i, a in enumerate(fills) for b in fills[i + 1 :]) >= 2.0
-    assert all(contrast(fill, ink) >= 4.5 for fill, ink in COLOURS.values())
+
+def test_rating_colours_differ_in_lightness_and_carry_readable_labels() -> None:
+    """Told apart without hue (red-blind readers saw good and inadequate at 1.18:1), and
+    each segment's label meets WCAG AA (4.5:1) on its colour: a 3-level scale keeps the
+    page's three colours (dark blue, light amber, dark wine)."""
+    from pipeline.publish.charts import scale_colours
+
+    colours = scale_colours(3)
+    assert colours == (("#2166ac", "#ffffff"), ("#f4b183", "#0b0c0c"), ("#67001f", "#ffffff"))
+    fills = [fill for fill, _ in colours]
+    assert min(_contrast(a, b) for i, a in enumerate(fills) for b in fills[i + 1 :]) >= 2.0
+    assert all(_contrast(fill, ink) >= 4.5 for fill, ink in colours)
+
+
+# Machado, Oliveira and Fernandes (2009), full severity, on linear RGB
+DICHROMACY = {
+    "protanopia": (
+        (0.152286, 1.052583, -0.204868),
+        (0.114503, 0.786281, 0.099216),
+        (-0.003882, -0.048116, 1.051998),
+    ),
+    "deuteranopia": (
+        (0.367322, 0.860646, -0.227968),
+        (0.280085, 0.672501, 0.047413),
+        (-0.011820, 0.042940, 0.968881),
+    ),
+    "tritanopia": (
+        (1.255528, -0.076749, -0.178779),
+        (-0.078411, 0.930809, 0.147602),
+        (0.004733, 0.691367, 0.303900),
+    ),
+}
+
+
+def _lab(linear: list[float]) -> tuple[float, float, float]:
+    """CIELAB (D65) of a linear-light colour."""
+    rows = ((0.4124, 0.3576, 0.1805), (0.2126, 0.7152, 0.0722), (0.0193, 0.1192, 0.9505))
+    white = (0.95047, 1.0, 1.08883)
+    x, y, z = (
+        sum(w * c for w, c in zip(row, linear, strict=True)) / n
+        for row, n in zip(rows, white, strict=True)
+    )
+    f = [t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116 for t in (x, y, z)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+@pytest.mark.parametrize("levels", range(2, 8))
+def test_every_scale_size_gets_readable_colour_blind_safe_colours(levels: int) -> None:
+    """A framework's scale of 2 to 7 levels: a colour per level, best (dark blue) to worst
+    (dark wine); its count in a text colour that meets WCAG AA (4.5:1) on it; and every two
+    levels still clearly apart (CIELAB distance of 10 or more) as readers with each kind of
+    dichromacy see them."""
+    from pipeline.publish.charts import scale_colours
+
+    colours = scale_colours(levels)
+    assert len(colours) == levels
+    assert (colours[0][0], colours[-1][0]) == ("#2166ac", "#67001f")
+    for fill, ink in colours:
+        assert _contrast(fill, ink) >= 4.5, (fill, ink)
+    for kind, matrix in DICHROMACY.items():
+        seen = [
+            _lab(
+                [
+                    min(
+                        1.0, max(0.0, sum(m * c for m, c in zip(row, _channels(fill), strict=True)))
+                    )
+                    for row in matrix
+                ]
+            )
+            for fill, _ in colours
+        ]
+        closest = min(math.dist(a, b) for a, b in itertools.combinations(seen, 2))
+        assert closest >= 10, (kind, closest)
 
 
 def test_many_inspections_fit_the_budget(many_path: Path) -> None:
@@ -245,7 +332,7 @@ def _check_page(page, path: Path, name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser(page_path: Path, many_path: Path, colliding_path: Path):
+def browser(page_path: Path, many_path: Path, colliding_path: Path, shipped_path: Path):
     """Chromium, started after every run the module's pages need: Dagster never runs while
     Playwright's event loop is open (it would warn of a coroutine never awaited)."""
     from playwright.sync_api import sync_playwright
@@ -585,3 +672,374 @@ def test_synthetic_banner_in_chromium(browser, colliding_path: Path, tmp_path, w
         assert page.locator("article .tag").count() == 2
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------- frameworks side by side
+
+
+def _headers(html: str, table: str) -> list[str]:
+    """The column headings of the table with id `table`, as text."""
+    head = re.search(rf'<table[^>]* id="{table}"[^>]*>.*?<thead>(.*?)</thead>', html, re.S)[1]
+    return [
+        unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<th[^>]*>(.*?)</th>", head)
+    ]
+
+
+def _element(html: str, tag: str, anchor: str) -> str:
+    """The element `<tag id="anchor">` (not nested in its own kind), as markup."""
+    return re.search(rf'<{tag} id="{anchor}".*?</{tag}>', html, re.S)[0]
+
+
+def _framework_part(html: str, anchor: str) -> str:
+    """A framework's definitions, from its id to the next framework's or the symbols."""
+    start = html.index(f'<div class="framework" id="{anchor}"')
+    ends = [
+        i
+        for i in (html.find('<div class="framework"', start + 1), html.find("<h3>Intervals", start))
+        if i > 0
+    ]
+    return html[start : min(ends)]
+
+
+def _legend(article: str) -> tuple[str, list[str]]:
+    """An inspection's scale legend: its scale size class and its labels in order."""
+    size, items = re.search(r'<p class="key note (n\d+)">(.*?)</p>', article).groups()
+    return size, re.findall(r"</span>([^<]+)", items)
+
+
+def _trend_charts(html: str) -> list[str]:
+    """The page's trend charts (SVG), each as markup."""
+    return re.findall(r'<div class="trend">.*?</div>', html, re.S)
+
+
+@pytest.mark.slow
+def test_each_inspection_shows_its_own_framework(shipped_path: Path) -> None:
+    """MPS-MACE-2024's tables have mace@2024's levels (Adequate, no Requires improvement)
+    and categories, MPS-NCPI-2016's have ncpi@2016's; each has its own legend, says which
+    framework it was audited under and links to that framework's definitions, which define
+    every one of its cards; each framework is defined once, with its scale, and no id is
+    used twice (the two share the metric names cases_audited, cases_not_good and
+    cases_inadequate)."""
+    html = shipped_path.read_text(encoding="utf-8")
+    mace, ncpi = (
+        _element(html, "article", "i-mps-mace-2024"),
+        _element(html, "article", "i-mps-ncpi-2016"),
+    )
+    mace_levels, ncpi_levels = (
+        ["Good", "Adequate", "Inadequate"],
+        ["Good", "Requires improvement", "Inadequate"],
+    )
+    assert _headers(mace, "t-i-mps-mace-2024-category") == [
+        "Category",
+        "Ratings",
+        "Cases",
+        *mace_levels,
+        "% not good (95% interval)",
+    ]
+    assert _headers(mace, "t-i-mps-mace-2024-area") == [
+        "Area",
+        "Cases",
+        *mace_levels,
+        "Not good",
+        "% not good",
+    ]
+    assert _headers(ncpi, "t-i-mps-ncpi-2016-category")[3:6] == ncpi_levels
+    assert _headers(ncpi, "t-i-mps-ncpi-2016-area")[2:5] == ncpi_levels
+    assert (
+        "<th>Criminal or sexual exploitation</th>" in mace and "<th>exploitation</th>" not in mace
+    )
+    assert "<th>Missing and absent children</th>" in ncpi
+    assert _legend(mace) == ("n3", mace_levels) and _legend(ncpi) == ("n3", ncpi_levels)
+
+    ids = re.findall(r'\sid="([^"]*)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    scales = dict(re.findall(r'<ul class="scale n\d+" data-framework="([^"]+)">(.*?)</ul>', html))
+    assert sorted(scales) == ["mace@2024", "ncpi@2016"]  # one legend and definition each
+    assert [
+        level.strip() for level in re.findall(r"</i>([^<]+)", scales["mace@2024"])
+    ] == mace_levels
+    assert scales["mace@2024"].count("(not good)") == 2
+    for article, anchor in ((mace, "mace-2024"), (ncpi, "ncpi-2016")):
+        assert f'Audited under <a href="#fw-{anchor}">' in article
+        definitions = _framework_part(html, f"fw-{anchor}")
+        metrics = re.findall(r'data-row="([a-z0-9_]+),', article)
+        assert len(metrics) >= 8
+        assert all(f'<dt id="def-{anchor}-{metric}">' in definitions for metric in metrics)
+        assert f'(<a href="#kappa-{anchor}">how</a>)' in article
+    mace_words, ncpi_words = (
+        _framework_part(html, "fw-mace-2024"),
+        _framework_part(html, "fw-ncpi-2016"),
+    )
+    assert (
+        "Multi-agency case evaluation" in mace_words
+        and "strategy_discussion_days &gt; 1" in mace_words
+    )
+    assert "(the force: strong or reasonable; the inspectors: good)" in mace_words
+    assert "(the force: good or adequate; the inspectors: good)" in ncpi_words
+    assert "Cases rated adequate or inadequate, of every valid case." in mace_words
+
+
+@pytest.mark.slow
+def test_frameworks_that_rate_differently_share_no_chart(shipped_path: Path) -> None:
+    """MPS's second inspection is under a framework its first cannot be compared with: the
+    trends say so and draw neither against the other, and the overview pools no share
+    across the two (each is the only inspection of its framework: listed, not plotted)."""
+    html = shipped_path.read_text(encoding="utf-8")
+    force = html[html.index('<section id="f-metropolitan-police-service"') :]
+    force = force[: force.index("<article")]
+    assert (
+        "Not comparable with MPS-NCPI-2016 (ncpi@2016): the frameworks rate differently." in force
+    )
+    for svg in re.findall(r"<svg.*?</svg>", html, re.S):
+        assert not ("MPS-NCPI-2016" in svg and "MPS-MACE-2024" in svg)
+    overview = _element(html, "section", "overview")
+    assert "<svg" not in overview
+    assert re.search(
+        r"Not plotted.*MPS-MACE-2024</a> \(mace@2024\).*MPS-NCPI-2016</a> \(ncpi@2016\)", overview
+    )
+    listed = re.findall(
+        r'<tr><td><a href="#(i-[^"]+)">.*?</td><td>[^<]*</td><td>([^<]*)</td>', overview
+    )
+    assert listed == [("i-mps-mace-2024", "mace@2024"), ("i-mps-ncpi-2016", "ncpi@2016")]
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", WIDTHS)
+def test_frameworks_side_by_side_in_chromium(browser, shipped_path: Path, width: int) -> None:
+    """The page of two frameworks reads well (axe-core clean, nothing overflows) and the
+    mace@2024 table downloads with its own levels."""
+    page = _open(browser, shipped_path, width)
+    try:
+        _check_page(page, shipped_path, "dashboard-frameworks")
+        name, rows = _download(page, page.locator("button[data-csv='t-i-mps-mace-2024-category']"))
+        assert name == "i-mps-mace-2024-by-category.csv"
+        assert rows[0][2:6] == ["Cases", "Good", "Adequate", "Inadequate"]
+        neglect = next(r for r in rows if r[0] == "Neglect")
+        assert neglect[2:6] == ["30", "6", "16", "8"]
+    finally:
+        SEEN.pop(page, None)
+        page.close()
+
+
+# feeds made by hand, as feeds.py lays them out: no run needed
+
+SPECS = {spec.name: spec for spec in FEEDS}
+
+
+def _scheme(key: str, levels: str, not_good: str, category: str, comparable: tuple = ()) -> dict:
+    """A framework as the manifest describes it: levels best first, two metrics."""
+
+    def codes(words: str, marked: str, mark: str) -> list[dict]:
+        return [
+            {"code": c, "label": c.capitalize(), "counts_as": mark if c in marked.split() else None}
+            for c in words.split()
+        ]
+
+    return {
+        "framework": key,
+        "title": f"The {key} test framework",
+        "comparable_with": list(comparable),
+        "codes": {
+            "category": codes(category, "", ""),
+            "force_rating": codes("met unmet", "met", "favourable"),
+            "rating": codes(levels, not_good, "not good"),
+        },
+        "metrics": [
+            {
+                "metric": "cases_audited",
+                "label": "Cases audited",
+                "description": "Every valid case.",
+                "numerator": "true",
+                "denominator": "true",
+            },
+            {
+                "metric": "cases_not_good",
+                "label": f"Cases not rated good ({key})",
+                "description": f"Cases rated {' or '.join(not_good.split())}.",
+                "numerator": "not_good",
+                "denominator": "true",
+            },
+        ],
+    }
+
+
+def _feed(name: str, subjects: list[tuple[dict, tuple, list]]) -> pd.DataFrame:
+    """A feed: per subject (its keys, its framework's levels, its values in measure order)."""
+    spec = SPECS[name]
+    rows = []
+    for keys, levels, values in subjects:
+        measures = spec.measures_of(tuple(levels))
+        assert len(measures) == len(values), (name, measures)
+        rows += [
+            {**keys, "measure": m, "value": None if v is None else float(v), "status": "published"}
+            for m, v in zip(measures, values, strict=True)
+        ]
+    return pd.DataFrame(rows, columns=[*spec.keys, *FEED_COLUMNS]).astype({"value": "float64"})
+
+
+def _programme(schemes: list[dict], inspections: list[tuple], verdicts: dict[str, str]):
+    """Feeds and manifest of `inspections` (id, force, framework, date, cases at each level):
+    one category and one area each holding all its cases, its two headline figures, and its
+    trend rows against the force's previous inspection with the verdict `verdicts` gives."""
+    scheme = {s["framework"]: s for s in schemes}
+    headline, categories, areas, trends = [], [], [], []
+    previous: dict[str, tuple] = {}
+    for inspection, force, key, day, counts in sorted(inspections, key=lambda i: i[3]):
+        levels = [c["code"] for c in scheme[key]["codes"]["rating"]]
+        marked = [c["counts_as"] == "not good" for c in scheme[key]["codes"]["rating"]]
+        cases, bad = sum(counts), sum(n for n, m in zip(counts, marked, strict=True) if m)
+        pct = round(100 * bad / cases, 1)
+        share = (bad, cases, pct, pct - 9, pct + 9)
+        figures = {"cases_audited": (cases, cases, 100.0, 90.0, 100.0), "cases_not_good": share}
+        category = scheme[key]["codes"]["category"][0]["code"]
+        rating = (cases, *counts, bad, pct, pct - 9, pct + 9)
+        ids = {"inspection_id": inspection, "force": force, "framework": key}
+        categories.append((ids | {"category": category}, levels, rating))
+        areas.append((ids | {"area": "North"}, levels, (*rating, None, None)))
+        before = previous.get(force)
+        verdict = verdicts.get(inspection)
+        for order, (metric, values) in enumerate(figures.items(), 1):
+            headline.append((ids | {"metric": metric, "metric_order": order}, (), values))
+            compared = before and verdict != "not comparable"
+            change = (values[2] - before[2][metric][2]) if compared else None
+            trends.append(
+                (
+                    {
+                        "force": force,
+                        "framework": key,
+                        "metric": metric,
+                        "metric_order": order,
+                        "inspection_id": inspection,
+                        "inspection_date": dt.date.fromisoformat(day),
+                        "previous_inspection_id": before[0] if before else None,
+                        "previous_inspection_date": dt.date.fromisoformat(before[1])
+                        if before
+                        else None,
+                        "previous_framework": before[3] if before else None,
+                        "change_verdict": verdict,
+                    },
+                    (),
+                    (
+                        *values,
+                        *(before[2][metric][:3] if compared else (None,) * 3),
+                        change,
+                        None if change is None else change - 12,
+                        None if change is None else change + 12,
+                    ),
+                )
+            )
+        previous[force] = (inspection, day, figures, key)
+    feeds = {
+        "headline": _feed("headline", headline),
+        "ratings_by_category": _feed("ratings_by_category", categories),
+        "ratings_by_area": _feed("ratings_by_area", areas),
+        "trends": _feed("trends", trends),
+        **{name: _feed(name, []) for name in ("self_assessment", "reconciliation", "data_quality")},
+    }
+    manifest = {
+        "schema_version": "3.0",
+        "generated_at": "2026-01-01T00:00:00+00:00",
+        "source_run_id": "hand-made",
+        "rules_version": "test",
+        "synthetic_inspections": [],
+        "disclosure_control": {"threshold": 5},
+        "low_reliability": {"small_numbers_minimum": 10},
+        "files": {},
+        "frameworks": schemes,
+    }
+    return feeds, manifest
+
+
+FIVE = _scheme("five@2024", "excellent good fair poor failing", "fair poor failing", "neglect")
+FOUR = _scheme("four@2023", "strong sound weak failing", "weak failing", "custody")
+
+
+def test_four_and_five_level_scales_render_with_their_own_columns_colours_and_words() -> None:
+    """Hand-made feeds of a 5-level and a 4-level framework: each inspection's tables have a
+    column per level of its own scale, its stacked bar a segment per level coloured by
+    position on that scale, its legend that scale; each framework's definitions have their
+    own ids; Testshire's two inspections are never drawn together; the overview plots
+    five@2024's two inspections on their own funnel and lists four@2023's. Built twice, the
+    page is the same bytes."""
+    from pipeline.publish.charts import scale_colours
+
+    feeds, manifest = _programme(
+        [FIVE, FOUR],
+        [
+            ("FIVE-A", "Testshire Police", "five@2024", "2023-03-01", [5, 10, 12, 8, 5]),
+            ("FOUR-A", "Testshire Police", "four@2023", "2024-03-01", [6, 9, 9, 6]),
+            ("FIVE-B", "Northwold Constabulary", "five@2024", "2023-05-01", [9, 11, 10, 12, 8]),
+        ],
+        {"FOUR-A": "not comparable"},
+    )
+    html = build_page(feeds, manifest)
+    assert build_page(feeds, manifest) == html
+    five, four = (
+        ["Excellent", "Good", "Fair", "Poor", "Failing"],
+        ["Strong", "Sound", "Weak", "Failing"],
+    )
+    assert _headers(html, "t-i-five-a-category") == [
+        "Category",
+        "Ratings",
+        "Cases",
+        *five,
+        "% not good (95% interval)",
+    ]
+    assert _headers(html, "t-i-five-a-area") == ["Area", "Cases", *five, "Not good", "% not good"]
+    assert _headers(html, "t-i-four-a-category")[3:-1] == four
+    assert _headers(html, "t-i-four-a-area")[2:-2] == four
+    five_a, four_a = _element(html, "article", "i-five-a"), _element(html, "article", "i-four-a")
+    assert '<table class="nums n5" id="t-i-five-a-category">' in five_a
+    segments = re.findall(r'<span class="r(\d)" style="width:[^"]+">(\d+)</span>', five_a)
+    assert segments == [("1", "5"), ("2", "10"), ("3", "12"), ("4", "8"), ("5", "5")]
+    assert _legend(five_a) == ("n5", five) and _legend(four_a) == ("n4", four)
+    for size in (4, 5):
+        for i, (fill, ink) in enumerate(scale_colours(size), 1):
+            assert f".n{size} .r{i}{{background:{fill};color:{ink}}}" in html
+    assert ".n3 " not in html  # no 3-level scale on this page
+    assert "<th>Neglect</th>" in five_a and "<th>Custody</th>" in four_a
+
+    ids = re.findall(r'\sid="([^"]*)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    for key, anchor, not_good in (
+        ("five@2024", "five-2024", "fair, poor or failing"),
+        ("four@2023", "four-2023", "weak or failing"),
+    ):
+        words = _framework_part(html, f"fw-{anchor}")
+        assert f'<dt id="def-{anchor}-cases_not_good">Cases not rated good ({key})</dt>' in words
+        assert f"best first ({not_good} count as not good)" in words
+        assert "(the force: met; the inspectors: " in words
+    assert 'Audited under <a href="#fw-five-2024">The five@2024 test framework</a>' in five_a
+    assert 'Audited under <a href="#fw-four-2023">The four@2023 test framework</a>' in four_a
+
+    testshire = _element(html, "section", "f-testshire-police")
+    assert "Not comparable with FIVE-A (five@2024): the frameworks rate differently." in testshire
+    assert "<svg" not in testshire.split("<article")[0]
+    overview = _element(html, "section", "overview")
+    funnels = re.findall(r"<svg.*?</svg>", overview, re.S)
+    assert len(funnels) == 1 and "all five@2024" in funnels[0]
+    assert "FIVE-A" in funnels[0] and "FIVE-B" in funnels[0] and "FOUR-A" not in funnels[0]
+    assert re.search(r'Not plotted[^<]*<a href="#i-four-a">FOUR-A</a> \(four@2023\)', overview)
+
+
+def test_trends_never_join_frameworks_that_cannot_be_compared() -> None:
+    """x@1 and z@1 each name y@1 comparable, not each other: a force audited under x, y, z in
+    turn draws x and y together and z apart, saying what it cannot be compared with, though
+    the feed compares each inspection with the one before (comparability does not chain)."""
+    x = _scheme("x@1", "good fair poor", "fair poor", "custody", comparable=("y@1",))
+    y = _scheme("y@1", "good fair poor", "fair poor", "custody")
+    z = _scheme("z@1", "good fair poor", "fair poor", "custody", comparable=("y@1",))
+    feeds, manifest = _programme(
+        [x, y, z],
+        [
+            ("T-X", "Testshire Police", "x@1", "2020-01-01", [10, 20, 10]),
+            ("T-Y", "Testshire Police", "y@1", "2021-01-01", [15, 15, 10]),
+            ("T-Z", "Testshire Police", "z@1", "2022-01-01", [20, 10, 10]),
+        ],
+        {"T-Y": "no clear change", "T-Z": "no clear change"},
+    )
+    html = build_page(feeds, manifest)
+    charts = _trend_charts(html)
+    assert len(charts) == 1 and "T-X:" in charts[0] and "T-Y:" in charts[0]
+    assert all("T-Z" not in chart for chart in charts)
+    assert "Not comparable with T-X (x@1): the frameworks rate differently." in html

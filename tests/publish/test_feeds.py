@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from pipeline.publish.disclosure import MEASURES
+from pipeline.publish.disclosure import default_layout
 from pipeline.publish.disclosure import protect as protect_counts
 from pipeline.publish.feeds import FEED_COLUMNS, FEEDS, write_feeds
 from tests.conftest import SAMPLE_DIR
@@ -385,8 +385,10 @@ def test_small_counts_suppressed_zeros_kept_and_percentages_withheld(published) 
 
 def protect(counts: pd.DataFrame, threshold: int = 5) -> SimpleNamespace:
     """`hide` over a labelled table: hidden and primary cells as frames of the same labels."""
-    hidden, primary, _ = protect_counts(counts[list(MEASURES)].to_numpy(dtype=float), threshold)
-    labelled = {"index": counts.index, "columns": list(MEASURES)}
+    measures = list(default_layout().MEASURES)
+    values = counts[measures].to_numpy(dtype=float)
+    hidden, primary, _ = protect_counts(values, threshold, layout=default_layout())
+    labelled = {"index": counts.index, "columns": measures}
     return SimpleNamespace(
         hidden=pd.DataFrame(hidden, **labelled), primary=pd.DataFrame(primary, **labelled)
     )
@@ -419,7 +421,7 @@ def test_no_secondary_cell_could_be_shown_again() -> None:
     )
     counts = counts.assign(
         cases=counts.sum(axis=1), not_good=lambda f: f.inadequate + f.requires_improvement
-    )[list(MEASURES)].astype(float)
+    )[list(default_layout().MEASURES)].astype(float)
     done = protect(counts)
     secondary = done.hidden & ~done.primary
     assert secondary.to_numpy().any(), "no secondary cell: the test would prove nothing"
@@ -474,19 +476,22 @@ def test_feeds_replace_files_atomically(tmp_path: Path, monkeypatch) -> None:
 def test_disclosure_bounds_agree_with_an_independent_solver() -> None:
     """The production check solves with highspy directly; scipy's linprog (another front end
     to an LP solver) must find the same smallest and largest value for every hidden cell."""
-    from pipeline.publish.disclosure import MEASURES, Bounds, _constraints
+    from pipeline.publish.disclosure import Bounds, _constraints
+
+    layout = default_layout()
+    MEASURES = layout.MEASURES
 
     generator = np.random.default_rng(7)
     for _ in range(25):
         rows = int(generator.integers(1, 6))
         base = generator.integers(0, 9, size=(rows, 3)).astype(float)
         values = np.column_stack([base.sum(axis=1), base, base[:, 1:].sum(axis=1)])
-        a_rows, b_rows = _constraints(rows)
+        a_rows, b_rows = _constraints(rows, layout)
         width = len(MEASURES)
         columns = np.zeros((width, rows * width))
         for m in range(width):
             columns[m, m::width] = 1
-        solver = Bounds(values, (a_rows, b_rows))  # one model, asked many questions
+        solver = Bounds(values, layout)  # one model, asked many questions
         for share in (0.2, 0.35, 0.6):  # as suppression proceeds, more cells are hidden
             hidden = (generator.random(values.shape) < share) & (values > 0)
             bounds = [

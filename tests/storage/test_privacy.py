@@ -104,8 +104,7 @@ def test_write_csv_is_excel_safe(tmp_path: Path) -> None:
 def test_cells_beyond_the_header_are_counted_not_stored(tmp_path: Path) -> None:
     from pipeline.ingest.files import read_case_files
     from pipeline.validate.memory import validate_rows
-    from schemas.case_audit import COLUMNS
-    from tests.helpers import RUN_DATE, case
+    from tests.helpers import COLUMNS, RUN_DATE, case
 
     row = ",".join("" if case()[c] is None else str(case()[c]) for c in COLUMNS)
     path = tmp_path / "ragged.csv"

@@ -17,9 +17,12 @@ from hypothesis import strategies as st
 
 from pipeline.ingest.files import read_case_files
 from pipeline.validate.memory import validate_rows
-from schemas.case_audit import BOOL_SPELLINGS, CATEGORIES, COLUMNS, FORCE_RATINGS
-from tests.helpers import RUN_DATE
+from schemas.contract import BOOL_SPELLINGS
+from schemas.frameworks import catalogue
+from tests.helpers import COLUMNS, RUN_DATE
 
+CATEGORIES = tuple(catalogue().default.categories)
+FORCE_RATINGS = catalogue().default.force_levels
 FORCES = {"PT-ALPHA-1": "Alpha Constabulary", "PT-BETA-2": "Beta Police"}
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from pipeline.defs.graph import run_graph
 from pipeline.validate.memory import validate_rows
-from schemas.case_audit import QUERY_RULES
+from schemas.frameworks import catalogue
+from schemas.rules import rules_of
 from tests.helpers import (
     RUN_DATE,
     case,
@@ -21,7 +22,13 @@ from tests.helpers import (
     write_csv,
 )
 
-EXAMPLES = [(rule, n, e) for rule in QUERY_RULES for n, e in enumerate(rule.examples)]
+EXAMPLES = [
+    (framework, rule, n, e)
+    for framework in catalogue()
+    for rule in rules_of(framework)
+    if rule.level == "query"
+    for n, e in enumerate(rule.examples)
+]
 
 
 def queried(rows: list[dict]) -> pd.DataFrame:
@@ -30,10 +37,12 @@ def queried(rows: list[dict]) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(
-    ("rule", "n", "example"), EXAMPLES, ids=[f"{rule.code}-{n}" for rule, n, _ in EXAMPLES]
+    ("framework", "rule", "n", "example"),
+    EXAMPLES,
+    ids=[f"{f.key}-{rule.code}-{n}" for f, rule, n, _ in EXAMPLES],
 )
-def test_each_query_example_flags_what_its_unit_says(rule, n, example) -> None:
-    found = queried(example.frame_rows())
+def test_each_query_example_flags_what_its_unit_says(framework, rule, n, example) -> None:
+    found = queried(example.frame_rows(framework))
     mine = found[found["rule"].eq(rule.code)]
     pairs = mine[["source_row", "column_name"]].astype(object)
     flagged = {

@@ -14,8 +14,7 @@ from pipeline.cli import main
 from pipeline.validate import workbook
 from pipeline.validate.report import check_paths
 from pipeline.validate.workbook import MAX_TEXT, sheet_names, write_workbook
-from schemas.case_audit import COLUMNS
-from tests.helpers import RUN_DATE, case, write_csv
+from tests.helpers import COLUMNS, RUN_DATE, case, write_csv
 
 # characters an .xlsx (XML 1.0) cannot hold: C0 controls but tab, LF, CR; U+FFFE, U+FFFF;
 # surrogates

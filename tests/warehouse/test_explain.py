@@ -9,8 +9,13 @@ import duckdb
 import pytest
 
 from pipeline.cli import main
-from pipeline.warehouse.registry import metrics
+from schemas.frameworks import catalogue
 from tests.warehouse.conftest import query
+
+
+def metrics() -> tuple:
+    """The metrics of the sample's framework (the default, ncpi@2016)."""
+    return catalogue().default.metrics
 
 
 def test_metric_cases_recompute_every_headline_figure(warehouse: Path) -> None:

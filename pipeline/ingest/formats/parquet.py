@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.errors import FileRefused
-from pipeline.ingest.headers import looks_like_identifier, normalise_header, plan_headers
+from pipeline.ingest.headers import looks_like_identifier, plan_headers
 from pipeline.ingest.raw import CHUNK_ROWS, RawTable, too_wide, unreadable
 from pipeline.lazy import pd
 
@@ -136,8 +136,6 @@ def read(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
     """
     import pyarrow.parquet as pq
 
-    from schemas.case_audit import COLUMNS
-
     try:
         parquet = pq.ParquetFile(path)
         schema = parquet.schema_arrow
@@ -155,8 +153,7 @@ def read(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[RawTable]:
     headers = [str(name) for name in schema.names]
     # duplicate or missing columns refused before any read; identifier columns are screened
     # where every format's are (`files`), and a column not in the contract is never read
-    plan_headers(headers, screen=False)
-    wanted = [i for i, h in enumerate(headers) if normalise_header(h) in COLUMNS]
+    wanted = sorted(plan_headers(headers, screen=False).positions.values())
     kinds = {i: _arrow_kind(schema.field(i).type) for i in wanted}
     if odd := [i for i, kind in kinds.items() if kind is None]:
         described = ", ".join(f"{headers[i]!r} ({schema.field(i).type})" for i in odd)

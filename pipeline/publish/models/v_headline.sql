@@ -5,6 +5,6 @@ materialized = "view"
 columns_from = "headline_figures"  # the same columns, in order, with their words
 */
 -- v_headline: the headline figures per inspection, for dashboards. Stable columns.
-SELECT inspection_id, force, metric, numerator, denominator, pct, ci_low, ci_high, metric_order,
+SELECT inspection_id, force, framework, metric, numerator, denominator, pct, ci_low, ci_high, metric_order,
        small_numbers
 FROM headline_figures;

@@ -5,5 +5,5 @@ materialized = "view"
 columns_from = "inspections"  # the same columns, in order, with their words
 */
 -- v_inspections: the inspections loaded, for dashboards: force, cases, dates, synthetic.
-SELECT inspection_id, force, cases, first_audit_date, last_audit_date, synthetic
+SELECT inspection_id, force, framework, cases, first_audit_date, last_audit_date, synthetic
 FROM inspections;

@@ -1,18 +1,21 @@
 /*
 grain = "one row per valid case"
-description = "The validated cases, typed. The provider's case_ref is replaced by case_key."
+description = """
+The validated cases, typed. The provider's case_ref is replaced by case_key. A case has the
+columns of its framework; the columns of other frameworks are NULL."""
 materialized = "append"
 
 contract = [  # the product contract's columns (../shared/CONTRACT.md)
-    "inspection_id", "force", "case_key", "area", "category", "audit_date", "rating",
-    "referred_back", "force_rating", "charged", "bail_refused", "detained_until_court",
-    "la_accommodation_requested", "missing_episodes", "cse_risk_assessed", "source_file",
-    "source_row",
+    "inspection_id", "force", "framework", "case_key", "area", "category", "audit_date",
+    "rating", "force_rating", "referred_back", "charged", "bail_refused",
+    "detained_until_court", "la_accommodation_requested", "missing_episodes",
+    "cse_risk_assessed", "source_file", "source_row",
 ]
 
 [columns]
 inspection_id = "VARCHAR"
 force = "VARCHAR"
+framework = "VARCHAR"
 case_key = [
     "VARCHAR",
     """
@@ -23,31 +26,10 @@ area = "VARCHAR"
 category = "VARCHAR"
 audit_date = ["DATE", "Date of the audit of the case."]
 rating = "VARCHAR"
-referred_back = ["BOOLEAN", "Referred back to the force for a continuing risk to a child."]
 force_rating = ["VARCHAR", "The force's self-assessment of the case; NULL when it gave none."]
-charged = ["BOOLEAN", "Custody cases: the child was charged (NULL otherwise)."]
-bail_refused = ["BOOLEAN", "Custody cases: bail was refused (NULL otherwise)."]
-detained_until_court = [
-    "BOOLEAN",
-    """
-    Custody cases: kept in police custody to appear in court (NULL otherwise).""",
-]
-la_accommodation_requested = [
-    "BOOLEAN",
-    """
-    Custody cases: local-authority accommodation asked for (PACE s.38(6)); NULL when not
-    recorded.""",
-]
-missing_episodes = [
-    "INTEGER",
-    """
-    missing_absent cases: number of missing episodes (NULL otherwise).""",
-]
-cse_risk_assessed = [
-    "BOOLEAN",
-    """
-    The link between going missing and CSE risk was considered; NULL when not recorded.""",
-]
+{%- for column in framework_columns %}
+{{ column.name }} = ["{{ column.sql_type }}", {{ framework_words[column.name] | toml }}]
+{%- endfor %}
 synthetic = [
     "BOOLEAN",
     """
@@ -65,20 +47,17 @@ source_row = "INTEGER"
 SELECT
     c.inspection_id,
     c.force,
+    c.framework,
     sha256($hmac_opad || unhex(sha256(
         $hmac_ipad || encode(c.inspection_id || chr(31) || c.case_ref)))) AS case_key,
     c.area,
     c.category,
     c.audit_date,
     c.rating,
-    c.referred_back,
     c.force_rating,
-    c.charged,
-    c.bail_refused,
-    c.detained_until_court,
-    c.la_accommodation_requested,
-    c.missing_episodes,
-    c.cse_risk_assessed,
+{%- for column in framework_columns %}
+    c.{{ column.name }},
+{%- endfor %}
     c.synthetic,
     f.source_file,
     c.source_row

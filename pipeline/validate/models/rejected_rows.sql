@@ -31,7 +31,8 @@ hint = [
     copies of a case_ref are; NULL otherwise.""",
 ]
 */
--- The reasons of the rules that look at one row (each staged row's `failures`) and of the
+-- The reasons of the rules that look at one row (each staged row's `failures`, with the
+-- message of the rule under the row's framework) and of the
 -- rules that compare rows (staging.cross_row_reasons), for this run's files. The provider's
 -- case_ref is kept here, and only here, so the provider can fix the row.
 WITH row_reasons AS (
@@ -40,10 +41,8 @@ WITH row_reasons AS (
     SEMI JOIN staging.current_files USING (sha256)
     WHERE failures IS NOT NULL
 ), reasons AS (
-    SELECT r.sha256, r.source_row, r.inspection_id, r.case_ref, r.column_name, r.rule,
-           m.message, r.value, r.hint
-    FROM row_reasons AS r
-    JOIN staging.rule_messages AS m USING (rule)
+    SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, message, value, hint
+    FROM row_reasons
     UNION ALL BY NAME
     SELECT sha256, source_row, inspection_id, case_ref, column_name, rule, message, value, hint
     FROM staging.cross_row_reasons

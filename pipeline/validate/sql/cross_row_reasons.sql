@@ -4,11 +4,12 @@
 --   duplicate_case_ref: every row whose (inspection_id, case_ref) appears more than once;
 --     hint: where the other copies are (the first five, `file row N`, then how many more),
 --     in time and space linear in the copies (20,000 rows sharing a `TBC` placeholder).
---   force_mismatch: rows whose force is not the single most common force of their
---     inspection_id; when two forces tie for most common, every row of that inspection;
---     hint: the force most rows name, or the forces that tie (three named, the rest counted).
+--   force_mismatch, framework_mismatch: rows whose force (framework) is not the single most
+--     common one of their inspection_id; when two tie for most common, every row of that
+--     inspection; hint: the one most rows name, or those that tie (three named, the rest
+--     counted).
 WITH keys AS (
-    SELECT k.sha256, k.source_row, k.inspection_id, k.case_ref, k.force
+    SELECT k.sha256, k.source_row, k.inspection_id, k.case_ref, k.force, k.framework
     FROM staging.staged_rows AS k SEMI JOIN staging.current_files AS f USING (sha256)
 ), duplicated AS (  -- grouped first: the rows are then found by a semi join, not a window
     SELECT inspection_id, case_ref
@@ -39,44 +40,54 @@ WITH keys AS (
            || '.' AS hint
     FROM copies AS c
     JOIN firsts AS d USING (inspection_id, case_ref)
-), force_counts AS (
-    SELECT inspection_id, force, count(*) AS n
-    FROM keys
-    WHERE inspection_id IS NOT NULL AND force IS NOT NULL
-    GROUP BY inspection_id, force
+), named AS (  -- each row's force and framework, as (column_name, value) pairs
+    UNPIVOT (SELECT sha256, source_row, inspection_id, case_ref, force, framework FROM keys)
+    ON force, framework INTO NAME column_name VALUE value
+), value_counts AS (
+    SELECT column_name, inspection_id, value, count(*) AS n
+    FROM named
+    WHERE inspection_id IS NOT NULL
+    GROUP BY column_name, inspection_id, value
 ), ranked AS (
-    SELECT *, rank() OVER (PARTITION BY inspection_id ORDER BY n DESC) AS place
-    FROM force_counts
+    SELECT *, rank() OVER (PARTITION BY column_name, inspection_id ORDER BY n DESC) AS place
+    FROM value_counts
 ), leaders AS (
-    SELECT inspection_id, any_value(force) AS force
+    SELECT column_name, inspection_id, any_value(value) AS value
     FROM ranked
     WHERE place = 1
-    GROUP BY inspection_id
+    GROUP BY column_name, inspection_id
     HAVING count(*) = 1
 ), tied AS (  -- three named, the rest counted: a hint stays short however many tie
-    SELECT inspection_id,
-           array_to_string(list_slice(list('''' || force || '''' ORDER BY force), 1, 3), ' and ')
-           || if(count(*) > 3, ' and ' || format('{:,}', count(*) - 3) || ' other forces', '')
-               AS forces
+    SELECT column_name, inspection_id,
+           array_to_string(list_slice(list('''' || value || '''' ORDER BY value), 1, 3), ' and ')
+           || if(count(*) > 3,
+                 ' and ' || format('{:,}', count(*) - 3) || ' other ' || column_name || 's', '')
+               AS values_tied
     FROM ranked
     WHERE place = 1
-    GROUP BY inspection_id
+    GROUP BY column_name, inspection_id
     HAVING count(*) > 1
-), mixed AS (  -- only inspections naming more than one force can have a mismatch
-    SELECT inspection_id FROM force_counts GROUP BY inspection_id HAVING count(*) > 1
+), mixed AS (  -- only inspections naming more than one value can have a mismatch
+    SELECT column_name, inspection_id
+    FROM value_counts
+    GROUP BY column_name, inspection_id
+    HAVING count(*) > 1
 ), mismatches AS (
     SELECT k.sha256, k.source_row, k.inspection_id, k.case_ref,
-           'force' AS column_name, 'force_mismatch' AS rule, k.force AS value,
-           coalesce('Most rows of ' || k.inspection_id || ' name ''' || l.force || '''.',
-                    'Rows of ' || k.inspection_id || ' name ' || t.forces
-                    || ' equally often: say which force it is.') AS hint
-    FROM keys AS k
-    SEMI JOIN mixed USING (inspection_id)
-    LEFT JOIN leaders AS l USING (inspection_id)
-    LEFT JOIN tied AS t USING (inspection_id)
-    WHERE k.inspection_id IS NOT NULL AND k.force IS NOT NULL
-      AND k.force IS DISTINCT FROM l.force
+           k.column_name,
+           CASE k.column_name WHEN 'force' THEN 'force_mismatch'
+                WHEN 'framework' THEN 'framework_mismatch' END AS rule,
+           k.value,
+           coalesce('Most rows of ' || k.inspection_id || ' name ''' || l.value || '''.',
+                    'Rows of ' || k.inspection_id || ' name ' || t.values_tied
+                    || ' equally often: say which ' || k.column_name || ' it is.') AS hint
+    FROM named AS k
+    SEMI JOIN mixed USING (column_name, inspection_id)
+    LEFT JOIN leaders AS l USING (column_name, inspection_id)
+    LEFT JOIN tied AS t USING (column_name, inspection_id)
+    WHERE k.inspection_id IS NOT NULL
+      AND k.value IS DISTINCT FROM l.value
 )
 SELECT r.*, m.message
 FROM (SELECT * FROM duplicates UNION ALL BY NAME SELECT * FROM mismatches) AS r
-JOIN staging.rule_messages AS m USING (rule);
+JOIN (SELECT DISTINCT rule, message FROM staging.rule_messages) AS m USING (rule);

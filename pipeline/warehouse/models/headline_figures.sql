@@ -1,22 +1,24 @@
 /*
 grain = "one row per inspection x metric"
 description = """
-The contract's headline metrics: cases_audited, cases_not_good, cases_inadequate,
-cases_referred_back, missing_good, missing_not_good, custody_detained_after_charge,
-cse_not_good, self_assessed_not_good, self_assessed_force_good_or_adequate."""
+Each inspection's headline figures: every metric of its framework (table metrics; ncpi@2016:
+the ten of the contract)."""
 
-contract = ["inspection_id", "force", "metric", "numerator", "denominator", "pct"]  # the product contract's columns
+contract = [  # the product contract's columns
+    "inspection_id", "force", "framework", "metric", "numerator", "denominator", "pct",
+]
 
 [columns]
 inspection_id = "VARCHAR"
 force = "VARCHAR"
-metric = ["VARCHAR", "Headline metric name; what it counts: the data dictionary's Headline metrics."]
+framework = "VARCHAR"
+metric = ["VARCHAR", "Headline metric name; what it counts: table metrics, the data dictionary."]
 numerator = "BIGINT"
 denominator = "BIGINT"
 pct = "DOUBLE"
 ci_low = "DOUBLE"
 ci_high = "DOUBLE"
-metric_order = ["INTEGER", "Display order of the metric (1 = cases_audited)."]
+metric_order = ["INTEGER", "Display order of the metric in its framework (1 first)."]
 small_numbers = "BOOLEAN"
 */
 -- headline_figures: one row per inspection x metric, as defined in the data contract, counted
@@ -27,16 +29,18 @@ WITH counted AS (
     SELECT
         inspection_id,
         force,
+        framework,
         metric,
         metric_order,
         count(*) FILTER (WHERE in_numerator)   AS numerator,
         count(*) FILTER (WHERE in_denominator) AS denominator
     FROM metric_cases
-    GROUP BY inspection_id, force, metric, metric_order
+    GROUP BY inspection_id, force, framework, metric, metric_order
 )
 SELECT
     inspection_id,
     force,
+    framework,
     metric,
     CAST(numerator AS BIGINT)           AS numerator,
     CAST(denominator AS BIGINT)         AS denominator,

@@ -1,13 +1,14 @@
 /*
 grain = "one row per inspection loaded"
 description = """
-Each inspection whose cases loaded: its force, how many valid cases, the span of its audit
+Each inspection whose cases loaded: its force, its framework, how many valid cases, the span of its audit
 dates, and whether its records are synthetic (invented, such as the shipped sample): figures
 of a synthetic inspection are labelled so wherever they are shown."""
 
 [columns]
 inspection_id = "VARCHAR"
 force = "VARCHAR"
+framework = "VARCHAR"
 cases = "BIGINT"
 first_audit_date = ["DATE", "The earliest audit date of its cases."]
 last_audit_date = [
@@ -28,10 +29,11 @@ synthetic = [
 SELECT
     inspection_id,
     force,
+    framework,
     count(*)                          AS cases,
     min(audit_date)                   AS first_audit_date,
     max(audit_date)                   AS last_audit_date,
     coalesce(bool_or(synthetic), false) AS synthetic
 FROM case_audits
-GROUP BY inspection_id, force
+GROUP BY inspection_id, force, framework
 ORDER BY inspection_id, force;

@@ -1,48 +1,26 @@
 /*
-grain = """
-one row per inspection x category, per inspection x area and per inspection x area x
-category"""
+grain = "one row per inspection x category present x rating level of its framework"
 description = """
-Where rating counts are defined once: ratings_by_category, ratings_by_area and
-ratings_by_area_category select their part. Internal: prefer the v_ views."""
-materialized = "view"
+How many cases of each category the inspection rated at each level of its framework's scale:
+every level, zero counts included, levels best first. Levels are rows, not columns, so every
+framework has the same shape. Unsuppressed: public feeds apply disclosure control."""
+
+contract = [  # the product contract's columns (../shared/CONTRACT.md)
+    "inspection_id", "force", "framework", "category", "rating", "cases",
+]
 
 [columns]
-grouped_by = ["VARCHAR", "category, area or area_category: which grouping the row belongs to."]
 inspection_id = "VARCHAR"
 force = "VARCHAR"
+framework = "VARCHAR"
 category = "VARCHAR"
-area = "VARCHAR"
-cases = "BIGINT"
-good = "BIGINT"
-requires_improvement = "BIGINT"
-inadequate = "BIGINT"
-not_good = "BIGINT"
-pct_not_good = "DOUBLE"
-ci_low = "DOUBLE"
-ci_high = "DOUBLE"
-small_numbers = "BOOLEAN"
+rating = "VARCHAR"
+cases = ["BIGINT", "Valid cases of the category rated at this level."]
+level_order = ["INTEGER", "The level's place on its framework's scale (1 = best)."]
+level_not_good = ["BOOLEAN", "The level is one of its framework's not-good levels."]
 */
--- rating_counts (view): the one place rating counts are defined, grouped by category, by
--- area and by area x category; ratings_by_category, ratings_by_area and
--- ratings_by_area_category each select their part of it.
-SELECT
-    CASE WHEN grouping(category) = 0 AND grouping(area) = 0 THEN 'area_category'
-         WHEN grouping(category) = 0 THEN 'category'
-         ELSE 'area' END                                    AS grouped_by,
-    inspection_id,
-    force,
-    category,
-    area,
-    count(*)                                                AS cases,
-    count(*) FILTER (WHERE rating = 'good')                 AS good,
-    count(*) FILTER (WHERE rating = 'requires_improvement') AS requires_improvement,
-    count(*) FILTER (WHERE rating = 'inadequate')           AS inadequate,
-    count(*) FILTER (WHERE rating <> 'good')                AS not_good,
-    percent(not_good, cases)                                AS pct_not_good,
-    wilson_low(not_good, cases)                             AS ci_low,
-    wilson_high(not_good, cases)                            AS ci_high,
-    small_number(cases)                                     AS small_numbers
-FROM case_audits
-GROUP BY GROUPING SETS ((inspection_id, force, category), (inspection_id, force, area),
-                        (inspection_id, force, area, category));
+-- rating_counts: the categories' part of level_counts.
+SELECT inspection_id, force, framework, category, rating, cases, level_order, level_not_good
+FROM level_counts
+WHERE grouped_by = 'category'
+ORDER BY inspection_id, category, level_order;

@@ -5,13 +5,14 @@ Inspection ratings per area; a NULL area groups the cases whose area was not rec
 Unsuppressed: public feeds apply disclosure control."""
 
 contract = [  # the product contract's columns (../shared/CONTRACT.md)
-    "inspection_id", "force", "area", "cases", "good", "requires_improvement", "inadequate",
+    "inspection_id", "force", "framework", "area", "cases", "good", "requires_improvement", "inadequate",
     "not_good", "pct_not_good",
 ]
 
 [columns]
 inspection_id = "VARCHAR"
 force = "VARCHAR"
+framework = "VARCHAR"
 area = "VARCHAR"
 cases = "BIGINT"
 good = "BIGINT"
@@ -24,9 +25,9 @@ ci_high = "DOUBLE"
 small_numbers = "BOOLEAN"
 */
 -- ratings_by_area: one row per inspection x area; a NULL area means "not recorded".
-SELECT inspection_id, force, area,
+SELECT inspection_id, force, framework, area,
        cases, good, requires_improvement, inadequate, not_good, pct_not_good, ci_low, ci_high,
        small_numbers
-FROM rating_counts
+FROM rating_groups
 WHERE grouped_by = 'area'
 ORDER BY inspection_id, area NULLS LAST;

@@ -8,6 +8,7 @@ no public feed is made from it."""
 [columns]
 inspection_id = "VARCHAR"
 force = "VARCHAR"
+framework = "VARCHAR"
 area = "VARCHAR"
 category = "VARCHAR"
 cases = "BIGINT"
@@ -23,9 +24,9 @@ small_numbers = "BOOLEAN"
 -- ratings_by_area_category: one row per inspection x area x category present, for questions
 -- such as "which areas are worst for missing children?"; a NULL area means "not recorded".
 -- Unsuppressed, for analysts: no public feed is made from it.
-SELECT inspection_id, force, area, category,
+SELECT inspection_id, force, framework, area, category,
        cases, good, requires_improvement, inadequate, not_good, pct_not_good, ci_low, ci_high,
        small_numbers
-FROM rating_counts
+FROM rating_groups
 WHERE grouped_by = 'area_category'
 ORDER BY inspection_id, area NULLS LAST, category;

@@ -3,13 +3,14 @@ grain = "one row per inspection x category present"
 description = "Inspection ratings per category, with the share not good and its 95% interval."
 
 contract = [  # the product contract's columns (../shared/CONTRACT.md)
-    "inspection_id", "force", "category", "cases", "good", "requires_improvement",
+    "inspection_id", "force", "framework", "category", "cases", "good", "requires_improvement",
     "inadequate", "not_good", "pct_not_good",
 ]
 
 [columns]
 inspection_id = "VARCHAR"
 force = "VARCHAR"
+framework = "VARCHAR"
 category = "VARCHAR"
 cases = "BIGINT"
 good = "BIGINT"
@@ -21,10 +22,10 @@ ci_low = "DOUBLE"
 ci_high = "DOUBLE"
 small_numbers = "BOOLEAN"
 */
--- ratings_by_category: one row per inspection x category (counts from rating_counts).
-SELECT inspection_id, force, category,
+-- ratings_by_category: one row per inspection x category (counts from rating_groups).
+SELECT inspection_id, force, framework, category,
        cases, good, requires_improvement, inadequate, not_good, pct_not_good, ci_low, ci_high,
        small_numbers
-FROM rating_counts
+FROM rating_groups
 WHERE grouped_by = 'category'
 ORDER BY inspection_id, category;

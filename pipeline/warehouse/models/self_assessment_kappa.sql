@@ -2,15 +2,16 @@
 grain = "one row per inspection with self-assessed cases"
 description = """
 Cohen's kappa of the force's self-assessment against the inspection, on the shared question
-'handled acceptably?' (force: good or adequate; inspection: good)."""
+'handled acceptably?' (force: one of its framework's favourable levels; inspection: not one
+of its not-good levels)."""
 
 [columns]
 inspection_id = "VARCHAR"
 force = "VARCHAR"
 cases = ["BIGINT", "Cases with a force_rating."]
 cases_agreeing = ["BIGINT", "Cases where both judged it the same way."]
-force_acceptable = ["BIGINT", "Cases the force rated good or adequate."]
-inspection_acceptable = ["BIGINT", "Of those cases, the ones the inspection rated good."]
+force_acceptable = ["BIGINT", "Cases the force rated at a favourable level."]
+inspection_acceptable = ["BIGINT", "Of those cases, the ones the inspection did not rate not good."]
 observed_agreement = ["DOUBLE", "cases_agreeing / cases, three decimals."]
 expected_agreement = ["DOUBLE", "Agreement expected by chance, three decimals."]
 kappa = [
@@ -33,20 +34,24 @@ agreement = [
 ]
 */
 -- self_assessment_kappa: how far the force's self-assessment agrees with the inspection,
--- per inspection, beyond chance (Cohen's kappa). The two scales differ (the force also
--- uses `adequate`), so agreement is judged on one shared question: was the case handled
--- acceptably? Force: good or adequate; inspection: good.
+-- per inspection, beyond chance (Cohen's kappa). The two scales may differ (ncpi@2016's
+-- force also uses `adequate`), so agreement is judged on one shared question: was the case
+-- handled acceptably? Force: a favourable level; inspection: not a not-good level (the two
+-- predicates of the case's framework).
 -- kappa = (observed - expected) / (1 - expected); NULL when expected agreement is 1. Its 95%
 -- interval is kappa +/- 1.96 x its large-sample standard error (Fleiss, Cohen and Everitt
 -- 1969, as statsmodels' cohens_kappa computes it), cut to [-1, 1]; agreement puts kappa in
 -- words (Landis and Koch 1977).
-WITH judged AS (
+WITH cases AS (
+    SELECT *, {{ predicates }}
+    FROM case_audits
+), judged AS (
     SELECT
         inspection_id,
         force,
-        force_rating IN ('good', 'adequate') AS force_acceptable,
-        rating = 'good'                      AS inspection_acceptable
-    FROM case_audits
+        favourable   AS force_acceptable,
+        NOT not_good AS inspection_acceptable
+    FROM cases
     WHERE force_rating IS NOT NULL
 ), tallies AS (
     SELECT
