@@ -80,9 +80,11 @@ SHORT_LIMIT = 20  # inspections listed one line each in the short summary
 SUMMARY_QUERIES = {
     "files": "SELECT count(*) FILTER (status = 'loaded'), count(*) FILTER (status = 'refused'), "
     "coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0) FROM file_loads",
-    "inspections": "SELECT h.inspection_id, h.force, max(h.denominator) FILTER "
-    "(h.metric = 'cases_audited') AS cases, max(h.pct) FILTER (h.metric = 'cases_not_good') "
-    "AS pct_not_good FROM headline_figures AS h GROUP BY ALL ORDER BY h.inspection_id",
+    # cases and the share not good (its framework's not-good levels) of every inspection
+    "inspections": "SELECT i.inspection_id, i.force, i.cases, "
+    "percent(sum(r.not_good), sum(r.cases)) AS pct_not_good FROM inspections AS i "
+    "JOIN ratings_by_category AS r USING (inspection_id, force) "
+    "GROUP BY i.inspection_id, i.force, i.cases ORDER BY i.inspection_id",
     "reconciled": "SELECT status, count(*) FROM published_reconciliation GROUP BY ALL ORDER BY ALL",
     "claims": "SELECT count(*) FILTER (holds), count(*) FILTER (NOT holds), "
     "count(*) FILTER (holds IS NULL) FROM claim_checks",

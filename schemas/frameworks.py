@@ -69,7 +69,7 @@ KEYS = {
         "invalid_rule",
     },
     "queries": {"code", "column", "when", "message"},
-    "metrics": {"name", "label", "numerator", "denominator", "description"},
+    "metrics": {"name", "label", "numerator", "denominator", "description", "trend", "overview"},
     "examples": {"rule", "case", "changes", "passes"},
 }
 REQUIRED_KEYS = {
@@ -134,6 +134,8 @@ class Metric:
     numerator: str
     denominator: str
     description: str
+    trend: bool = False  # drawn over time on the dashboard
+    overview: bool = False  # the dashboard's overview (funnel plot): at most one per framework
 
 
 @dataclass(frozen=True)
@@ -440,12 +442,22 @@ def load_framework(path: Path, shipped: bool = False) -> Framework:
     names = [metric.name for metric in metrics]
     for i, metric in enumerate(metrics):
         reader.text(metric.name, f"metrics[{i}].name", re.compile(r"[a-z0-9_]{1,48}"))
+        for key in ("trend", "overview"):
+            if not isinstance(getattr(metric, key), bool):
+                raise reader.fail(f"metrics[{i}].{key}", "must be true or false")
         if metric.name in names[:i]:
             raise reader.fail(
                 f"metrics[{i}].name",
                 f"{metric.name!r} is named twice (also metrics[{names.index(metric.name)}]); "
                 "a metric is named once",
             )
+    overviews = [metric.name for metric in metrics if metric.overview]
+    if len(overviews) > 1:
+        raise reader.fail(
+            f"metrics[{names.index(overviews[1])}].overview",
+            f"{overviews[1]!r} and {overviews[0]!r} both set overview = true; the overview "
+            "shows one metric, set it on one",
+        )
     examples = tuple(
         reader.keys(entry, "examples", f"examples[{i}]")
         for i, entry in enumerate(_list(reader, data, "examples"))

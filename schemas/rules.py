@@ -607,6 +607,8 @@ def query_rules(framework: Framework) -> tuple[Rule, ...]:
     """Queries: a row (or an inspection) worth a second look, flagged for its provider
     without holding anything back (the children's-data validators' "queries" beside their
     errors). They run over the rows that loaded (table data_queries)."""
+    scale = framework.force_rating
+    rated = [{"force_rating": scale.levels[0]}] * 10 if scale else None
     return (
         Rule(
             "query_audit_date_far_from_inspection",
@@ -641,7 +643,7 @@ def query_rules(framework: Framework) -> tuple[Rule, ...]:
             QUERIES,
             examples=(
                 breaks(*[{"force_rating": None}] * 10, blamed={(None, "force_rating")}),
-                passes(*[{"force_rating": "good"}] * 10),
+                *([passes(*rated)] if rated else []),
             ),
         ),
     )

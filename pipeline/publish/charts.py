@@ -131,12 +131,12 @@ def funnel_limits(pooled: float, n: float) -> tuple[float, float]:
 class FunnelPoint:
     inspection_id: str
     force: str
-    cases: float
-    not_good: float
+    cases: float  # the share's denominator
+    counted: float  # its numerator
 
     @property
     def pct(self) -> float:
-        return 100 * self.not_good / self.cases
+        return 100 * self.counted / self.cases
 
 
 def position(point: FunnelPoint, pooled: float) -> str:

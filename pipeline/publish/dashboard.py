@@ -43,10 +43,6 @@ from schemas.contract import CONTRACT_VERSION
 TEMPLATES = Path(__file__).parent / "templates"
 FEED_KEYS = {spec.name: spec.keys for spec in FEEDS}
 
-# the metrics drawn over time, where an inspection's framework has them (a display choice)
-TREND_METRICS = ("cases_not_good", "cases_inadequate", "cases_referred_back")
-FUNNEL_METRIC = "cases_not_good"  # the overview's share, within each framework
-
 
 def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """A tidy feed back to one row per subject; a withheld value becomes its symbol (`c`,
@@ -190,6 +186,15 @@ class Framework:
     def label(self, metric: str) -> str:
         found = self.metrics.get(metric)
         return str(found["label"]) if found else str(metric).replace("_", " ")
+
+    def trended(self, metric: str) -> bool:
+        """The framework file draws the metric over time (`trend = true`)."""
+        return bool((self.metrics.get(metric) or {}).get("trend"))
+
+    @property
+    def overview(self) -> str | None:
+        """The metric the overview places its inspections by (`overview = true`), if any."""
+        return next((name for name, m in self.metrics.items() if m.get("overview")), None)
 
     @property
     def not_good(self) -> str:
@@ -416,12 +421,13 @@ def _series(rows: list[Row], framework_of: dict[str, Framework]) -> dict[str, li
 
 
 def _panels(force: str, series: Series) -> list[dict]:
-    """A series' trend panels: one per metric of TREND_METRICS its frameworks have, each
-    with its chart (two points or more) and the latest change in words."""
+    """A series' trend panels: one per metric its frameworks draw over time (`trend = true`
+    in the framework file), each with its chart (two points or more) and the latest change
+    in words."""
     panels = []
     keys = " / ".join(f.key for f in series.framework_list)
     for (metric,), points in grouped(series.rows, "metric").items():
-        if metric not in TREND_METRICS:
+        if not any(f.trended(metric) for f in series.framework_list):
             continue
         drawn = [
             TrendPoint(
@@ -486,10 +492,16 @@ def _overview(inspections: list[Inspection]) -> dict[str, list]:
     their framework to place (`alone`), and a row per inspection for the data table."""
     table, placed = [], {}
     for inspection in inspections:
-        card = next((c for c in inspection.cards if c.metric == FUNNEL_METRIC), None)
+        overview = inspection.framework.overview
+        card = next((c for c in inspection.cards if c.metric == overview), None)
         entry = {"inspection": inspection, "card": card, "position": ""}
         table.append(entry)
         if card is None:
+            entry["position"] = (
+                "not placed: its framework names no overview metric"
+                if inspection.framework.overview is None
+                else "not placed: no such figure"
+            )
             continue
         cases = number(card.denominator)
         if number(card.pct) is None or not cases:  # fewer than 10 cases: not placed
@@ -508,17 +520,26 @@ def _overview(inspections: list[Inspection]) -> dict[str, list]:
             alone.append(held[0][0]["inspection"])
             continue
         points = [point for _, point in held]
-        pooled = sum(p.not_good for p in points) / sum(p.cases for p in points)
+        pooled = sum(p.counted for p in points) / sum(p.cases for p in points)
         for entry, point in held:
             entry["position"] = position(point, pooled)
+        metric = framework.overview
+        label = framework.label(metric)
         title = (
-            f"Funnel plot, {framework.title} ({key}): share of cases not rated good against "
-            "cases audited, one point per inspection audited under it, with the share over "
-            "those inspections and its 95% control limits"
+            f"Funnel plot, {framework.title} ({key}): {in_sentence(label)} as a share, against "
+            "the cases it is a share of, one point per inspection audited under it, with the "
+            "share over those inspections and its 95% control limits"
         )
         chart = funnel_plot(points, pooled, title, f"all {key}")
         funnels.append(
-            {"framework": framework, "chart": chart, "pooled": pooled, "count": len(points)}
+            {
+                "framework": framework,
+                "metric": metric,
+                "label": label,
+                "chart": chart,
+                "pooled": pooled,
+                "count": len(points),
+            }
         )
     return {"funnels": funnels, "alone": alone, "rows": table}
 

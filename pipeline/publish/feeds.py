@@ -469,14 +469,11 @@ def framework_definitions(conn: duckdb.DuckDBPyConnection) -> list[dict[str, obj
             codes.setdefault(column, []).append(
                 {"code": code, "label": label, "counts_as": counts_as}
             )
+        fields = ("metric", "label", "description", "numerator", "denominator", "trend", "overview")
         metrics = [
-            dict(
-                zip(
-                    ("metric", "label", "description", "numerator", "denominator"), row, strict=True
-                )
-            )
+            dict(zip(fields, row, strict=True))
             for row in conn.execute(
-                "SELECT metric, label, description, numerator, denominator FROM v_metrics "
+                f"SELECT {', '.join(fields)} FROM v_metrics "
                 "WHERE framework = ? ORDER BY metric_order",
                 [key],
             ).fetchall()

@@ -134,3 +134,20 @@ def test_settings_flag_beats_environment_beats_default(monkeypatch: pytest.Monke
     assert Settings.resolve(input_dir="/abs/in").input_dir == Path("/abs/in")
     monkeypatch.chdir("/")
     assert Settings.resolve().input_dir == PROJECT_DIR / "elsewhere" / "in"
+
+
+def test_rules_of_a_framework_and_the_list_of_frameworks(capsys: pytest.CaptureFixture) -> None:
+    mace = catalogue()["mace@2024"]
+    assert main(["rules", "--framework", "MACE@2024"]) == 0  # case forgiven, as in a file
+    out = capsys.readouterr().out
+    assert out.startswith(f"Rules under mace@2024: {mace.title}")
+    for rule in rules_of(mace):
+        assert rule.code in out and rule.message in out
+    assert "Use one of: good, adequate, inadequate." in out
+    assert "custody_field_missing" not in out  # ncpi@2016's own rule
+    assert main(["rules", "--frameworks"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in listed] == [f.key for f in catalogue()]
+    assert main(["rules", "--framework", "nope@1"]) == 1
+    said = capsys.readouterr().err
+    assert "'nope@1' is no known framework; known: ncpi@2016, mace@2024" in said

@@ -858,6 +858,8 @@ def _scheme(key: str, levels: str, not_good: str, category: str, comparable: tup
                 "description": f"Cases rated {' or '.join(not_good.split())}.",
                 "numerator": "not_good",
                 "denominator": "true",
+                "trend": True,
+                "overview": True,
             },
         ],
     }
@@ -1043,3 +1045,37 @@ def test_trends_never_join_frameworks_that_cannot_be_compared() -> None:
     assert len(charts) == 1 and "T-X:" in charts[0] and "T-Y:" in charts[0]
     assert all("T-Z" not in chart for chart in charts)
     assert "Not comparable with T-X (x@1): the frameworks rate differently." in html
+
+
+def test_what_the_page_draws_is_the_framework_files_choice() -> None:
+    """Which metric places inspections on the overview and which are drawn over time is the
+    framework file's (`overview`, `trend`), never a name in the code: a framework that marks
+    cases_audited instead gets that funnel and that trend, and one that marks nothing is
+    listed as naming no overview metric and draws no trend."""
+    marked = _scheme("marked@1", "good fair poor", "fair poor", "custody")
+    for metric in marked["metrics"]:
+        chosen = metric["metric"] == "cases_audited"
+        metric["trend"] = metric["overview"] = chosen
+    bare = _scheme("bare@1", "good fair poor", "fair poor", "custody")
+    for metric in bare["metrics"]:
+        metric["trend"] = metric["overview"] = False
+    feeds, manifest = _programme(
+        [marked, bare],
+        [
+            ("M-1", "Testshire Police", "marked@1", "2020-01-01", [10, 20, 10]),
+            ("M-2", "Testshire Police", "marked@1", "2021-01-01", [15, 15, 10]),
+            ("B-1", "Northwold Constabulary", "bare@1", "2020-01-01", [10, 20, 10]),
+            ("B-2", "Northwold Constabulary", "bare@1", "2021-01-01", [15, 15, 10]),
+        ],
+        {"M-2": "no clear change", "B-2": "no clear change"},
+    )
+    html = build_page(feeds, manifest)
+    overview = _element(html, "section", "overview")
+    funnels = re.findall(r"<svg.*?</svg>", overview, re.S)
+    assert len(funnels) == 1 and "all marked@1" in funnels[0]
+    assert "cases audited as a share" in funnels[0]
+    assert "Plotted: Cases audited" in overview
+    assert overview.count("not placed: its framework names no overview metric") == 2
+    charts = _trend_charts(html)
+    assert len(charts) == 1 and "Cases audited" in charts[0] and "M-1:" in charts[0]
+    assert _trend_charts(_element(html, "section", "f-northwold-constabulary")) == []

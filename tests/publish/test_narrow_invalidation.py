@@ -56,9 +56,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(build_state, "PROJECT_DIR", copy)
     monkeypatch.setattr(dashboard, "TEMPLATES", copy / "pipeline" / "publish" / "templates")
     monkeypatch.setattr(registry, "PACKAGE", copy / "pipeline")
-    registry.models.cache_clear()
+    registry._models.cache_clear()
     yield copy
-    registry.models.cache_clear()
+    registry._models.cache_clear()
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_editing_a_feed_view_redoes_publishing_alone(workspace, project: Path) -
     view.write_text(
         view.read_text().replace("FROM headline_figures", "FROM headline_figures\n-- edited", 1)
     )
-    registry.models.cache_clear()
+    registry._models.cache_clear()
     done = run_steps(workspace, "edited view")
     assert (done["files read"], done["validation"], done["tables built"]) == (0, "kept", [])
     assert (done["warehouse"], done["feeds"], done["page"]) == (True, True, True)

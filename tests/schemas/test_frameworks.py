@@ -83,6 +83,20 @@ def test_an_operators_framework_is_added_by_one_file(tmp_path, monkeypatch) -> N
         ({"[columns.charged]": "[columns.rating]"}, "columns.rating", "core column"),
         ({"[rating]  #": "[ratingz]  #"}, "ratingz", "is not a key"),
         ({'type = "bool"': 'type = "boolean"'}, "columns.referred_back.type", "bool, integer"),
+        (
+            {"trend = true\noverview": 'trend = "yes"\noverview'},
+            "metrics[1].trend",
+            "true or false",
+        ),
+        (
+            {
+                'Cases the inspectors rated inadequate, of every valid case."': (
+                    'Cases the inspectors rated inadequate, of every valid case."\noverview = true'
+                )
+            },
+            "metrics[2].overview",
+            "both set overview = true",
+        ),
     ],
 )
 def test_a_broken_file_is_refused_naming_the_key(tmp_path, monkeypatch, edit, key, words) -> None:

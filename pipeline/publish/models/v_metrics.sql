@@ -5,5 +5,5 @@ materialized = "view"
 columns_from = "metrics"  # the same columns, in order, with their words
 */
 -- v_metrics: the headline metrics of every framework, for dashboards (their definitions).
-SELECT framework, metric, label, numerator, denominator, description, metric_order
+SELECT framework, metric, label, numerator, denominator, description, metric_order, trend, overview
 FROM metrics;

@@ -5,11 +5,14 @@ The validated cases, typed. The provider's case_ref is replaced by case_key. A c
 columns of its framework; the columns of other frameworks are NULL."""
 materialized = "append"
 
-contract = [  # the product contract's columns (../shared/CONTRACT.md)
+contract = [  # the product contract's columns (../shared/CONTRACT.md): the core, the default
+    # framework's own (section 4: sections 1-3 name ncpi@2016's), where each row came from
     "inspection_id", "force", "framework", "case_key", "area", "category", "audit_date",
-    "rating", "force_rating", "referred_back", "charged", "bail_refused",
-    "detained_until_court", "la_accommodation_requested", "missing_episodes",
-    "cse_risk_assessed", "source_file", "source_row",
+    "rating", "force_rating",
+{%- for framework in frameworks if framework.key == default_framework %}
+{%- for column in framework.columns %} {{ column.name | toml }},{% endfor %}
+{%- endfor %}
+    "source_file", "source_row",
 ]
 
 [columns]

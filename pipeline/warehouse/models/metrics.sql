@@ -17,6 +17,11 @@ numerator = ["VARCHAR", "The cases it counts: SQL over one case, as written."]
 denominator = ["VARCHAR", "The cases it is a share of: SQL over one case, as written."]
 description = ["VARCHAR", "What it counts, in plain words."]
 metric_order = ["INTEGER", "Display order of the metric in its framework (1 first)."]
+trend = ["BOOLEAN", "The dashboard draws it over time (the framework file's trend)."]
+overview = [
+    "BOOLEAN",
+    "The dashboard's overview places inspections by it (at most one per framework).",
+]
 */
 -- metrics: the headline metrics of every framework, in each framework's order.
 SELECT * FROM (VALUES
@@ -25,8 +30,9 @@ SELECT * FROM (VALUES
 {%- for m in f.metrics %}
     ({{ f.key | sql }}, {{ m.name | sql }}, {{ m.label | sql }}, {{ m.numerator | sql }},
      {{ m.denominator | sql }}, {{ m.description | sql }},
-     {{ loop.index }}){{ "," if not (loop.last and outer.last) }}
+     {{ loop.index }}, {{ m.trend | sql }}, {{ m.overview | sql }})
+     {{- "," if not (loop.last and outer.last) }}
 {%- endfor %}
 {%- endfor %}
-) AS m(framework, metric, label, numerator, denominator, description, metric_order)
+) AS m(framework, metric, label, numerator, denominator, description, metric_order, trend, overview)
 ORDER BY framework, metric_order;
