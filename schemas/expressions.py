@@ -174,7 +174,7 @@ def check_expression(
         raise ExpressionError(f"DuckDB cannot evaluate it ({first})") from None
     if described[0][1] != "BOOLEAN":
         raise ExpressionError(
-            f"it gives a {described[0][1]}, not true or false; write a condition such as "
+            f"it gives {described[0][1]}, not true or false; write a condition such as "
             "`category = 'custody'`"
         )
     return frozenset(used)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import os
 import re
 import tomllib
@@ -192,12 +193,16 @@ class Framework:
 
     def types(self) -> dict[str, str]:
         """Every column a case of this framework has, with its DuckDB type, and the two
-        predicates: what its expressions may name."""
-        return (
+        predicates: what its expressions may name (a framework without a force rating has
+        neither `force_rating` nor `favourable` to name: they would always be empty)."""
+        found = (
             dict(CORE_TYPES)
             | {column.name: column.sql_type for column in self.columns}
             | dict.fromkeys(PREDICATES, "BOOLEAN")
         )
+        if self.force_rating is None:
+            del found["force_rating"], found["favourable"]
+        return found
 
     def codes(self) -> dict[str, tuple[str, ...]]:
         """The coded columns and their codes."""
@@ -511,6 +516,11 @@ def _column(reader: _Reader, name: str, table: object) -> FrameworkColumn:
     for bound in ("minimum", "maximum"):
         if bound in table and (table["type"] != "integer" or not isinstance(table[bound], int)):
             raise reader.fail(f"{key}.{bound}", "is a whole number, for an integer column only")
+    if table.get("minimum", -math.inf) > table.get("maximum", math.inf):
+        raise reader.fail(
+            f"{key}.minimum",
+            f"{table['minimum']} is above maximum {table['maximum']}; no value could pass",
+        )
     for rule in ("missing_rule", "not_applicable_rule", "invalid_rule"):
         if rule in table:
             reader.text(table[rule], f"{key}.{rule}", CODE)

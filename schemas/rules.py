@@ -607,8 +607,6 @@ def query_rules(framework: Framework) -> tuple[Rule, ...]:
     """Queries: a row (or an inspection) worth a second look, flagged for its provider
     without holding anything back (the children's-data validators' "queries" beside their
     errors). They run over the rows that loaded (table data_queries)."""
-    scale = framework.force_rating
-    rated = [{"force_rating": scale.levels[0]}] * 10 if scale else None
     return (
         Rule(
             "query_audit_date_far_from_inspection",
@@ -634,18 +632,22 @@ def query_rules(framework: Framework) -> tuple[Rule, ...]:
             )
             for query in framework.queries
         ),
-        Rule(
-            "query_self_rating_sparse",
-            ("force_rating",),
-            f"The force rated fewer than {QUERY_SELF_RATED_SHARE:.0%} of this inspection's "
-            "cases itself (force_rating); add its self-assessment where it made one.",
-            "query",
-            QUERIES,
-            examples=(
-                breaks(*[{"force_rating": None}] * 10, blamed={(None, "force_rating")}),
-                *([passes(*rated)] if rated else []),
-            ),
-        ),
+        *[
+            Rule(
+                "query_self_rating_sparse",
+                ("force_rating",),
+                f"The force rated fewer than {QUERY_SELF_RATED_SHARE:.0%} of this inspection's "
+                "cases itself (force_rating); add its self-assessment where it made one.",
+                "query",
+                QUERIES,
+                examples=(
+                    breaks(*[{"force_rating": None}] * 10, blamed={(None, "force_rating")}),
+                    passes(*[{"force_rating": scale.levels[0]}] * 10),
+                ),
+            )
+            for scale in [framework.force_rating]
+            if scale  # a framework without a force rating asks for none
+        ],
     )
 
 
@@ -669,9 +671,11 @@ def rules_of(framework: Framework) -> tuple[Rule, ...]:
     if unknown:
         from schemas.frameworks import FrameworkError
 
+        where = next(i for i, e in enumerate(framework.examples) if e["rule"] == unknown[0])
         raise FrameworkError(
-            f"Framework file {framework.path}: examples: an example names the rule "
-            f"{unknown[0]!r}, which is not a rule of {framework.key}. Nothing was run."
+            f"Framework file {framework.path}: examples[{where}].rule: {unknown[0]!r} is not a "
+            f"rule of {framework.key} (`case-audit rules --framework {framework.key}` lists "
+            "them). Nothing was run; correct the file (docs/frameworks.md)."
         )
     core_examples = framework.key == DEFAULT
     return tuple(

@@ -72,14 +72,24 @@ def failure_text(result: dg.ExecuteInProcessResult) -> str:
 
 
 def tables(path: str | Path) -> dict[str, pd.DataFrame]:
-    """Every published table, rows in a stable order."""
+    """Every published table, rows in a stable order (a list cell, such as a framework's
+    levels, as a tuple: comparable and sortable)."""
     with duckdb.connect(str(path), read_only=True) as conn:
         return {
-            name: (frame := conn.execute(f"SELECT * FROM {name}").df())
+            name: (frame := _lists_as_tuples(conn.execute(f"SELECT * FROM {name}").df()))
             .sort_values(list(frame.columns))
             .reset_index(drop=True)
             for name in PUBLISHED_TABLES
         }
+
+
+def _lists_as_tuples(frame: pd.DataFrame) -> pd.DataFrame:
+    listed = [
+        c
+        for c in frame
+        if frame[c].map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)).any()
+    ]
+    return frame.assign(**{c: frame[c].map(tuple) for c in listed})
 
 
 def run_ids(path: str | Path) -> set[str]:

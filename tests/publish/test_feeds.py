@@ -95,14 +95,23 @@ def read_csv(folder: Path, name: str) -> pd.DataFrame:
 
 
 def test_every_feed_is_tidy_in_parquet_and_csv(published) -> None:
+    """Each feed's columns are its keys and the tidy columns, and its measures are its own,
+    with a framework's rating levels as rows (the manifest names them) where it has them."""
     folder, _ = published
+    manifest = json.loads((folder / "manifest.json").read_text())
+    levels = {
+        entry["framework"]: tuple(code["code"] for code in entry["codes"]["rating"])
+        for entry in manifest["frameworks"]
+    }
     for spec in FEEDS:
         parquet = pd.read_parquet(folder / f"{spec.name}.parquet")
         csv = read_csv(folder, spec.name)
         assert list(parquet.columns) == [*spec.keys, *FEED_COLUMNS]
         assert list(csv.columns) == list(parquet.columns)
         assert len(csv) == len(parquet)
-        assert set(parquet["measure"]) == set(spec.measures)
+        used = set(parquet["framework"]) if "framework" in parquet else set(levels)
+        expected = {m for key in used for m in spec.measures_of(levels[key])}
+        assert set(parquet["measure"]) == expected, spec.name
         assert set(parquet["status"]) <= {"published", "suppressed", "low_reliability"}
         for status, symbol in (("suppressed", "c"), ("low_reliability", "u")):
             withheld = parquet["status"].eq(status)
@@ -114,7 +123,7 @@ def test_every_feed_is_tidy_in_parquet_and_csv(published) -> None:
 def test_manifest_describes_and_checksums_every_file(published) -> None:
     folder, run_id = published
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["schema_version"] == "2.0"
+    assert manifest["schema_version"] == "3.0"  # levels as rows, framework keys (issue 21)
     assert manifest["source_run_id"] == run_id
     assert pd.Timestamp(manifest["generated_at"]).tzinfo is not None
     assert manifest["disclosure_control"]["threshold"] == 5

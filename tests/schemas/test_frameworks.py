@@ -16,7 +16,7 @@ NCPI = SHIPPED / f"{DEFAULT}.toml"
 
 def operator_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "frameworks"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     monkeypatch.setenv("CASE_AUDIT_FRAMEWORKS_DIR", str(folder))
     return folder
 
@@ -97,6 +97,11 @@ def test_an_operators_framework_is_added_by_one_file(tmp_path, monkeypatch) -> N
             "metrics[2].overview",
             "both set overview = true",
         ),
+        (
+            {"minimum = 1\n": "minimum = 1\nmaximum = 0\n"},
+            "columns.missing_episodes.minimum",
+            "above",
+        ),
     ],
 )
 def test_a_broken_file_is_refused_naming_the_key(tmp_path, monkeypatch, edit, key, words) -> None:
@@ -162,7 +167,10 @@ def test_an_example_naming_no_rule_is_refused(tmp_path, monkeypatch) -> None:
 
     folder = operator_dir(tmp_path, monkeypatch)
     variant(folder, "local@1", {'rule = "bool_invalid"': 'rule = "bool_invalidd"'})
-    with pytest.raises(FrameworkError, match="'bool_invalidd', which is not a rule of local@1"):
+    with pytest.raises(
+        FrameworkError,
+        match=re.escape("examples[0].rule: 'bool_invalidd' is not a rule of local@1"),
+    ):
         rules_of(catalogue()["local@1"])
 
 
@@ -185,3 +193,37 @@ def test_an_edited_file_is_read_again(tmp_path, monkeypatch) -> None:
     path.write_text(path.read_text().replace('title = "', 'title = "Edited: ', 1))
     after = catalogue()["local@1"]
     assert after.title.startswith("Edited: ") and after.sha256 != before.sha256
+
+
+FORCE_RATING = re.search(r"\[force_rating\].*?\n\n", NCPI.read_text(encoding="utf-8"), re.S)[0]
+
+
+def test_a_framework_without_a_force_rating_never_asks_for_one(tmp_path, monkeypatch) -> None:
+    """Without [force_rating] no expression may name force_rating or favourable (they would
+    always be empty), and no query asks the force for its self-assessment."""
+    from schemas.rules import rules_of
+
+    said = refused(monkeypatch, tmp_path / "a", {FORCE_RATING: ""})
+    assert "metrics[8] (self_assessed_not_good).denominator" in said, said
+    assert "force_rating" in said
+    said = refused(
+        monkeypatch,
+        tmp_path / "b",
+        {FORCE_RATING: "", 'denominator = "force_rating IS NOT NULL"': 'denominator = "true"'},
+    )
+    assert "metrics[9] (self_assessed_force_good_or_adequate).numerator" in said, said
+    folder = operator_dir(tmp_path / "c", monkeypatch)
+    variant(
+        folder,
+        "local@2",
+        {
+            FORCE_RATING: "",
+            'denominator = "force_rating IS NOT NULL"': 'denominator = "true"',
+            'numerator = "favourable"\ndenominator = "force_rating IS NOT NULL"': (
+                'numerator = "not_good"\ndenominator = "true"'
+            ),
+        },
+    )
+    codes = {rule.code for rule in rules_of(catalogue()["local@2"])}
+    assert "query_self_rating_sparse" not in codes
+    assert "query_self_rating_sparse" in {rule.code for rule in rules_of(catalogue().default)}

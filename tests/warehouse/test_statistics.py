@@ -115,7 +115,7 @@ def test_kappa_and_its_interval_match_statsmodels() -> None:
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE case_audits (inspection_id VARCHAR, force VARCHAR, "
-        "force_rating VARCHAR, rating VARCHAR)"
+        "force_rating VARCHAR, rating VARCHAR, framework VARCHAR DEFAULT 'ncpi@2016')"
     )
     tables = kappa_tables()
     rows = []
@@ -129,7 +129,10 @@ def test_kappa_and_its_interval_match_statsmodels() -> None:
         for count, force_rating, rating in cells:
             rows += [(f"I-{i:02d}", "F", force_rating, rating)] * count
         rows.append((f"I-{i:02d}", "F", None, "good"))  # not self-assessed: left out
-    con.executemany("INSERT INTO case_audits VALUES (?, ?, ?, ?)", rows)
+    con.executemany(
+        "INSERT INTO case_audits (inspection_id, force, force_rating, rating) VALUES (?, ?, ?, ?)",
+        rows,
+    )
     materialize(con, models()["self_assessment_kappa"], {})
     found = {
         r[0]: r[1:]
@@ -163,7 +166,7 @@ def test_kappa_and_its_interval_match_statsmodels() -> None:
 def test_kappa_words_follow_landis_and_koch() -> None:
     con = duckdb.connect()
     con.execute(
-        "CREATE TABLE case_audits AS SELECT * FROM (VALUES "
+        "CREATE TABLE case_audits AS SELECT *, 'ncpi@2016' AS framework FROM (VALUES "
         "('I', 'F', 'good', 'good'), ('I', 'F', 'good', 'good'), "
         "('I', 'F', 'inadequate', 'inadequate'), ('I', 'F', 'inadequate', 'inadequate'))"
         " AS t(inspection_id, force, force_rating, rating)"

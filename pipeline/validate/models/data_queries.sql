@@ -58,6 +58,9 @@ WITH cases AS (
     SELECT NULL, NULL, inspection_id, framework, 'force_rating', 'query_self_rating_sparse',
            count(force_rating) || ' of ' || count(*) || ' cases self-rated'
     FROM case_audits
+    WHERE list_contains(
+        {{ frameworks | selectattr("force_rating") | map(attribute="key") | list | sql }}, framework
+    )
     GROUP BY inspection_id, framework
     HAVING count(*) >= 10 AND count(force_rating) < $query_self_rated_share * count(*)
 )

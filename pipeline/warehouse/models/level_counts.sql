@@ -52,4 +52,5 @@ SELECT
     CAST(l.level_order AS INTEGER)                 AS level_order,
     l.level_not_good
 FROM counted AS c
-JOIN levels AS l USING (framework);
+JOIN levels AS l USING (framework)
+ORDER BY c.grouped_by, c.inspection_id, c.category NULLS FIRST, c.area NULLS FIRST, l.level_order;

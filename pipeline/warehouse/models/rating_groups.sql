@@ -60,4 +60,5 @@ SELECT
 FROM judged
 GROUP BY GROUPING SETS ((inspection_id, force, framework, category),
                         (inspection_id, force, framework, area),
-                        (inspection_id, force, framework, area, category));
+                        (inspection_id, force, framework, area, category))
+ORDER BY grouped_by, inspection_id, category NULLS FIRST, area NULLS FIRST;
