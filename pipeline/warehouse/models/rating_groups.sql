@@ -3,7 +3,7 @@ grain = """
 one row per inspection x category, per inspection x area and per inspection x area x
 category"""
 description = """
-Where the grouped rating counts are defined once: ratings_by_category, ratings_by_area and
+The grouped rating counts, summed from level_counts: ratings_by_category, ratings_by_area and
 ratings_by_area_category select their part. not_good counts the framework's not-good levels;
 good, requires_improvement and inadequate are filled for frameworks with those levels (NULL
 otherwise: rating_counts has every level of every framework). Internal: prefer the v_
@@ -27,38 +27,31 @@ ci_low = "DOUBLE"
 ci_high = "DOUBLE"
 small_numbers = "BOOLEAN"
 */
--- rating_groups (view): the one place grouped rating counts are defined, by category, by
--- area and by area x category, each case judged by its own framework (table frameworks);
--- ratings_by_category, ratings_by_area and ratings_by_area_category each select their part.
--- The contract's level columns are counted only where the framework has the level.
-WITH judged AS (
-    SELECT c.inspection_id, c.force, c.framework, c.category, c.area, c.rating,
-           list_contains(f.not_good_levels, c.rating) AS rated_not_good,
-           f.rating_levels
-    FROM case_audits AS c
-    JOIN frameworks AS f USING (framework)
+-- rating_groups (view): the grouped rating counts by category, by area and by area x
+-- category, summed from level_counts (where the groups and each framework's levels are
+-- defined once); ratings_by_category, ratings_by_area and ratings_by_area_category each
+-- select their part. The contract's level columns are filled only where the framework has
+-- the level.
+WITH summed AS (
+    SELECT
+        grouped_by, inspection_id, force, framework, category, area,
+        CAST(sum(cases) AS BIGINT)                                       AS cases,
+{%- for level in ["good", "requires_improvement", "inadequate"] %}
+        CAST(sum(cases) FILTER (WHERE rating = {{ level | sql }}) AS BIGINT) AS {{ level }},
+{%- endfor %}
+        CAST(coalesce(sum(cases) FILTER (WHERE level_not_good), 0) AS BIGINT) AS not_good
+    FROM level_counts
+    GROUP BY grouped_by, inspection_id, force, framework, category, area
 )
 SELECT
-    CASE WHEN grouping(category) = 0 AND grouping(area) = 0 THEN 'area_category'
-         WHEN grouping(category) = 0 THEN 'category'
-         ELSE 'area' END                                    AS grouped_by,
-    inspection_id,
-    force,
-    framework,
-    category,
-    area,
-    count(*)                                                AS cases,
+    grouped_by, inspection_id, force, framework, category, area, cases,
 {%- for level in ["good", "requires_improvement", "inadequate"] %}
-    CASE WHEN list_contains(any_value(rating_levels), {{ level | sql }})
-         THEN count(*) FILTER (WHERE rating = {{ level | sql }}) END AS {{ level }},
+    {{ level }},
 {%- endfor %}
-    count(*) FILTER (WHERE rated_not_good)                  AS not_good,
-    percent(not_good, cases)                                AS pct_not_good,
-    wilson_low(not_good, cases)                             AS ci_low,
-    wilson_high(not_good, cases)                            AS ci_high,
-    small_number(cases)                                     AS small_numbers
-FROM judged
-GROUP BY GROUPING SETS ((inspection_id, force, framework, category),
-                        (inspection_id, force, framework, area),
-                        (inspection_id, force, framework, area, category))
+    not_good,
+    percent(not_good, cases)    AS pct_not_good,
+    wilson_low(not_good, cases) AS ci_low,
+    wilson_high(not_good, cases) AS ci_high,
+    small_number(cases)         AS small_numbers
+FROM summed
 ORDER BY grouped_by, inspection_id, category NULLS FIRST, area NULLS FIRST;
