@@ -273,7 +273,7 @@ def command_check(args: argparse.Namespace) -> int:
 def command_explain(args: argparse.Namespace) -> int:
     import duckdb
 
-    from pipeline.warehouse.explain import explain
+    from pipeline.warehouse.explain import explain, receipt
 
     path = Settings.resolve(warehouse=args.warehouse).warehouse
     if not path.is_file():
@@ -287,6 +287,9 @@ def command_explain(args: argparse.Namespace) -> int:
             f"{path} is not a DuckDB database (or one this DuckDB cannot open); give the "
             "warehouse a run published with --warehouse."
         ) from None
+    if args.receipt:
+        with conn:
+            return _print_receipt(receipt(conn, args.inspection, args.metric), args)
     with conn:
         found = explain(conn, args.inspection, args.metric)
     words, numerator_text, denominator_text = found.definition
@@ -325,6 +328,21 @@ def command_explain(args: argparse.Namespace) -> int:
         _print_table((["case_key", "category", "area"], rows))
         print()
     return EXIT_OK
+
+
+def _print_receipt(found: object, args: argparse.Namespace) -> int:
+    """One figure's receipt, field by field, and whether its digests hold for the cases the
+    warehouse holds behind it."""
+    print(f"Receipt of {args.inspection}: {args.metric}")
+    for name, value in found.fields.items():
+        print(f"  {name:<23} {as_text(str(value))}")
+    verdict = (
+        "hold: recomputed from metric_cases, both digests are as stored"
+        if found.agrees
+        else "do NOT hold: recomputed from metric_cases, a digest differs from the stored one"
+    )
+    print(f"  digests {verdict}.")
+    return EXIT_OK if found.agrees else EXIT_PROBLEMS
 
 
 NOT_RECORDED = "(not recorded)"
@@ -451,6 +469,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("inspection", help="inspection_id, e.g. MPS-NCPI-2016")
     explain.add_argument("metric", help="headline metric, e.g. cases_not_good")
     explain.add_argument("--warehouse", help="published DuckDB file (env CASE_AUDIT_WAREHOUSE)")
+    explain.add_argument(
+        "--receipt",
+        action="store_true",
+        help="print the figure's receipt and check its digests against its cases",
+    )
     explain.set_defaults(handler=command_explain)
 
     rules = commands.add_parser("rules", help="print the validation rule catalogue")

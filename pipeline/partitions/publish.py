@@ -16,7 +16,7 @@ from pipeline.publish.dashboard import dashboard_from_feeds
 from pipeline.publish.feeds import publish_feeds
 from pipeline.publish.steps import publish_again
 from pipeline.publish.targets import publish_copies
-from pipeline.reconcile.tables import reference_params
+from pipeline.reconcile.tables import derived_params
 from pipeline.settings import parse_targets
 from pipeline.storage.atomic import atomic_replace
 from pipeline.storage.workspace import Workspace
@@ -44,7 +44,7 @@ def merge_and_publish(workspace: Workspace, run_id: str) -> Merged:
         history.absorb_inbox(state, workspace)
         own = history.export_history(state, workspace.build_dir / "merged_history.duckdb")
     try:
-        by_partition = merge_partitions(build, warehouses, reference_params(workspace), own)
+        by_partition = merge_partitions(build, warehouses, derived_params(workspace), own)
     except CaseAuditError as exc:
         build.unlink(missing_ok=True)
         raise CaseAuditError(f"{exc} The published warehouse is unchanged.") from None

@@ -285,6 +285,8 @@ class Card:
     high: object
     published: str = ""  # the published figure, in words
     verdict: str = ""  # matches / differs
+    count_only: bool = False  # it counts every case (numerator and denominator `true`)
+    receipt: Row | None = None  # its receipt, as the receipts feed gives it
 
 
 @dataclass
@@ -357,11 +359,19 @@ def _published_words(figure: Row | None) -> tuple[str, str]:
     return words, str(figure["status_of_figure"])
 
 
-def _cards(rows: list[Row], figures: dict[tuple, Row], framework: Framework) -> list[Card]:
+def _cards(
+    rows: list[Row], figures: dict[tuple, Row], framework: Framework, receipts: dict[tuple, Row]
+) -> list[Card]:
     cards = []
     for row in rows:
         metric = row["metric"]
-        published, verdict = _published_words(figures.get((row["inspection_id"], metric)))
+        key = (row["inspection_id"], metric)
+        published, verdict = _published_words(figures.get(key))
+        definition = framework.metrics.get(metric) or {}
+        everything = all(
+            str(definition.get(side, "")).strip().lower() == "true"
+            for side in ("numerator", "denominator")
+        )
         cards.append(
             Card(
                 metric,
@@ -373,6 +383,8 @@ def _cards(rows: list[Row], figures: dict[tuple, Row], framework: Framework) -> 
                 row["ci_high"],
                 published,
                 verdict,
+                everything,
+                receipts.get(key),
             )
         )
     return cards
@@ -577,6 +589,7 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     categories_of = grouped(feed_rows(feeds, "ratings_by_category"), "inspection_id")
     areas_of = grouped(feed_rows(feeds, "ratings_by_area"), "inspection_id")
     kappa_of = {r["inspection_id"]: r for r in feed_rows(feeds, "self_assessment")}
+    receipts = {(r["inspection_id"], r["metric"]): r for r in feed_rows(feeds, "receipts")}
     trends = feed_rows(feeds, "trends")
     date_of = {r["inspection_id"]: _date(r["inspection_date"]) for r in trends}
     framework_of = frameworks(manifest, [*headline["framework"], *(r["framework"] for r in trends)])
@@ -595,7 +608,7 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
                 force,
                 framework,
                 f"{date:%-d %B %Y}" if date else "",
-                _cards(rows, figures, framework),
+                _cards(rows, figures, framework, receipts),
                 categories_of.get((inspection,), []),
                 areas_of.get((inspection,), []),
                 claims_of.get((inspection,), []),

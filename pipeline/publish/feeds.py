@@ -174,6 +174,29 @@ FEEDS = (
         "Published figures and press claims against the computed figures.",
     ),
     FeedSpec(
+        "receipts",
+        "v_receipts",
+        (
+            "inspection_id",
+            "force",
+            "framework",
+            "metric",
+            "metric_order",
+            "receipt",
+            "framework_sha256",
+            "rules_version",
+            "product_version",
+            "input_sha256",
+            "numerator_digest",
+            "denominator_digest",
+        ),
+        ("numerator", "denominator"),
+        "Each headline figure's receipt: the framework file, rule set and product version it "
+        "was made under, the input files behind its cases and a digest of the cases in its "
+        "numerator and denominator (docs/publication.md); its definition is the framework's "
+        "(the manifest's frameworks).",
+    ),
+    FeedSpec(
         "data_quality",
         "v_data_quality_summary",
         ("level", "rule", "column_name"),

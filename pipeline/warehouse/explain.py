@@ -4,6 +4,7 @@ by area. Case keys only: the provider's case_ref is never in the warehouse's cas
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import duckdb
@@ -80,6 +81,67 @@ def explain(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Ex
         by_category=_breakdown(cases, 1),
         by_area=_breakdown(cases, 2),
         cases=cases,
+    )
+
+
+RECEIPT_FIELDS = (
+    "receipt",
+    "framework",
+    "framework_sha256",
+    "rules_version",
+    "product_version",
+    "numerator_expression",
+    "denominator_expression",
+    "description",
+    "input_sha256",
+    "numerator",
+    "denominator",
+    "numerator_digest",
+    "denominator_digest",
+)
+
+
+def case_digest(keys: list[str]) -> str:
+    """A set of cases as a digest: SHA-256 (hex) of their case_keys, sorted, joined by a line
+    feed (figure_receipts computes the same in SQL; a party holding the cases can too)."""
+    return hashlib.sha256("\n".join(sorted(keys)).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Receipt:
+    fields: dict[str, object]  # RECEIPT_FIELDS, as figure_receipts holds them
+    numerator_digest: str  # recomputed here from metric_cases
+    denominator_digest: str
+
+    @property
+    def agrees(self) -> bool:
+        return (self.numerator_digest, self.denominator_digest) == (
+            self.fields["numerator_digest"],
+            self.fields["denominator_digest"],
+        )
+
+
+def receipt(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Receipt:
+    """`inspection`'s `metric` receipt, with its digests recomputed from the cases behind it,
+    so the reader sees whether the stored receipt holds."""
+    found = explain(conn, inspection, metric)
+    present = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'figure_receipts'"
+    ).fetchone()[0]
+    if not present:
+        raise CaseAuditError(
+            "this warehouse holds no receipts (table figure_receipts): it was built by an "
+            "older case-audit; run case-audit again."
+        )
+    row = conn.execute(
+        f"SELECT {', '.join(RECEIPT_FIELDS)} FROM figure_receipts "
+        "WHERE inspection_id = $1 AND metric = $2",
+        [inspection, metric],
+    ).fetchone()
+    return Receipt(
+        dict(zip(RECEIPT_FIELDS, row, strict=True)),
+        case_digest([key for key, _, _, counted in found.cases if counted]),
+        case_digest([key for key, _, _, _ in found.cases]),
     )
 
 

@@ -936,7 +936,10 @@ def _programme(schemes: list[dict], inspections: list[tuple], verdicts: dict[str
         "ratings_by_category": _feed("ratings_by_category", categories),
         "ratings_by_area": _feed("ratings_by_area", areas),
         "trends": _feed("trends", trends),
-        **{name: _feed(name, []) for name in ("self_assessment", "reconciliation", "data_quality")},
+        **{
+            name: _feed(name, [])
+            for name in ("self_assessment", "reconciliation", "data_quality", "receipts")
+        },
     }
     manifest = {
         "schema_version": "3.0",

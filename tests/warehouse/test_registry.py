@@ -77,7 +77,8 @@ def test_every_model_builds_over_an_empty_staging_with_the_columns_its_header_st
         staging.judge_across_rows([])
         staging.plan_assembly(previous_build=False)
         conn.execute(macros_sql())
-        with literal_params({**params(b"k" * 32), **reference}) as given:
+        versions = {"rules_version": "r", "product_version": "p"}  # figure_receipts names them
+        with literal_params({**params(b"k" * 32), **reference, **versions}) as given:
             for model in models().values():
                 materialize(conn, model, given)
         made = conn.execute(
