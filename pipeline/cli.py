@@ -68,7 +68,7 @@ REPORT_QUERIES = {
     "computed_denominator AS den, computed_pct AS pct, status "
     "FROM published_reconciliation ORDER BY inspection_id, metric",
     "claims": "SELECT inspection_id, metric, comparator, claimed_pct, computed_pct, holds, "
-    "wording FROM claim_checks ORDER BY inspection_id, metric",
+    "wording, reading FROM claim_checks ORDER BY inspection_id, metric",
     "quarantine": "SELECT rule, column_name, count(*) AS reasons, count(DISTINCT (source_file, "
     "source_row)) AS rows FROM rejected_rows GROUP BY ALL ORDER BY rows DESC, rule",
     "queries": "SELECT rule, column_name, count(*) AS flagged FROM data_queries GROUP BY ALL "
@@ -270,23 +270,30 @@ def command_check(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- explain
 
 
-def command_explain(args: argparse.Namespace) -> int:
+def _open_warehouse(given: str | None) -> object:
+    """The published warehouse, read-only (`--warehouse`, else the setting), or a sentence
+    saying why it cannot be read."""
     import duckdb
 
-    from pipeline.warehouse.explain import explain, receipt
-
-    path = Settings.resolve(warehouse=args.warehouse).warehouse
+    path = Settings.resolve(warehouse=given).warehouse
     if not path.is_file():
         raise CaseAuditError(
             f"no warehouse at {path}: run `case-audit run` first, or give --warehouse."
         )
     try:
-        conn = duckdb.connect(str(path), read_only=True)
+        return duckdb.connect(str(path), read_only=True)
     except duckdb.Error:
         raise CaseAuditError(
             f"{path} is not a DuckDB database (or one this DuckDB cannot open); give the "
             "warehouse a run published with --warehouse."
         ) from None
+
+
+def command_explain(args: argparse.Namespace) -> int:
+
+    from pipeline.warehouse.explain import explain, receipt
+
+    conn = _open_warehouse(args.warehouse)
     if args.receipt:
         with conn:
             return _print_receipt(receipt(conn, args.inspection, args.metric), args)
@@ -343,6 +350,30 @@ def _print_receipt(found: object, args: argparse.Namespace) -> int:
     )
     print(f"  digests {verdict}.")
     return EXIT_OK if found.agrees else EXIT_PROBLEMS
+
+
+def command_claim(args: argparse.Namespace) -> int:
+    """Judge a wording about one published figure, read by the rulebook of verbal quantifiers
+    (schemas/quantifiers.toml), without a run: exit 0 when it holds, 1 when it does not or
+    cannot be judged."""
+    from pipeline.reconcile.claim import judge
+
+    with _open_warehouse(args.warehouse) as conn:
+        verdict = judge(conn, args.inspection, args.metric, args.wording)
+    print(f"{args.inspection}: {args.metric}, {verdict.numerator} of {verdict.denominator}", end="")
+    print(f" ({verdict.exact_pct:.2f}%)" if verdict.exact_pct is not None else "")
+    if verdict.reading == "unknown wording":
+        print(
+            f"  {args.wording!r}: no quantifier the rulebook knows (docs/publication.md lists "
+            "them); not judged."
+        )
+        return EXIT_PROBLEMS
+    print(f"  read as {verdict.reading}")
+    if verdict.holds is None:
+        print("  not judged: the figure has no percentage (no cases).")
+        return EXIT_PROBLEMS
+    print("  the claim holds." if verdict.holds else "  the claim does NOT hold.")
+    return EXIT_OK if verdict.holds else EXIT_PROBLEMS
 
 
 NOT_RECORDED = "(not recorded)"
@@ -475,6 +506,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the figure's receipt and check its digests against its cases",
     )
     explain.set_defaults(handler=command_explain)
+
+    claim = commands.add_parser(
+        "claim", help="judge a wording about one published figure (no run needed)"
+    )
+    claim.add_argument("inspection", help="inspection_id, e.g. MPS-NCPI-2016")
+    claim.add_argument("metric", help="a metric of the inspection's framework")
+    claim.add_argument("wording", help='the claim in words, e.g. "almost three-quarters"')
+    claim.add_argument("--warehouse", help="published DuckDB file (env CASE_AUDIT_WAREHOUSE)")
+    claim.set_defaults(handler=command_claim)
 
     rules = commands.add_parser("rules", help="print the validation rule catalogue")
     rules.add_argument(

@@ -162,6 +162,7 @@ FEEDS = (
             "comparator",
             "wording",
             "source",
+            "reading",
         ),
         (
             "published_numerator",

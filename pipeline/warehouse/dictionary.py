@@ -18,6 +18,7 @@ from pipeline.storage.models import Model
 from pipeline.warehouse.registry import column_words, layer_of, macro_words, models
 from schemas.contract import CORE_COLUMNS, FRAMEWORK, INPUT_DOCS, SYNTHETIC
 from schemas.frameworks import Framework, catalogue
+from schemas.quantifiers import rulebook
 from schemas.rules import Rule, example_of, rules_of
 
 TARGET = PROJECT_DIR / "docs" / "data-dictionary.md"
@@ -197,6 +198,16 @@ def _framework(framework: Framework) -> list[str]:
     return lines
 
 
+QUANTIFIERS = """## 3. Claims in words: the rulebook of verbal quantifiers
+
+A claim in `published_claims.csv` (or `case-audit claim`) may give its wording alone: its first
+quantifier is read as an interval of percentages and the claim holds when the exact percentage
+lies in it (`claim_checks.reading` says how it was read). Lower case, hyphens as spaces and
+"per cent" / "percent" as "%" before reading; a wording with none of these is reported as
+`unknown wording`, never guessed. From `schemas/quantifiers.toml` (docs/publication.md).
+"""
+
+
 def render() -> str:
     """The whole data dictionary as Markdown."""
     lines = [INTRO, "| column | type | required | accepted values |", "|---|---|---|---|"]
@@ -218,7 +229,38 @@ def render() -> str:
         lines += _relation(model)
     lines += ["### Macros", ""]
     lines += [f"- `{name}`: {words}" for name, words in macro_words().items()]
+    lines += _quantifiers()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _quantifiers() -> list[str]:
+    """The rulebook of verbal quantifiers (schemas/quantifiers.toml), entry by entry."""
+    book = rulebook()
+    grouped: dict[str, list[str]] = {}
+    for words, bound in book.modifiers.items():
+        grouped.setdefault(bound.words, []).append(words)
+    return [
+        QUANTIFIERS,
+        "| modifier | the interval around the quantity's value v |",
+        "|---|---|",
+        *(
+            f"| {', '.join(f'`{w}`' for w in words)} | {interval} |"
+            for interval, words in grouped.items()
+        ),
+        "",
+        f"A bare percentage holds what rounds to it; a bare count (`278 out of 374`) exactly "
+        f"its share; a bare ratio or fraction reads as `{book.bare}`.",
+        "",
+        "| phrase | interval |",
+        "|---|---|",
+        *(f"| `{w}` | {bound.words} |" for w, bound in book.phrases.items()),
+        "",
+        "Fractions (percent): "
+        + ", ".join(f"`{w}` = {v:g}" for w, v in book.fractions.items())
+        + ". Numbers in words: "
+        + ", ".join(f"`{w}` = {v:g}" for w, v in book.numbers.items())
+        + ".",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pipeline.storage.models import Model, build_order, load_model, render
 from schemas.frameworks import catalogue
+from schemas.quantifiers import GROUPS, rulebook
 
 PACKAGE = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -28,8 +29,13 @@ SMALL_NUMBERS_MINIMUM = 10  # the fewest cases a published percentage rests on
 
 def context() -> dict[str, object]:
     """What the model files are rendered with: the frameworks (their columns, metrics,
-    queries and predicates: schemas/frameworks.py) and the small-numbers minimum."""
-    return catalogue().context() | {"small_numbers_minimum": SMALL_NUMBERS_MINIMUM}
+    queries and predicates: schemas/frameworks.py), the small-numbers minimum and the
+    rulebook of verbal quantifiers (schemas/quantifiers.py)."""
+    return catalogue().context() | {
+        "small_numbers_minimum": SMALL_NUMBERS_MINIMUM,
+        "quantifiers": rulebook(),
+        "quantifier_groups": list(GROUPS),
+    }
 
 
 def models() -> dict[str, Model]:

@@ -132,3 +132,18 @@ def test_the_receipts_feed_and_the_page_give_each_figure_its_receipt(warehouse: 
     for target, short in links:
         row = re.search(rf'<tr id="{re.escape(target)}">.*?</tr>', html, re.S)
         assert row is not None and f"<code>{short}" in row[0], target
+
+
+def test_case_audit_claim_judges_a_wording_without_a_run(warehouse: Path, capsys) -> None:
+    """A journalist's wording is judged against the published warehouse, nothing written:
+    read by the rulebook, it holds (exit 0), does not (1), or is not read at all (1)."""
+    before = warehouse.read_bytes()
+    args = ["claim", "NWC-2025", "cases_not_good", "--warehouse", str(warehouse)]
+    # NWC-2025: 5 of 20 valid cases rated inadequate, 25%
+    assert main([*args[:3], "a quarter of cases", *args[3:]]) == 0
+    assert "read as a quarter: [22.5, 27.5]" in capsys.readouterr().out
+    assert main([*args[:3], "more than a third", *args[3:]]) == 1
+    assert "does NOT hold" in capsys.readouterr().out
+    assert main([*args[:3], "a worrying number", *args[3:]]) == 1
+    assert "no quantifier the rulebook knows" in capsys.readouterr().out
+    assert warehouse.read_bytes() == before
