@@ -206,7 +206,10 @@ def command_run(args: argparse.Namespace) -> int:
         for problem in outcome.problems or ["see the Dagster log above (run with --verbose)"]:
             print(f"  - {problem}")
         return EXIT_PROBLEMS
-    print(f"Run {outcome.run_id} succeeded; published {settings.warehouse}\n")
+    print(f"Run {outcome.run_id} succeeded; published {settings.warehouse}")
+    for note in outcome.notes:
+        print(f"case-audit: {note}")
+    print()
     report_warehouse(settings.warehouse, args.inspection, args.all)
     return EXIT_OK
 

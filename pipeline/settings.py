@@ -299,6 +299,21 @@ SETTINGS: dict[str, Setting] = {
         "md:<database>, comma-separated",
         targets,
     ),
+    "retention_days": Setting(
+        "CASE_AUDIT_RETENTION_DAYS",
+        "30",
+        "days a superseded input file's rows (providers' references and raw values) stay in "
+        "the private staging database before a run purges them (0: the first run after; "
+        "docs/publication.md)",
+        whole_number(0, 3650),
+    ),
+    "dagster_run_days": Setting(
+        "CASE_AUDIT_DAGSTER_RUN_DAYS",
+        "90",
+        "days Dagster keeps a finished run and its events before a run deletes them "
+        "(docs/publication.md)",
+        whole_number(1, 3650),
+    ),
     "duckdb_memory": Setting(
         "CASE_AUDIT_DUCKDB_MEMORY",
         "1GB",

@@ -48,6 +48,8 @@ GARBAGE = {
     "pseudonym_key": ["", "short", "²"],
     "suppression_threshold": [*NUMBERS, "0", "101"],
     "publish_to": ["", ",", "md:bad name!"],
+    "retention_days": [*NUMBERS, "3651"],
+    "dagster_run_days": [*NUMBERS, "0", "3651"],
     "duckdb_memory": ["", "lots", "-1GB", "0", "1KB", "99999999TB", "²GB", "1 GBs"],
     "duckdb_storage_version": ["", "latest", "-1", "v9.9.9", "v².0.0"],
     "quarantine_warn_percent": [*NUMBERS, "101", "nan", "inf"],

@@ -6,8 +6,10 @@ import dagster as dg
 
 from pipeline.defs.metadata import OWNERS, frame_metadata
 from pipeline.defs.resources import CaseAuditResource
+from pipeline.defs.retention import purge_dagster_runs, purged_sentence
 from pipeline.defs.run_events import run_info
 from pipeline.operations.currency import inventory_unless_current
+from pipeline.settings import setting
 
 # a run tagged so (the CLI's --rebuild, or a tag added in the launchpad) rebuilds everything
 REBUILD_TAG = "case_audit/rebuild"
@@ -41,7 +43,20 @@ def input_files(
             "Rebuild asked for (tag case_audit/rebuild=true): every file is read "
             "and every table built and published again."
         )
+    keep_days = setting("dagster_run_days")
+    deleted = purge_dagster_runs(context.instance, workspace.today, keep_days)
+    retention = {
+        "superseded_files_purged": found.purged.files,
+        "superseded_rows_purged": found.purged.rows,
+        "retention": found.retention(),
+        "dagster_runs_deleted": deleted,
+        "dagster_runs": purged_sentence(deleted, keep_days),
+    }
+    for said in (retention["retention"], retention["dagster_runs"]):
+        if said:
+            context.log.info(said)
     if found.current:
+        context.log_event(dg.AssetObservation("input_files", metadata=retention))
         context.log.info(
             "Input files, code and settings are those of the last complete run: the "
             "published warehouse, feeds and dashboard are current; nothing to rebuild."
@@ -63,5 +78,6 @@ def input_files(
             "input_dir": workspace.input_dir,
             "files_found": len(files),
             "bytes": int(files["size"].sum()),
+            **retention,
         }
     )

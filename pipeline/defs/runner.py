@@ -28,6 +28,7 @@ class RunOutcome:
     problems: list[str] = field(default_factory=list)
     published: str = ""
     recorded: bool = True  # the failure is in pipeline_runs (or queued for the next run)
+    notes: list[str] = field(default_factory=list)  # what else the run did worth saying
 
 
 def run_instance() -> dg.DagsterInstance:
@@ -83,7 +84,7 @@ def run_pipeline(
         raise_on_error=False,
     )
     if result.success:
-        return RunOutcome(success=True, run_id=result.run_id)
+        return RunOutcome(success=True, run_id=result.run_id, notes=_notes(result))
     found = problems(result.all_events)
     run = result.dagster_run
     report = handle_failure(resource.workspace(), run_info(instance, run), run.job_name, found)
@@ -99,3 +100,22 @@ def run_pipeline(
         published=report.publication.sentence(),
         recorded=report.history_error is None,
     )
+
+
+def _notes(result: dg.ExecuteInProcessResult) -> list[str]:
+    """What retention purged this run (the first step's metadata, or its observation on a
+    run with nothing else to do), for the CLI to say: a run reports what it deleted."""
+    recorded = [
+        *(
+            e.asset_observation_data.asset_observation
+            for e in result.get_asset_observation_events()
+            if e.asset_key == dg.AssetKey("input_files")
+        ),
+        *result.asset_materializations_for_node("input_files"),
+    ]
+    return [
+        str(entry.value)
+        for event in recorded
+        for key in ("retention", "dagster_runs")
+        if (entry := event.metadata.get(key)) is not None and entry.value
+    ]

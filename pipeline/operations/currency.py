@@ -8,7 +8,7 @@ duplicates and unreadable files refused) for validation to stage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -18,6 +18,7 @@ from pipeline.ingest.inventory import hash_files, known_hashes, run_files, take_
 from pipeline.lazy import pd
 from pipeline.operations import history
 from pipeline.operations.history import RunInfo
+from pipeline.settings import setting
 from pipeline.storage.build_state import (
     COMPLETE,
     RUN,
@@ -28,7 +29,7 @@ from pipeline.storage.build_state import (
 )
 from pipeline.storage.pseudonym import load_key
 from pipeline.storage.workspace import Workspace
-from pipeline.validate.staging import RELATIONS, staging_token
+from pipeline.validate.staging import RELATIONS, Purged, purge_superseded, staging_token
 
 # everything a build remembers between runs: forgotten, every file is hashed, read and
 # validated again and every table built and published again
@@ -42,6 +43,12 @@ class Inventory:
 
     files: pd.DataFrame | None
     fingerprint: str
+    purged: Purged = field(default_factory=lambda: Purged(0, 0))  # retention, this run
+    keep_days: int = 0
+
+    def retention(self) -> str:
+        """What retention purged, in a sentence; empty when nothing."""
+        return self.purged.sentence(self.keep_days) if self.purged.files else ""
 
     @property
     def current(self) -> bool:
@@ -68,6 +75,10 @@ def inventory_unless_current(
             forget_everything(conn)
         known = known_hashes(conn)
         hashed = hash_files(Path(workspace.input_dir), known)
+        # retention runs first, on every run: superseded data is purged on schedule
+        keep_days = setting("retention_days")
+        present = [h.sha256 for h in hashed if h.sha256]
+        purged = purge_superseded(conn, present, workspace.today, keep_days)
         fingerprint = _fingerprint_or_none(conn, workspace, hashed)
         if fingerprint and _all_current(conn, workspace, fingerprint):
             # same contents; files merely touched keep their hash under the new size and
@@ -84,10 +95,10 @@ def inventory_unless_current(
                     touched,
                 )
             history.record_unchanged_run(conn, run, workspace.published_path)
-            return Inventory(None, fingerprint)
+            return Inventory(None, fingerprint, purged, keep_days)
         if fingerprint:
             remember(conn, RUN, fingerprint)
-        return Inventory(take_inventory(conn, hashed), fingerprint or "")
+        return Inventory(take_inventory(conn, hashed), fingerprint or "", purged, keep_days)
 
 
 def _fingerprint_or_none(

@@ -145,6 +145,62 @@ class StagingSummary:
     migrated: bool = False  # staging made under contract v1.1 was dropped: all read again
 
 
+@dataclass(frozen=True)
+class Purged:
+    """What retention deleted from staging in one run: superseded file contents and their
+    rows (providers' case_refs and raw values among them)."""
+
+    files: int
+    rows: int
+
+    def sentence(self, keep_days: int) -> str:
+        return (
+            f"Retention: {self.files} superseded file(s) ({self.rows} rows, providers' "
+            f"references included) purged from staging, kept {keep_days} day(s) after their "
+            "content left the input folder."
+        )
+
+
+def _add_superseded_on(conn: duckdb.DuckDBPyConnection) -> None:
+    """Staging made before retention has no superseded_on: added, empty (nothing in it has
+    been marked superseded yet)."""
+    conn.execute("ALTER TABLE staging.staged_files ADD COLUMN IF NOT EXISTS superseded_on DATE")
+
+
+def purge_superseded(
+    conn: duckdb.DuckDBPyConnection, present: list[str], today: dt.date, keep_days: int
+) -> Purged:
+    """Retention of providers' data in staging: a content no longer among the inputs
+    (`present`: their SHA-256) is marked superseded on the first run that misses it, and its
+    file and rows are deleted once `keep_days` days have passed since (0: at once); one that
+    comes back is unmarked. Runs on every run, also when nothing else has changed, so data is
+    purged on schedule (`today` is the run date: a test's clock)."""
+    attach_staging(conn)
+    if not _has_table(conn, "staged_files"):
+        return Purged(0, 0)
+    _add_superseded_on(conn)
+    conn.execute(
+        "UPDATE staging.staged_files SET superseded_on = CASE WHEN list_contains(?, sha256) "
+        "THEN NULL ELSE coalesce(superseded_on, ?) END",
+        [present, today],
+    )
+    expired = [
+        sha
+        for (sha,) in conn.execute(
+            "SELECT sha256 FROM staging.staged_files WHERE superseded_on <= ?",
+            [today - dt.timedelta(days=keep_days)],
+        ).fetchall()
+    ]
+    if not expired:
+        return Purged(0, 0)
+    [(rows,)] = conn.execute(
+        "SELECT count(*) FROM staging.staged_rows WHERE list_contains(?, sha256)", [expired]
+    ).fetchall()
+    for table in STAGED:
+        conn.execute(f"DELETE FROM staging.{table} WHERE list_contains(?, sha256)", [expired])
+    return Purged(len(expired), rows)
+
+
 def params(key: bytes) -> dict[str, object]:
     """The values validation's models take (pipeline/validate/models/): the pseudonym key's
     HMAC pads (case_key is computed in SQL) and the queries' thresholds."""
@@ -210,6 +266,7 @@ class RunStaging:
     def _add_columns(self) -> None:
         """A framework added since the rows were staged brings its columns: added, empty
         (no staged row is of a framework that was not there)."""
+        _add_superseded_on(self.conn)
         have = self._columns()["staged_rows"]
         for column in self.catalogue.columns().values():
             if column.name not in have:
@@ -277,7 +334,7 @@ class RunStaging:
         self.conn.execute(
             "INSERT INTO staging.staged_files SELECT ?, ?, ?, ?, ?, ?, ?, "
             "(SELECT max(audit_date) FROM staging.staged_rows WHERE sha256 = ? AND ?), "
-            "?::VARCHAR[]",
+            "?::VARCHAR[], NULL",
             [
                 sha256,
                 self.cache,
@@ -311,7 +368,8 @@ class RunStaging:
         }
         present = {sha for _, sha in files}
         staged = self.conn.execute("SELECT sha256 FROM staging.staged_files").fetchall()
-        self.forget([sha for (sha,) in staged if sha not in present or sha not in fresh])
+        # contents no longer in the folder are kept until retention purges them (purge_superseded)
+        self.forget([sha for (sha,) in staged if sha in present and sha not in fresh])
         rows = 0
         for name, sha in files:
             if sha not in fresh:

@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS staging.staged_files (
     message     VARCHAR,
     staged_on   DATE NOT NULL,      -- the run date it was staged under (audit_date_future)
     latest_audit_date DATE,         -- the latest audit date of any of its rows; NULL if none
-    frameworks  VARCHAR[] NOT NULL  -- the framework files its rows were judged under
+    frameworks  VARCHAR[] NOT NULL, -- the framework files its rows were judged under
+    superseded_on DATE              -- the first run date its content was no longer an input
 );
 -- every row read, valid or not, as sql/stage_rows.sql stages it in one pass: its keys (for
 -- the rules that compare rows), the reasons the row rules found (`failures`, NULL when none)
