@@ -45,6 +45,7 @@ def published_warehouse_asset() -> dg.AssetsDefinition:
                 "views": ", ".join(done.views),
                 "republished": done.republished,
                 "copied_to": ", ".join(done.copies),
+                "figures_revised": done.revised,
             }
         )
 

@@ -217,24 +217,25 @@ def drop_in_inbox(resource: Workspace, record: RunRecord) -> Path:
     return path
 
 
-def ensure_history(conn: duckdb.DuckDBPyConnection, published: Path) -> None:
-    """The history table in the build, seeded from the published warehouse if the build is new."""
+def ensure_history(conn: duckdb.DuckDBPyConnection, published: Path, table: str = TABLE) -> None:
+    """A history table (pipeline_runs by default) in the build, seeded from the published
+    warehouse if the build is new."""
     exists = conn.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND database_name = "
         "current_database()",
-        [TABLE],
+        [table],
     ).fetchall()[0][0]
-    materialize(conn, models()[TABLE], {})
+    materialize(conn, models()[table], {})
     if exists or not readable(published):
         return
     conn.execute("ATTACH ? AS seed (READ_ONLY)", [str(published)])
     try:
         has = conn.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'seed' AND table_name = ?",
-            [TABLE],
+            [table],
         ).fetchall()[0][0]
         if has:
-            conn.execute(f"INSERT INTO {TABLE} SELECT * FROM seed.{TABLE}")
+            conn.execute(f"INSERT INTO {table} SELECT * FROM seed.{table}")
     finally:
         conn.execute("DETACH seed")
 

@@ -17,6 +17,7 @@ import duckdb
 from pipeline.errors import CaseAuditError
 from pipeline.lazy import pd
 from pipeline.operations.history import TABLE as HISTORY
+from pipeline.operations.revisions import TABLES as REVISION_TABLES
 from pipeline.publish.steps import build_views
 from pipeline.reconcile.checks import figures_reconcile
 from pipeline.storage.models import materialize
@@ -24,7 +25,7 @@ from pipeline.storage.workspace import connect_for_publishing
 from pipeline.validate.checks import rows_conserved
 from pipeline.warehouse.build import literal_params
 from pipeline.warehouse.catalogue import apply_comments
-from pipeline.warehouse.registry import in_layers, macros_sql
+from pipeline.warehouse.registry import in_layers, macros_sql, models
 
 # the tables whose rows come from the partitions; the ones with source_file get the prefix
 ROW_TABLES = ("case_audits", "rejected_rows", "file_loads", "data_queries")
@@ -90,6 +91,8 @@ def merge_partitions(
         for check in (rows_conserved(conn), figures_reconcile(conn)):
             if not check.passed:
                 raise CaseAuditError(f"the merged warehouse fails a check: {check.description}")
+        for table in REVISION_TABLES:  # revisions are recorded by whole-folder runs only
+            materialize(conn, models()[table], {})
         build_views(conn)
         apply_comments(conn)
         return conn.execute(_sql("partition_summary")).df()

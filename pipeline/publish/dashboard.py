@@ -36,34 +36,11 @@ from pipeline.publish.charts import (
     scale_colours,
     trend_chart,
 )
-from pipeline.publish.feeds import FEEDS, LOW_RELIABILITY, SUPPRESSED, SYMBOLS
+from pipeline.publish.feeds import FEED_KEYS, FEEDS, LOW_RELIABILITY, SUPPRESSED, wide
 from pipeline.safe_csv import csv_rule
 from schemas.contract import CONTRACT_VERSION
 
 TEMPLATES = Path(__file__).parent / "templates"
-FEED_KEYS = {spec.name: spec.keys for spec in FEEDS}
-
-
-def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """A tidy feed back to one row per subject; a withheld value becomes its symbol (`c`,
-    `u`). Feeds list each subject's measures together, starting with the same measure, so a
-    subject is a block of consecutive rows (its framework's levels may make it longer or
-    shorter than another's)."""
-    measures = list(dict.fromkeys(feed["measure"]))
-    if not measures:
-        return pd.DataFrame(columns=[*keys, *measures])
-    cells = (
-        feed["value"]
-        .astype(object)
-        .where(feed["status"].eq("published"), feed["status"].map(SYMBOLS))
-    )
-    subject = feed["measure"].eq(measures[0]).cumsum().to_numpy() - 1
-    values = pd.DataFrame({"subject": subject, "measure": feed["measure"], "cell": cells})
-    table = values.pivot(index="subject", columns="measure", values="cell")
-    table = table.reindex(columns=measures).reset_index(drop=True)
-    table.columns.name = None
-    subjects = feed[keys].groupby(subject, sort=False).head(1).reset_index(drop=True)
-    return pd.concat([subjects, table], axis=1)
 
 
 class Row(dict):
@@ -287,6 +264,7 @@ class Card:
     verdict: str = ""  # matches / differs
     count_only: bool = False  # it counts every case (numerator and denominator `true`)
     receipt: Row | None = None  # its receipt, as the receipts feed gives it
+    revision: Row | None = None  # its latest revision, when it was revised (revisions feed)
 
 
 @dataclass
@@ -360,7 +338,11 @@ def _published_words(figure: Row | None) -> tuple[str, str]:
 
 
 def _cards(
-    rows: list[Row], figures: dict[tuple, Row], framework: Framework, receipts: dict[tuple, Row]
+    rows: list[Row],
+    figures: dict[tuple, Row],
+    framework: Framework,
+    receipts: dict[tuple, Row],
+    revised: dict[tuple, Row],
 ) -> list[Card]:
     cards = []
     for row in rows:
@@ -385,6 +367,7 @@ def _cards(
                 verdict,
                 everything,
                 receipts.get(key),
+                revised.get(key),
             )
         )
     return cards
@@ -590,6 +573,13 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
     areas_of = grouped(feed_rows(feeds, "ratings_by_area"), "inspection_id")
     kappa_of = {r["inspection_id"]: r for r in feed_rows(feeds, "self_assessment")}
     receipts = {(r["inspection_id"], r["metric"]): r for r in feed_rows(feeds, "receipts")}
+    revisions = feed_rows(feeds, "revisions")  # newest first
+    for order, row in enumerate(revisions, 1):
+        row["anchor"] = f"rev-{order}"
+    revised: dict[tuple, Row] = {}
+    for row in revisions:
+        revised.setdefault((row["inspection_id"], row["metric"]), row)
+    revised = {k: r for k, r in revised.items() if r["change"] == "revised"}
     trends = feed_rows(feeds, "trends")
     date_of = {r["inspection_id"]: _date(r["inspection_date"]) for r in trends}
     framework_of = frameworks(manifest, [*headline["framework"], *(r["framework"] for r in trends)])
@@ -608,7 +598,7 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
                 force,
                 framework,
                 f"{date:%-d %B %Y}" if date else "",
-                _cards(rows, figures, framework, receipts),
+                _cards(rows, figures, framework, receipts, revised),
                 categories_of.get((inspection,), []),
                 areas_of.get((inspection,), []),
                 claims_of.get((inspection,), []),
@@ -635,6 +625,7 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
         lstrip_blocks=True,
     )
     environment.filters["show"] = show
+    environment.filters["day"] = lambda value: f"{_date(value):%-d %B %Y}"
     environment.filters["records"] = records
     environment.globals.update(number=number)
     page = environment.get_template("dashboard.html.j2").render(
@@ -642,6 +633,10 @@ def build_page(feeds: dict[str, pd.DataFrame], manifest: dict[str, object]) -> s
         forces=sorted(forces.values(), key=lambda f: f.name),
         overview=_overview(shown),
         checked=_checked(reconciliation),
+        revisions=revisions,
+        labels={
+            (f.key, metric): f.label(metric) for f in framework_of.values() for metric in f.metrics
+        },
         frameworks=defined,
         palettes={size: scale_colours(size) for size in sorted({len(f.levels) for f in defined})},
         totals=_quality(feeds["data_quality"], "run"),

@@ -25,6 +25,8 @@ import duckdb
 
 from pipeline.lazy import np, pd
 from pipeline.publish.disclosure import Layout, band_of, bands, protect
+from pipeline.publish.release_notes import NAME as NOTES
+from pipeline.publish.release_notes import release_notes
 from pipeline.safe_csv import write_csv
 from pipeline.storage.atomic import atomic_write
 
@@ -198,6 +200,31 @@ FEEDS = (
         "(the manifest's frameworks).",
     ),
     FeedSpec(
+        "revisions",
+        "v_revisions",
+        (
+            "revised_on",
+            "run_id",
+            "inspection_id",
+            "force",
+            "framework",
+            "metric",
+            "change",
+            "reason",
+        ),
+        (
+            "previous_numerator",
+            "previous_denominator",
+            "previous_pct",
+            "numerator",
+            "denominator",
+            "pct",
+        ),
+        "Every revision of a headline figure since publishing began, newest first: when, "
+        "why in words, the values before and after (docs/publication.md); no file names, "
+        "no case keys.",
+    ),
+    FeedSpec(
         "data_quality",
         "v_data_quality_summary",
         ("level", "rule", "column_name"),
@@ -207,6 +234,7 @@ FEEDS = (
     ),
 )
 RENAMES = {"v_reconciliation": {"status": "status_of_figure"}}
+FEED_KEYS = {spec.name: spec.keys for spec in FEEDS}
 
 
 def _low_reliability(frame: pd.DataFrame, spec: FeedSpec, measures: tuple[str, ...]) -> np.ndarray:
@@ -449,17 +477,57 @@ def write_feeds(
             "parquet": "value NULL and status 'low_reliability'",
         },
         "files": files,
+        "release_notes": _write_release_notes(feeds, folder, frameworks or []),
     }
     text = json.dumps(manifest, indent=2)
     atomic_write(folder / "manifest.json", lambda temporary: temporary.write_text(text))
     return manifest
 
 
+def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """A tidy feed back to one row per subject; a withheld value becomes its symbol (`c`,
+    `u`). Feeds list each subject's measures together, starting with the same measure, so a
+    subject is a block of consecutive rows (its framework's levels may make it longer or
+    shorter than another's)."""
+    measures = list(dict.fromkeys(feed["measure"]))
+    if not measures:
+        return pd.DataFrame(columns=[*keys, *measures])
+    cells = (
+        feed["value"]
+        .astype(object)
+        .where(feed["status"].eq("published"), feed["status"].map(SYMBOLS))
+    )
+    subject = feed["measure"].eq(measures[0]).cumsum().to_numpy() - 1
+    values = pd.DataFrame({"subject": subject, "measure": feed["measure"], "cell": cells})
+    table = values.pivot(index="subject", columns="measure", values="cell")
+    table = table.reindex(columns=measures).reset_index(drop=True)
+    table.columns.name = None
+    subjects = feed[keys].groupby(subject, sort=False).head(1).reset_index(drop=True)
+    return pd.concat([subjects, table], axis=1)
+
+
+def _write_release_notes(
+    feeds: dict[str, pd.DataFrame], folder: Path, frameworks: list[dict[str, object]]
+) -> dict[str, object]:
+    """release-notes.md from the revisions feed; its entry in the manifest."""
+    revisions = feeds.get("revisions")
+    if revisions is None:
+        revisions = pd.DataFrame(columns=[*FEED_KEYS["revisions"], *FEED_COLUMNS])
+    labels = {
+        (str(f["framework"]), str(m["metric"])): str(m["label"])
+        for f in frameworks
+        for m in f.get("metrics") or []
+    }
+    text = release_notes(wide(revisions, list(FEED_KEYS["revisions"])), labels)
+    path = atomic_write(folder / NOTES, lambda temporary: temporary.write_text(text))
+    return {"file": NOTES, "bytes": path.stat().st_size, "sha256": _digest(path)}
+
+
 def feed_files(folder: Path) -> list[Path]:
-    """Every file the feeds step writes into `folder`: each feed in both formats and the
-    manifest."""
+    """Every file the feeds step writes into `folder`: each feed in both formats, the
+    release notes and the manifest."""
     names = [f"{spec.name}.{kind}" for spec in FEEDS for kind in ("parquet", "csv")]
-    return [folder / name for name in [*names, "manifest.json"]]
+    return [folder / name for name in [*names, NOTES, "manifest.json"]]
 
 
 def publish_feeds(published: Path, folder: Path, run_id: str, threshold: int) -> dict[str, object]:

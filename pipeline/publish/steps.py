@@ -12,6 +12,8 @@ import duckdb
 from pipeline.lazy import pd
 from pipeline.operations import history
 from pipeline.operations.history import RunInfo, RunRecord
+from pipeline.operations.revisions import TABLES as REVISION_TABLES
+from pipeline.operations.revisions import record_revisions
 from pipeline.progress import reporter
 from pipeline.publish.dashboard import dashboard_from_feeds, read_manifest
 from pipeline.publish.feeds import feed_files, publish_feeds
@@ -91,6 +93,7 @@ class WarehousePublished:
     absorbed: int  # failures recorded from the inbox
     views: list[str] = field(default_factory=list)
     copies: list[str] = field(default_factory=list)
+    revised: int = 0  # figures this publish revised, added or withdrew (figure_revisions)
 
 
 def publish_warehouse(
@@ -113,13 +116,20 @@ def publish_warehouse(
             and is_current(conn, WAREHOUSE, made_from)
             and published_intact(conn, [published])  # deleted, truncated or altered: again
         )
+        revised = 0
+        if not unchanged:  # against the warehouse about to be replaced
+            revised = record_revisions(conn, run.run_id, published, record.input_changes)
         views = [] if unchanged else build_views(conn)
         if not unchanged:
             apply_comments(conn)
         counts = conn.execute(
             " UNION ALL ".join(
                 f"SELECT '{t}' AS table_name, count(*) AS row_count FROM {t}"
-                for t in [*(m.name for m in table_models() if m.kind == "table"), history.TABLE]
+                for t in [
+                    *(m.name for m in table_models() if m.kind == "table"),
+                    history.TABLE,
+                    *REVISION_TABLES,
+                ]
             )
         ).df()
         conn.execute("CHECKPOINT")
@@ -131,7 +141,7 @@ def publish_warehouse(
             remember(conn, WAREHOUSE, made_from)
         if last_step:  # a partition's warehouse: the merge publishes feeds and dashboard
             mark_complete(conn)
-    return WarehousePublished(record, counts, not unchanged, absorbed, views, copies)
+    return WarehousePublished(record, counts, not unchanged, absorbed, views, copies, revised)
 
 
 def publish_dashboard_feeds(workspace: Workspace, run_id: str) -> tuple[dict, bool]:

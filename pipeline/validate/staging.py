@@ -133,7 +133,7 @@ def _has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'staging' "
             "AND table_name = ?",
             [name],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )
 
 

@@ -127,7 +127,7 @@ def receipt(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Re
     found = explain(conn, inspection, metric)
     present = conn.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'figure_receipts'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not present:
         raise CaseAuditError(
             "this warehouse holds no receipts (table figure_receipts): it was built by an "
@@ -137,7 +137,7 @@ def receipt(conn: duckdb.DuckDBPyConnection, inspection: str, metric: str) -> Re
         f"SELECT {', '.join(RECEIPT_FIELDS)} FROM figure_receipts "
         "WHERE inspection_id = $1 AND metric = $2",
         [inspection, metric],
-    ).fetchone()
+    ).fetchall()[0]
     return Receipt(
         dict(zip(RECEIPT_FIELDS, row, strict=True)),
         case_digest([key for key, _, _, counted in found.cases if counted]),

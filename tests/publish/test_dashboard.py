@@ -938,7 +938,13 @@ def _programme(schemes: list[dict], inspections: list[tuple], verdicts: dict[str
         "trends": _feed("trends", trends),
         **{
             name: _feed(name, [])
-            for name in ("self_assessment", "reconciliation", "data_quality", "receipts")
+            for name in (
+                "self_assessment",
+                "reconciliation",
+                "data_quality",
+                "receipts",
+                "revisions",
+            )
         },
     }
     manifest = {
