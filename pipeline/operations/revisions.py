@@ -21,7 +21,7 @@ def record_revisions(
 ) -> int:
     """Record this publish's revisions in the build (`conn`) against `published`; returns
     how many figures it revised, added or withdrew. None on a first publish, or against a
-    published warehouse without these tables (it is replaced whole)."""
+    published warehouse without these tables or of another shape (it is replaced whole)."""
     for table in TABLES:
         ensure_history(conn, published, table)
     if not readable(published):
@@ -38,11 +38,18 @@ def record_revisions(
         if not set(COMPARED) <= present:
             return 0
         given = {"run_id": run_id}
-        conn.execute((SQL / "revision_cases.sql").read_text(encoding="utf-8"), given)
-        conn.execute(
-            (SQL / "figure_revisions.sql").read_text(encoding="utf-8"),
-            {**given, "input_changes": input_changes},
-        )
+        try:
+            conn.execute((SQL / "revision_cases.sql").read_text(encoding="utf-8"), given)
+            conn.execute(
+                (SQL / "figure_revisions.sql").read_text(encoding="utf-8"),
+                {**given, "input_changes": input_changes},
+            )
+        except (duckdb.BinderException, duckdb.CatalogException):
+            # a published warehouse of another shape (contract v1.1: no frameworks) cannot
+            # be compared figure by figure: it is replaced whole, as a first publish is
+            for table in TABLES:
+                conn.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
+            return 0
         [(count,)] = conn.execute(
             "SELECT count(*) FROM figure_revisions WHERE run_id = ?", [run_id]
         ).fetchall()
