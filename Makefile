@@ -20,11 +20,11 @@ run: $(STAMP)
 	ln -sf $(CURDIR)/deploy/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/case-audit run
 
-# the whole suite in two processes (about 10 minutes here; one process takes about 19)
+# the whole suite in two processes, each test file in one of them (its fixtures made once)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # the fast tier: no whole run, no webserver, no browser, in one process (under a minute)
 test-fast: $(STAMP)
