@@ -8,7 +8,8 @@ comment holding TOML that describes the relation, then one SELECT statement.
     description = "Inspection ratings per category ..."
     materialized = "table"              # table | view | append | history
     contract = ["inspection_id", ...]   # the product contract's columns, if it has some
-    columns_from = "trends"             # or: the columns of another relation (a stable view)
+    columns_from = "trends"             # or: another relation's columns, those the SELECT
+                                        # names, in its order ([columns] for the others)
     [columns]                           # in order; a column without words takes the
     inspection_id = "VARCHAR"           # glossary's (pipeline/warehouse/sql/columns.toml)
     pct_not_good = ["DOUBLE", "100 x not_good / cases, one decimal."]
@@ -71,6 +72,7 @@ class Model:
     params: frozenset[str]  # the `$name` parameters its SELECT takes
     contract: tuple[str, ...] | None = None  # the product contract's columns; None: added
     columns_from: str | None = None  # a relation whose columns (and words) these are
+    selected: tuple[str, ...] = ()  # the names its SELECT gives, in order (empty: `*`)
 
     @property
     def kind(self) -> str:
@@ -101,7 +103,7 @@ def load_model(path: Path, context: Mapping[str, object] | None = None) -> Model
     if materialized not in MATERIALIZED:
         raise ModelError(f"{path}: materialized must be one of {', '.join(MATERIALIZED)}.")
     select = found["sql"].strip().rstrip(";").strip()
-    reads, params = parse_select(select, path)
+    reads, params, selected = parse_select(select, path)
     columns = []
     for name, value in header.get("columns", {}).items():
         kind, words = (value, None) if isinstance(value, str) else (value[0], value[1])
@@ -118,12 +120,15 @@ def load_model(path: Path, context: Mapping[str, object] | None = None) -> Model
         params=frozenset(params),
         contract=tuple(header["contract"]) if "contract" in header else None,
         columns_from=header.get("columns_from"),
+        selected=selected,
     )
 
 
-def parse_select(select: str, where: object = "") -> tuple[set[str], set[str]]:
-    """(relations, parameters) a SELECT uses, read by DuckDB's parser: base tables that are not
-    one of its common table expressions (`staging.x` for the staging database's), and `$name`s."""
+def parse_select(select: str, where: object = "") -> tuple[set[str], set[str], tuple[str, ...]]:
+    """(relations, parameters, column names) a SELECT uses and gives, read by DuckDB's
+    parser: base tables that are not one of its common table expressions (`staging.x` for
+    the staging database's), `$name`s, and the names of its select list (empty when one is
+    `*` or has no name of its own)."""
     [(text,)] = _parser().cursor().execute("SELECT json_serialize_sql(?)", [select]).fetchall()
     tree = json.loads(text)
     if tree.get("error"):
@@ -146,7 +151,22 @@ def parse_select(select: str, where: object = "") -> tuple[set[str], set[str]]:
                 walk(value)
 
     walk(tree)
-    return tables - ctes, params
+    return tables - ctes, params, _selected(tree["statements"][0]["node"])
+
+
+def _selected(node: dict) -> tuple[str, ...]:
+    """The names a SELECT node's select list gives (a set operation: its left side's)."""
+    while node and "select_list" not in node:
+        node = node.get("left")
+    names = []
+    for item in (node or {}).get("select_list") or []:
+        name = item.get("alias") or (
+            item["column_names"][-1] if item.get("class") == "COLUMN_REF" else ""
+        )
+        if not name:
+            return ()
+        names.append(name)
+    return tuple(names)
 
 
 @functools.cache

@@ -16,7 +16,7 @@ import functools
 import tomllib
 from pathlib import Path
 
-from pipeline.storage.models import Model, build_order, load_model, render
+from pipeline.storage.models import Model, ModelError, build_order, load_model, render
 from schemas.frameworks import catalogue
 from schemas.quantifiers import GROUPS, rulebook
 
@@ -56,11 +56,33 @@ def _models(digest: str) -> dict[str, Model]:
         twice = sorted({name for name in names if names.count(name) > 1})
         raise ValueError(f"two model files for {', '.join(twice)}: one relation, one file.")
     by_name = {model.name: model for model in found}
-    found = [
-        dataclasses.replace(m, columns=by_name[m.columns_from].columns) if m.columns_from else m
-        for m in found
-    ]
+    done: dict[str, Model] = {}
+
+    def resolved(name: str) -> Model:  # a source may take its columns from another
+        if name not in done:
+            model = by_name[name]
+            source = model.columns_from
+            done[name] = _with_columns_of(model, resolved(source)) if source else model
+        return done[name]
+
+    found = [resolved(model.name) for model in found]
     return {model.name: model for model in build_order(found)}
+
+
+def _with_columns_of(model: Model, source: Model) -> Model:
+    """`model` with the columns of `source` it selects (its SELECT's names, in its order; all
+    of them for `*`), types and words stated once there; a column it makes itself is in its
+    own [columns]."""
+    own = {column.name: column for column in model.columns}
+    given = {column.name: column for column in source.columns}
+    names = model.selected or tuple(given)
+    unknown = [name for name in names if name not in own and name not in given]
+    if unknown:
+        raise ModelError(
+            f"{model.path}: {', '.join(unknown)} is neither a column of {source.name} nor in "
+            "its own [columns]."
+        )
+    return dataclasses.replace(model, columns=tuple(own.get(n) or given[n] for n in names))
 
 
 def layer_of(model: Model) -> str:

@@ -153,3 +153,36 @@ def test_adding_a_relation_is_adding_its_file(tmp_path, monkeypatch) -> None:
         assert list(found).index("forces") > list(found).index("headline_figures")
     finally:
         registry._models.cache_clear()
+
+
+def test_a_relation_takes_the_columns_it_selects_from_another(tmp_path) -> None:
+    """columns_from gives a relation the types and words of the columns it selects from
+    another, in its SELECT's order; a column it makes itself is in its own [columns]; a
+    column in neither is refused."""
+    source = load_model(
+        _model(
+            tmp_path,
+            "wide",
+            '/*\ngrain = "one row"\ndescription = "d"\n[columns]\n'
+            'x = ["INTEGER", "The x."]\ny = ["VARCHAR", "The y."]\nz = "DOUBLE"\n*/\n'
+            "SELECT 1 AS x, 'a' AS y, 0.5 AS z",
+        )
+    )
+    narrow = '/*\ngrain = "one row"\ndescription = "d"\ncolumns_from = "wide"\n'
+    taken = load_model(
+        _model(
+            tmp_path,
+            "narrow",
+            narrow
+            + '[columns]\nw = ["DATE", "The w."]\n*/\nSELECT y, current_date AS w, x FROM wide',
+        )
+    )
+    found = registry._with_columns_of(taken, source)
+    assert [(c.name, c.type, c.description) for c in found.columns] == [
+        ("y", "VARCHAR", "The y."),
+        ("w", "DATE", "The w."),
+        ("x", "INTEGER", "The x."),
+    ]
+    stray = load_model(_model(tmp_path, "stray", narrow + "*/\nSELECT x, 1 AS v FROM wide"))
+    with pytest.raises(ModelError, match="v is neither a column of wide"):
+        registry._with_columns_of(stray, source)

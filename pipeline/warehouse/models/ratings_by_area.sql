@@ -9,20 +9,7 @@ contract = [  # the product contract's columns (../shared/CONTRACT.md)
     "not_good", "pct_not_good",
 ]
 
-[columns]
-inspection_id = "VARCHAR"
-force = "VARCHAR"
-framework = "VARCHAR"
-area = "VARCHAR"
-cases = "BIGINT"
-good = "BIGINT"
-requires_improvement = "BIGINT"
-inadequate = "BIGINT"
-not_good = "BIGINT"
-pct_not_good = "DOUBLE"
-ci_low = "DOUBLE"
-ci_high = "DOUBLE"
-small_numbers = "BOOLEAN"
+columns_from = "rating_groups"  # the columns it selects, with their types and words
 */
 -- ratings_by_area: one row per inspection x area; a NULL area means "not recorded".
 SELECT inspection_id, force, framework, area,

@@ -5,21 +5,7 @@ Inspection ratings per area and category (which areas are worst for missing chil
 the share not good, its 95% interval and the small-numbers flag. Unsuppressed, for analysts:
 no public feed is made from it."""
 
-[columns]
-inspection_id = "VARCHAR"
-force = "VARCHAR"
-framework = "VARCHAR"
-area = "VARCHAR"
-category = "VARCHAR"
-cases = "BIGINT"
-good = "BIGINT"
-requires_improvement = "BIGINT"
-inadequate = "BIGINT"
-not_good = "BIGINT"
-pct_not_good = "DOUBLE"
-ci_low = "DOUBLE"
-ci_high = "DOUBLE"
-small_numbers = "BOOLEAN"
+columns_from = "rating_groups"  # the columns it selects, with their types and words
 */
 -- ratings_by_area_category: one row per inspection x area x category present, for questions
 -- such as "which areas are worst for missing children?"; a NULL area means "not recorded".

@@ -7,20 +7,7 @@ contract = [  # the product contract's columns (../shared/CONTRACT.md)
     "inadequate", "not_good", "pct_not_good",
 ]
 
-[columns]
-inspection_id = "VARCHAR"
-force = "VARCHAR"
-framework = "VARCHAR"
-category = "VARCHAR"
-cases = "BIGINT"
-good = "BIGINT"
-requires_improvement = "BIGINT"
-inadequate = "BIGINT"
-not_good = "BIGINT"
-pct_not_good = "DOUBLE"
-ci_low = "DOUBLE"
-ci_high = "DOUBLE"
-small_numbers = "BOOLEAN"
+columns_from = "rating_groups"  # the columns it selects, with their types and words
 */
 -- ratings_by_category: one row per inspection x category (counts from rating_groups).
 SELECT inspection_id, force, framework, category,
