@@ -14,6 +14,7 @@ from pipeline.partitions.layout import files_outside_partitions, partition_wareh
 from pipeline.partitions.merge import merge_partitions
 from pipeline.publish.dashboard import dashboard_from_feeds
 from pipeline.publish.feeds import publish_feeds
+from pipeline.publish.releases import last_release, record_release
 from pipeline.publish.steps import publish_again
 from pipeline.publish.targets import publish_copies
 from pipeline.reconcile.tables import derived_params
@@ -54,9 +55,12 @@ def merge_and_publish(workspace: Workspace, run_id: str) -> Merged:
     build.unlink()
     copies = publish_copies(published, parse_targets(workspace.publish_to))
     feeds = Path(workspace.feeds_dir)
-    publish_feeds(published, feeds, run_id, workspace.suppression_threshold)
+    with workspace.connect() as state:
+        before = last_release(state)
+    _, released = publish_feeds(published, feeds, run_id, workspace.suppression_threshold, before)
     dashboard_from_feeds(feeds)
     with workspace.connect() as state:
+        record_release(state, released)
         publish_again(state)  # a whole-folder run after this one publishes again
         # a failure recorded later is republished from the build: it must keep these runs
         history.adopt_history(state, published)

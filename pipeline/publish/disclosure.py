@@ -25,6 +25,11 @@ cannot be protected from the force totals and is withheld whole, zeros included.
 
 Where an area's share not good is withheld, its 20-point band (`bands`) is published when its
 case count is, and when every hidden cell stays protected with the bands known too.
+
+Across releases (`protect_across`): a release is also checked against the last one, by an
+attacker holding both and how far each measure moved between them; where a small count of
+either could be worked out, bands are dropped and more counts withheld, or the table is
+withheld whole (docs/publication.md, "Disclosure across releases").
 """
 
 from __future__ import annotations
@@ -101,7 +106,7 @@ def default_layout() -> Layout:
     return Layout.of(catalogue().default)
 
 
-def _constraints(rows: int, layout: Layout) -> tuple[np.ndarray, np.ndarray]:
+def _constraints(rows: int, layout: Layout) -> np.ndarray:
     """Each row's two equations over the cells, flattened row-major (row, measure): cases
     minus every level, and not_good minus each not-good level, equal zero."""
     at = {measure: i for i, measure in enumerate(layout.MEASURES)}
@@ -110,8 +115,42 @@ def _constraints(rows: int, layout: Layout) -> tuple[np.ndarray, np.ndarray]:
     one_row[0, [at[level] for level in layout.levels]] = -1
     one_row[1, layout.NOT_GOOD] = 1
     one_row[1, [at[level] for level in layout.not_good]] = -1
-    equations = np.kron(np.eye(rows), one_row)  # the same two equations in every row
-    return equations, np.zeros(len(equations))
+    return np.kron(np.eye(rows), one_row)  # the same two equations in every row
+
+
+def _table_matrix(rows: int, layout: Layout) -> np.ndarray:
+    """One table's equations over its cells (row-major): each row's two (`_constraints`),
+    then each measure's column sum (equal to the force total)."""
+    width = len(layout.MEASURES)
+    equations = _constraints(rows, layout)
+    columns = np.zeros((width, rows * width))
+    for m in range(width):
+        columns[m, m::width] = 1
+    return np.vstack([equations, columns])
+
+
+def _solver(
+    matrix: np.ndarray, low: np.ndarray, high: np.ndarray, variables: int, **options: object
+) -> object:
+    """A silent HiGHS model of `variables` columns (bounds set per question) and the rows
+    low <= matrix @ x <= high."""
+    solver = _highspy().Highs()
+    solver.setOptionValue("output_flag", False)
+    for name, value in options.items():
+        solver.setOptionValue(name, value)
+    solver.addVars(variables, np.zeros(variables), np.zeros(variables))
+    row_of, column_of = np.nonzero(matrix)
+    starts = np.searchsorted(row_of, np.arange(matrix.shape[0])).astype(np.int32)
+    solver.addRows(
+        matrix.shape[0],
+        low,
+        high,
+        row_of.size,
+        starts,
+        column_of.astype(np.int32),
+        matrix[row_of, column_of],
+    )
+    return solver
 
 
 @functools.cache
@@ -148,29 +187,12 @@ class Bounds:
             )
         self.highspy = _highspy()
         self.layout = layout
-        a_rows, b_rows = _constraints(rows, layout)
-        columns = np.zeros((width, rows * width))
-        for m in range(width):
-            columns[m, m::width] = 1
-        matrix = np.vstack([a_rows, columns])
-        targets = np.concatenate([b_rows, values.sum(axis=0)])
+        matrix = _table_matrix(rows, layout)
+        targets = np.concatenate([np.zeros(2 * rows), values.sum(axis=0)])
         self.values = values.ravel()
         self.all = np.arange(self.values.size, dtype=np.int32)
-        self.solver = self.highspy.Highs()
-        self.solver.setOptionValue("output_flag", False)
-        self.solver.setOptionValue("presolve", "off")  # tiny models: presolve only costs
-        self.solver.addVars(self.values.size, self.values, self.values)
-        row_of, column_of = np.nonzero(matrix)
-        starts = np.searchsorted(row_of, np.arange(matrix.shape[0])).astype(np.int32)
-        self.solver.addRows(
-            matrix.shape[0],
-            targets,
-            targets,
-            row_of.size,
-            starts,
-            column_of.astype(np.int32),
-            matrix[row_of, column_of],
-        )
+        # tiny models: presolve only costs
+        self.solver = _solver(matrix, targets, targets, self.values.size, presolve="off")
 
     def bound(self, hidden: np.ndarray, cell: int, sign: int, known: dict | None = None) -> float:
         """The smallest (sign 1) or largest (sign -1) value of hidden cell `cell`, with the
@@ -316,3 +338,201 @@ def bands(
             break
         del chosen[min(chosen, key=lambda r: (values[r, cases], r))]
     return chosen
+
+
+@dataclass(frozen=True)
+class Release:
+    """One inspection's area table as a release showed it: its true counts (rows: areas,
+    columns: the layout's measures), the cells it withheld, those of them withheld for
+    being small (primary), and the bands of not_good it published (row -> (low, high)
+    percent)."""
+
+    values: np.ndarray
+    hidden: np.ndarray
+    small: np.ndarray
+    bands: dict[int, tuple[int, int]]
+
+    @property
+    def whole(self) -> bool:
+        """Withheld whole, zeros included: a hidden cell may be 0."""
+        return bool(self.hidden.all())
+
+    def known(self, layout: Layout) -> dict[int, tuple[float, float]]:
+        """cell -> (lowest, highest): the not_good counts its bands allow."""
+        width, cases, not_good = len(layout.MEASURES), layout.CASES, layout.NOT_GOOD
+        return {
+            r * width + not_good: band_counts(band, self.values[r, cases])
+            for r, band in self.bands.items()
+        }
+
+
+class Across:
+    """Whether a small count withheld by this release or by the last can be worked out from
+    both together. The attacker holds both releases (their shown cells, bands and totals, each
+    table's row equations) and, for each measure, how many case movements changed it between
+    them (the sum over areas of how far each count moved: more than the public revisions
+    feed tells). Whole numbers decide (a mixed-integer programme per question: the links
+    between the releases are not as tight as one table's equations, so the linear relaxation
+    could call a cell safe that only one whole number fits)."""
+
+    def __init__(
+        self, values: np.ndarray, small: np.ndarray, before: Release, layout: Layout
+    ) -> None:
+        if before.values.shape != values.shape:
+            raise ValueError("The two releases' area tables must be aligned area by area.")
+        self.highspy = _highspy()
+        self.layout, self.before, self.small = layout, before, small
+        rows, width = values.shape
+        n = values.size
+        self.values = np.concatenate([values.ravel(), before.values.ravel()])
+        self.n = n
+        table = _table_matrix(rows, layout)
+        columns, nothing, same = table[2 * rows :], np.zeros_like(table), np.eye(n)
+        matrix = np.vstack(
+            [
+                np.hstack([table, nothing, nothing]),
+                np.hstack([nothing, table, nothing]),
+                np.hstack([same, -same, -same]),  # now - before <= moved
+                np.hstack([-same, same, -same]),  # before - now <= moved
+                np.hstack([np.zeros_like(columns), np.zeros_like(columns), columns]),
+            ]
+        )
+        moved = np.abs(values - before.values).sum(axis=0)  # per measure, over the areas
+        inf = self.highspy.kHighsInf
+        fixed = [np.zeros(2 * rows), values.sum(axis=0), np.zeros(2 * rows)]
+        fixed.append(before.values.sum(axis=0))
+        low = np.concatenate([*fixed, np.full(2 * n, -inf), np.full(width, -inf)])
+        high = np.concatenate([*fixed, np.zeros(2 * n), moved])
+        self.solver = _solver(matrix, low, high, 3 * n)
+        self.all = np.arange(3 * n, dtype=np.int32)
+        whole = np.arange(2 * n, dtype=np.int32)  # the counts; what moved need not be whole
+        self.solver.changeColsIntegrality(
+            whole.size, whole, np.full(whole.size, self.highspy.HighsVarType.kInteger)
+        )
+
+    def _span(self, hidden: np.ndarray, known: dict, release: Release | None) -> tuple:
+        """What each cell of one release can be: shown cells as shown, hidden ones at least 1
+        (0 in a table withheld whole) or within their band."""
+        values = self.values[: self.n] if release is None else self.values[self.n :]
+        shown = ~hidden.ravel()
+        floor = 0.0 if hidden.all() else 1.0
+        lower = np.where(shown, values, floor)
+        upper = np.where(shown, values, self.highspy.kHighsInf)
+        for at, (low, high) in known.items():
+            if not shown[at]:
+                lower[at], upper[at] = max(low, floor), high
+        return lower, upper
+
+    def exposed(self, hidden: np.ndarray, known: dict) -> int | None:
+        """The first small withheld count (0 to n-1: this release's; n to 2n-1: the last's)
+        only one whole number fits, given this release's `hidden` cells and `known` bands;
+        None when each keeps another possible value. A count the other release shows, the
+        same, is public already and not asked about."""
+        now_low, now_high = self._span(hidden, known, None)
+        before = self.before
+        then_low, then_high = self._span(before.hidden, before.known(self.layout), before)
+        lower = np.concatenate([now_low, then_low, np.zeros(self.n)])
+        upper = np.concatenate([now_high, then_high, np.full(self.n, self.highspy.kHighsInf)])
+        now, then = self.values[: self.n], self.values[self.n :]
+        shown_now, shown_then = ~hidden.ravel(), ~before.hidden.ravel()
+        asked = np.concatenate(
+            [
+                self.small.ravel() & ~(shown_then & (then == now)),
+                before.small.ravel() & ~(shown_now & (now == then)),
+            ]
+        )
+        candidates = np.flatnonzero(asked)
+        for cell in candidates:
+            true = self.values[cell]
+            if not (
+                self._fits(lower, upper, cell, lower[cell], true - 1)
+                or self._fits(lower, upper, cell, true + 1, upper[cell])
+            ):
+                return int(cell)
+        return None
+
+    def _fits(
+        self, lower: np.ndarray, upper: np.ndarray, cell: int, low: float, high: float
+    ) -> bool:
+        """Some whole-number pair of tables fits both releases with `cell` in [low, high]."""
+        if low > high:
+            return False
+        lower, upper = lower.copy(), upper.copy()
+        lower[cell], upper[cell] = low, high
+        self.solver.changeColsBounds(self.all.size, self.all, lower, upper)
+        self.solver.run()
+        status = self.solver.getModelStatus()
+        if status == self.highspy.HighsModelStatus.kOptimal:
+            return True
+        if status == self.highspy.HighsModelStatus.kInfeasible:
+            return False
+        raise RuntimeError(
+            "disclosure check across releases could not be solved: "
+            f"{self.solver.modelStatusToString(status)}"
+        )
+
+
+def protect_across(release: Release, before: Release | None, layout: Layout) -> tuple[Release, str]:
+    """This release as it may be published, and what was done, such that no small count
+    withheld by it or by the last release (`before`, aligned area by area) can be worked out
+    from both: as it is ('') when none can; else coarsened ('coarsened'): bands dropped,
+    narrowest in cases first, then more cells withheld; else withheld whole ('withheld')."""
+    values, hidden, chosen = release.values, release.hidden, release.bands
+    if before is None or (
+        (before.values == values).all()
+        and (before.hidden == hidden).all()
+        and before.bands == chosen
+    ):
+        return release, ""  # nothing to tell the two apart
+    across = Across(values, release.small, before, layout)
+    width, cases, not_good = len(layout.MEASURES), layout.CASES, layout.NOT_GOOD
+
+    def known(bands: dict) -> dict:
+        return {
+            r * width + not_good: band_counts(band, values[r, cases]) for r, band in bands.items()
+        }
+
+    exposed = across.exposed(hidden, known(chosen))
+    if exposed is None:
+        return release, ""
+    hidden, chosen = hidden.copy(), dict(chosen)
+    while chosen and exposed is not None:
+        del chosen[min(chosen, key=lambda r: (values[r, cases], r))]
+        exposed = across.exposed(hidden, known(chosen))
+    while exposed is not None:
+        partner = _partner_across(across, values, hidden, exposed % values.size, known(chosen))
+        if partner is None:
+            return Release(values, np.ones_like(hidden), release.small, {}), "withheld"
+        hidden.flat[partner] = True
+        chosen = {r: band for r, band in chosen.items() if not hidden[r, cases]}
+        exposed = across.exposed(hidden, known(chosen))
+    return Release(values, hidden, release.small, chosen), (
+        "withheld" if hidden.all() else "coarsened"
+    )
+
+
+def _partner_across(
+    across: Across, values: np.ndarray, hidden: np.ndarray, at: int, known: dict
+) -> int | None:
+    """The cell of this release to withhold next, as a flat index, for an exposed cell at
+    position `at` (of either release): the same cell if shown, else among the visible
+    non-zero cells of its row or column, else anywhere, the smallest whose withholding
+    leaves nothing exposed, else the smallest; None when every non-zero cell is hidden."""
+    row, measure = divmod(at, values.shape[1])
+    visible = (values > 0) & ~hidden
+    same, near = np.zeros_like(visible), np.zeros_like(visible)
+    same.flat[at] = True
+    near[row, :] = True
+    near[:, measure] = True
+    for pool in (visible & same, visible & near, visible):
+        if pool.any():
+            flat = np.flatnonzero(pool.ravel())
+            flat = flat[np.argsort(values.ravel()[flat], kind="stable")]
+            for candidate in flat[:4]:  # each try is up to two programmes per hidden cell
+                hidden.flat[candidate] = True
+                safe = across.exposed(hidden, known) is None
+                hidden.flat[candidate] = False
+                if safe:
+                    return int(candidate)
+            return int(flat[0])
+    return None

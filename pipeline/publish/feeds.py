@@ -24,9 +24,10 @@ from pathlib import Path
 import duckdb
 
 from pipeline.lazy import np, pd
-from pipeline.publish.disclosure import Layout, band_of, bands, protect
+from pipeline.publish.disclosure import Layout, Release, band_of, bands, protect, protect_across
 from pipeline.publish.release_notes import NAME as NOTES
 from pipeline.publish.release_notes import release_notes
+from pipeline.publish.releases import AreaRelease, aligned, cells
 from pipeline.safe_csv import write_csv
 from pipeline.storage.atomic import atomic_write
 
@@ -269,12 +270,19 @@ def _long(
 
 
 def _area_mask(
-    frame: pd.DataFrame, layout: Layout, measures: tuple[str, ...], threshold: int, minimum: int
-) -> np.ndarray:
+    frame: pd.DataFrame,
+    layout: Layout,
+    measures: tuple[str, ...],
+    threshold: int,
+    minimum: int,
+    before: pd.DataFrame | None = None,
+) -> tuple[np.ndarray, Release, str]:
     """Suppressed cells of one inspection's area table (rows x `measures`), filling the band
     columns in `frame`: counts by disclosure control over the framework's scale (`layout`),
     then percentages whose numerator (not_good) or denominator (cases) is hidden; their band
-    is shown where `disclosure.bands` allows."""
+    is shown where `disclosure.bands` allows. With the last release of this table (`before`:
+    its cells as recorded), made safe against it too (`disclosure.protect_across`). Returns
+    the mask, the table as released and what was done to keep it safe across releases."""
     hidden = np.zeros((len(frame), len(measures)), dtype=bool)
     counts = [measures.index(m) for m in layout.MEASURES]
     values = frame[list(layout.MEASURES)].to_numpy(dtype=float)
@@ -283,17 +291,32 @@ def _area_mask(
     for at, row in enumerate(values):
         if row[cases] > 0:
             band[at] = band_of(row[not_good], row[cases])
+    table_hidden, primary, solver = protect(values, threshold, layout=layout)
+    release = Release(values, table_hidden, primary, bands(solver, table_hidden, minimum))
+    done = ""
+    if before is not None and len(before):
+        areas = [None if pd.isna(area) else area for area in frame["area"]]
+        union, last = aligned(before, areas, layout.MEASURES)
+        extra = len(union) - len(areas)  # areas only the last release had: zeros now
+
+        def pad(cells: np.ndarray, fill: object) -> np.ndarray:
+            return np.vstack([cells, np.full((extra, cells.shape[1]), fill)])
+
+        padded = Release(
+            pad(values, 0.0), pad(table_hidden, False), pad(primary, False), release.bands
+        )
+        safe, done = protect_across(padded, last, layout)
+        release = Release(values, safe.hidden[: len(areas)], primary, safe.bands)
+    hidden[:, counts] = release.hidden
     banded = np.zeros(len(frame), dtype=bool)
-    table_hidden, _, solver = protect(values, threshold, layout=layout)
-    hidden[:, counts] = table_hidden
-    banded[list(bands(solver, table_hidden, minimum))] = True
+    banded[list(release.bands)] = True
     derived = hidden[:, measures.index("not_good")] | hidden[:, measures.index("cases")]
     for column in RATING_SHARE:
         hidden[:, measures.index(column)] = derived
     for column in BAND:
         hidden[:, measures.index(column)] = derived & ~banded
     frame[list(BAND)] = band
-    return hidden
+    return hidden, release, done
 
 
 def _levels_of(conn: duckdb.DuckDBPyConnection) -> dict[str, Layout]:
@@ -353,13 +376,19 @@ def feed_schema(conn: duckdb.DuckDBPyConnection, spec: FeedSpec) -> object:
 
 
 def build_feeds(
-    conn: duckdb.DuckDBPyConnection, threshold: int, minimum: int
-) -> dict[str, pd.DataFrame]:
+    conn: duckdb.DuckDBPyConnection,
+    threshold: int,
+    minimum: int,
+    before: pd.DataFrame | None = None,
+) -> tuple[dict[str, pd.DataFrame], AreaRelease]:
     """Every feed as a tidy frame, read from the consumer views of the published warehouse
     (`minimum`: its small_numbers_minimum()); each frame's `attrs["schema"]` is its Arrow
-    schema (`feed_schema`)."""
+    schema (`feed_schema`). With the last release's area cells (`before`, as
+    `releases.last_release` reads them), the area tables are made safe against it too.
+    Returns the feeds and this release of the area tables."""
     feeds = {}
     layouts = _levels_of(conn)
+    area = AreaRelease.against(before)
     for spec in FEEDS:
         if spec.levels is None:
             frame = conn.execute(f"SELECT * FROM {spec.view}").df()
@@ -374,12 +403,18 @@ def build_feeds(
                 part = part.reset_index(drop=True)
                 hidden = None
                 if spec.name == "ratings_by_area":  # area NULL (not recorded) stays NULL
-                    hidden = _area_mask(part, layout, measures, threshold, minimum)
+                    inspection, framework = part["inspection_id"].iloc[0], part["framework"].iloc[0]
+                    last = area.last_of(inspection, framework)
+                    hidden, release, done = _area_mask(
+                        part, layout, measures, threshold, minimum, last
+                    )
+                    areas = [None if pd.isna(a) else a for a in part["area"]]
+                    area.add(cells(inspection, framework, areas, layout.MEASURES, release), done)
                 parts.append(_long(part, spec, measures, hidden))
             empty = pd.DataFrame(columns=[*spec.keys, *FEED_COLUMNS])
             feeds[spec.name] = pd.concat(parts, ignore_index=True) if parts else empty
         feeds[spec.name].attrs["schema"] = feed_schema(conn, spec)
-    return feeds
+    return feeds, area
 
 
 def _csv_frame(feed: pd.DataFrame) -> pd.DataFrame:
@@ -424,11 +459,14 @@ def write_feeds(
     small_numbers_minimum: int | None = None,
     synthetic_inspections: list[str] | None = None,
     frameworks: list[dict[str, object]] | None = None,
+    across: dict[str, object] | None = None,
 ) -> dict[str, object]:
     """Write each feed as Parquet and CSV, atomically, then the manifest; returns it
     (`small_numbers_minimum`: the warehouse's, recorded in the manifest;
     `synthetic_inspections`: those whose records are invented, named so readers know;
-    `frameworks`: what each framework rates and how, `framework_definitions`)."""
+    `frameworks`: what each framework rates and how, `framework_definitions`; `across`:
+    what the area tables were checked against, `AreaRelease.summary`)."""
+    across = across or {"compared_with_run": None, "coarsened": [], "withheld": []}
     folder.mkdir(parents=True, exist_ok=True)
     files: dict[str, dict[str, object]] = {}
     specs = {spec.name: spec for spec in FEEDS}
@@ -468,6 +506,12 @@ def write_feeds(
             "can then be worked out",
             "csv_symbol": SUPPRESSED,
             "parquet": "value NULL and status 'suppressed'",
+            "across_releases": {
+                **across,
+                "rule": "no small count withheld by this release or by the last can be "
+                "worked out from the two together: where it could, bands are dropped and more "
+                "counts withheld (coarsened), or the inspection's area table is withheld whole",
+            },
         },
         "low_reliability": {
             "small_numbers_minimum": small_numbers_minimum,
@@ -477,7 +521,7 @@ def write_feeds(
             "parquet": "value NULL and status 'low_reliability'",
         },
         "files": files,
-        "release_notes": _write_release_notes(feeds, folder, frameworks or []),
+        "release_notes": _write_release_notes(feeds, folder, frameworks or [], across),
     }
     text = json.dumps(manifest, indent=2)
     atomic_write(folder / "manifest.json", lambda temporary: temporary.write_text(text))
@@ -507,7 +551,10 @@ def wide(feed: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _write_release_notes(
-    feeds: dict[str, pd.DataFrame], folder: Path, frameworks: list[dict[str, object]]
+    feeds: dict[str, pd.DataFrame],
+    folder: Path,
+    frameworks: list[dict[str, object]],
+    across: dict[str, object],
 ) -> dict[str, object]:
     """release-notes.md from the revisions feed; its entry in the manifest."""
     revisions = feeds.get("revisions")
@@ -518,7 +565,7 @@ def _write_release_notes(
         for f in frameworks
         for m in f.get("metrics") or []
     }
-    text = release_notes(wide(revisions, list(FEED_KEYS["revisions"])), labels)
+    text = release_notes(wide(revisions, list(FEED_KEYS["revisions"])), labels, across)
     path = atomic_write(folder / NOTES, lambda temporary: temporary.write_text(text))
     return {"file": NOTES, "bytes": path.stat().st_size, "sha256": _digest(path)}
 
@@ -530,18 +577,25 @@ def feed_files(folder: Path) -> list[Path]:
     return [folder / name for name in [*names, NOTES, "manifest.json"]]
 
 
-def publish_feeds(published: Path, folder: Path, run_id: str, threshold: int) -> dict[str, object]:
+def publish_feeds(
+    published: Path, folder: Path, run_id: str, threshold: int, before: pd.DataFrame | None = None
+) -> tuple[dict[str, object], pd.DataFrame]:
     """Build every feed from the `published` warehouse (read-only) and write them to
-    `folder`; returns the manifest. The manifest (and so the page) cites the run that
+    `folder`, the area tables safe against the last release (`before`, its area cells as
+    `releases.last_release` reads them); returns the manifest and this release's area cells,
+    for `releases.record_release`. The manifest (and so the page) cites the run that
     published the warehouse, whichever run writes the feeds (`run_id` only when the
     warehouse has no run history), so page, manifest and warehouse name the same run."""
     with duckdb.connect(str(published), read_only=True) as conn:
         minimum = small_numbers_minimum(conn)
-        feeds = build_feeds(conn, threshold, minimum)
+        feeds, area = build_feeds(conn, threshold, minimum, before)
         cited = publishing_run(conn) or run_id
         synthetic = synthetic_inspections(conn)
         frameworks = framework_definitions(conn)
-    return write_feeds(feeds, folder, cited, threshold, minimum, synthetic, frameworks)
+    manifest = write_feeds(
+        feeds, folder, cited, threshold, minimum, synthetic, frameworks, area.summary()
+    )
+    return manifest, area.cells(cited)
 
 
 def framework_definitions(conn: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:

@@ -18,14 +18,20 @@ def _share(numerator: object, denominator: object, pct: object) -> str:
     return count if pd.isna(pct) else f"{float(pct):.1f}% ({count})"
 
 
-def release_notes(revisions: pd.DataFrame, labels: dict[tuple[str, str], str]) -> str:
+def release_notes(
+    revisions: pd.DataFrame,
+    labels: dict[tuple[str, str], str],
+    across: dict[str, object] | None = None,
+) -> str:
     """The notes as Markdown from the revisions feed in wide form (one row per revision);
-    `labels`: (framework, metric) -> the metric's label."""
+    `labels`: (framework, metric) -> the metric's label; `across`: what this release's area
+    tables were checked against (the manifest's disclosure_control.across_releases)."""
     lines = [
         "# Release notes",
         "",
         "Every publish that revised, added or withdrew a published figure, newest first, "
         "and why (docs/publication.md). Generated from revisions.csv.",
+        *_area_tables(across or {}),
     ]
     if revisions.empty:
         return "\n".join([*lines, "", "No figure has been revised since publishing began.", ""])
@@ -40,3 +46,28 @@ def release_notes(revisions: pd.DataFrame, labels: dict[tuple[str, str], str]) -
             what = verb.get(row.change, f"withdrawn (was {before})")
             lines.append(f"- {row.inspection_id} ({row.force}), {label}: {what}. {row.reason}.")
     return "\n".join([*lines, ""])
+
+
+def _area_tables(across: dict[str, object]) -> list[str]:
+    """A paragraph on this release's area tables when some were published in a coarser form
+    or withheld whole so that, compared with the last release, no small count can be worked
+    out."""
+    coarsened, withheld = across.get("coarsened") or [], across.get("withheld") or []
+    if not coarsened and not withheld:
+        return []
+    said = []
+    if coarsened:
+        said.append(
+            f"the area tables of {', '.join(coarsened)} are published in a coarser form "
+            "(fewer bands or more counts withheld)"
+        )
+    if withheld:
+        said.append(f"the area tables of {', '.join(withheld)} are withheld whole")
+    return [
+        "",
+        "## Area tables in this release",
+        "",
+        f"Compared with the last release, {' and '.join(said)}, so that no small count "
+        "withheld by either release can be worked out from the two together "
+        '(docs/publication.md, "Disclosure across releases").',
+    ]

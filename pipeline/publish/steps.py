@@ -17,6 +17,7 @@ from pipeline.operations.revisions import record_revisions
 from pipeline.progress import reporter
 from pipeline.publish.dashboard import dashboard_from_feeds, read_manifest
 from pipeline.publish.feeds import feed_files, publish_feeds
+from pipeline.publish.releases import last_release, record_release
 from pipeline.publish.targets import publish_copies
 from pipeline.reconcile.tables import table_models
 from pipeline.settings import parse_targets
@@ -50,7 +51,12 @@ WAREHOUSE_CODE = (
     "pipeline/publish/steps.py",
     "pipeline/publish/targets.py",
 )
-FEEDS_CODE = ("pipeline/publish/feeds.py", "pipeline/publish/disclosure.py", "pipeline/safe_csv.py")
+FEEDS_CODE = (
+    "pipeline/publish/feeds.py",
+    "pipeline/publish/disclosure.py",
+    "pipeline/publish/releases.py",
+    "pipeline/safe_csv.py",
+)
 PAGE_CODE = (
     "pipeline/publish/dashboard.py",
     "pipeline/publish/charts.py",
@@ -152,11 +158,13 @@ def publish_dashboard_feeds(workspace: Workspace, run_id: str) -> tuple[dict, bo
         made_from = _made_from(state, FEEDS, str(workspace.suppression_threshold))
         if is_current(state, FEEDS, made_from) and published_intact(state, feed_files(folder)):
             return read_manifest(folder), False
+        before = last_release(state)
     reporter().phase("writing the dashboard feeds")
-    manifest = publish_feeds(
-        workspace.published_path, folder, run_id, workspace.suppression_threshold
+    manifest, released = publish_feeds(
+        workspace.published_path, folder, run_id, workspace.suppression_threshold, before
     )
     with workspace.connect() as state:
+        record_release(state, released)
         remember_published(state, feed_files(folder), by_content=True)
         remember(state, FEEDS, made_from)
     return manifest, True

@@ -13,8 +13,16 @@ import subprocess
 import numpy as np
 import pytest
 
-from pipeline.publish.disclosure import Layout, bands, default_layout, protect
+from pipeline.publish.disclosure import (
+    Layout,
+    Release,
+    bands,
+    default_layout,
+    protect,
+    protect_across,
+)
 from pipeline.settings import PROJECT_DIR
+from tests.publish import two_releases
 
 THRESHOLD = 5
 NCPI = (("good", "requires_improvement", "inadequate"), ("requires_improvement", "inadequate"))
@@ -278,3 +286,47 @@ def test_a_table_of_another_scale_is_refused() -> None:
     values = table(np.array([[3, 9, 7], [7, 8, 9]]), *JTAI).astype(float)
     with pytest.raises(ValueError, match="has 5 columns, but its layout has 7 measures"):
         protect(values, THRESHOLD, layout=Layout(*FIVE))
+
+
+TWO = (("good", "bad"), ("bad",))
+
+
+def test_no_small_count_can_be_worked_out_from_two_releases() -> None:
+    """An attacker holding two consecutive releases, and how far each measure moved between
+    them, works out small counts that each release alone protects; once the second release
+    is made safe against the first (coarser, or withheld whole), it finds none in either."""
+    layout = Layout(*TWO)
+    generator = np.random.default_rng(7)
+    exposed_alone, done = 0, {"": 0, "coarsened": 0, "withheld": 0}
+    for _ in range(150):
+        counts = generator.integers(0, 8, size=(3, 2))
+        before = two_releases.table(counts, *TWO)
+        hidden, primary, solver = protect(before, 3, layout=layout)
+        last = Release(before, hidden, primary, bands(solver, hidden, 1))
+        moved = counts.copy()
+        for _ in range(int(generator.integers(1, 3))):  # a case or two added or withdrawn
+            r, c = generator.integers(0, 3), generator.integers(0, 2)
+            moved[r, c] = max(0, moved[r, c] + int(generator.choice([-1, 1])))
+        now = two_releases.table(moved, *TWO)
+        hidden, primary, solver = protect(now, 3, layout=layout)
+        if last.hidden.all() or hidden.all():
+            continue  # withheld whole on its own
+        alone = Release(now, hidden, primary, bands(solver, hidden, 1))
+        exposed_alone += bool(two_releases.pinned_across(alone, last, TWO))
+        safe, what = protect_across(alone, last, layout)
+        done[what] += 1
+        assert (safe.hidden >= alone.hidden).all() and set(safe.bands) <= set(alone.bands)
+        assert two_releases.pinned_across(safe, last, TWO) == [], (counts, moved, what)
+        assert (what == "withheld") == bool(safe.hidden.all())
+    assert exposed_alone >= 10, "the releases were never exposed together: nothing was tested"
+    assert done["coarsened"] and done["withheld"] and done[""] > exposed_alone
+    assert done["coarsened"] + done["withheld"] == exposed_alone
+
+
+def test_a_release_the_same_as_the_last_is_left_as_it_is() -> None:
+    layout = Layout(*TWO)
+    values = two_releases.table(np.array([[2, 7], [6, 1], [8, 9]]), *TWO)
+    hidden, primary, solver = protect(values, 3, layout=layout)
+    release = Release(values, hidden, primary, bands(solver, hidden, 1))
+    assert protect_across(release, release, layout) == (release, "")
+    assert protect_across(release, None, layout) == (release, "")
