@@ -404,6 +404,7 @@ class Across:
         low = np.concatenate([*fixed, np.full(2 * n, -inf), np.full(width, -inf)])
         high = np.concatenate([*fixed, np.zeros(2 * n), moved])
         self.solver = _solver(matrix, low, high, 3 * n)
+        self.found: list[np.ndarray] = []  # pairs of tables that fit both, as solved
         self.all = np.arange(3 * n, dtype=np.int32)
         whole = np.arange(2 * n, dtype=np.int32)  # the counts; what moved need not be whole
         self.solver.changeColsIntegrality(
@@ -459,10 +460,15 @@ class Across:
             return False
         lower, upper = lower.copy(), upper.copy()
         lower[cell], upper[cell] = low, high
+        if self.found:  # a pair found for an earlier question may answer this one
+            pairs = np.array(self.found)
+            if ((pairs >= lower - 1e-6) & (pairs <= upper + 1e-6)).all(axis=1).any():
+                return True
         self.solver.changeColsBounds(self.all.size, self.all, lower, upper)
         self.solver.run()
         status = self.solver.getModelStatus()
         if status == self.highspy.HighsModelStatus.kOptimal:
+            self.found.append(np.round(self.solver.getSolution().col_value))
             return True
         if status == self.highspy.HighsModelStatus.kInfeasible:
             return False
