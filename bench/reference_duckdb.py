@@ -4,14 +4,14 @@ One process reads the CSV into a DuckDB file, runs the same rules as one SQL pas
 the category x rating counts; `case-audit run` on the same file is compared with it.
 
 "The same rules" are the product's, written as one SQL pass for this reference only (the
-product runs them with pandera): cells trimmed as the contract says
-(`trimmed_cell` below), the row rules of `bench/sql/row_rules.sql` with the constants
-from `schemas/case_audit.py`, and the two rules that compare rows (duplicate case_ref, force
-mismatch) as window functions. The SQL was the product's own row-rule engine until pandera
-became the one engine in the run; it is kept here, unused by the product and unchecked by
-any test, as the DuckDB-only speed the pipeline is measured against. It keeps no reasons,
-pseudonymises nothing, stages nothing for the next run and publishes nothing: that is the
-pipeline's overhead being measured.
+product runs them with pandera): cells trimmed as the contract says (`trimmed_cell` below),
+the row rules of `bench/sql/row_rules.sql` with the constants from `schemas/contract.py`
+and the default framework (`ncpi@2016`), and the two rules that compare rows (duplicate
+case_ref, force mismatch) as window functions. The SQL was the product's own row-rule engine
+until pandera became the one engine in the run; it is kept here, unused by the product and
+unchecked by any test, as the DuckDB-only speed the pipeline is measured against. It keeps
+no reasons, pseudonymises nothing, stages nothing for the next run and publishes nothing:
+that is the pipeline's overhead being measured.
 
 `--simplified` runs the hand-written subset of the rules this reference used before
 (no trimming, no spelling normalisation, fewer formats): a lighter, stricter reference that
@@ -95,17 +95,21 @@ def trimmed_cell(column: str) -> str:
 
 
 def prepare(conn: duckdb.DuckDBPyConnection, run_date: dt.date) -> None:
-    """Variables and TEMP macros that bench/sql/row_rules.sql reads, from the catalogue."""
-    from schemas import case_audit as c
+    """Variables and TEMP macros that bench/sql/row_rules.sql reads: the contract's
+    constants and the default framework's codes (the synthetic files name no framework)."""
+    from schemas import contract as c
+    from schemas.frameworks import catalogue
+
+    framework = catalogue().default
 
     # what normalising reads as a separator, as an RE2 class: Python's `\s` and '-'
     separators = "[" + "".join(f"\\x{{{ord(ch):X}}}" for ch in PYTHON_SPACES) + "\\-]+"
 
     variables: dict[str, object] = {
         "run_date": run_date,
-        "categories": list(c.CATEGORIES),
-        "ratings": list(c.RATINGS),
-        "force_ratings": list(c.FORCE_RATINGS),
+        "categories": list(framework.categories),
+        "ratings": list(framework.rating.levels),
+        "force_ratings": list(framework.force_levels),
         "text_limit": max(c.TEXT_LIMITS.values()),
         "inspection_id_pattern": c.INSPECTION_ID_PATTERN,
         "case_ref_pattern": c.CASE_REF_PATTERN,
@@ -118,7 +122,7 @@ def prepare(conn: duckdb.DuckDBPyConnection, run_date: dt.date) -> None:
     }
     for name, value in variables.items():
         conn.execute(f"SET VARIABLE {name} = ?", [value])
-    aliases = c.ENUM_ALIASES["rating"]
+    aliases = framework.rating.aliases
     conn.execute(
         "SET VARIABLE rating_aliases = MAP(?::VARCHAR[], ?::VARCHAR[])",
         [list(aliases), list(aliases.values())],
@@ -129,10 +133,13 @@ def prepare(conn: duckdb.DuckDBPyConnection, run_date: dt.date) -> None:
 
 def same_rules(conn: duckdb.DuckDBPyConnection, csv_path: str) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from schemas.case_audit import COLUMNS
+    from schemas.contract import CORE_COLUMNS
+    from schemas.frameworks import catalogue
+
+    columns = (*CORE_COLUMNS, *(column.name for column in catalogue().default.columns))
 
     conn.execute("SET VARIABLE python_spaces = ?", [PYTHON_SPACES])
-    cells = ", ".join(f"{trimmed_cell(name)} AS {name}" for name in COLUMNS)
+    cells = ", ".join(f"{trimmed_cell(name)} AS {name}" for name in columns)
     conn.execute(
         f"CREATE TABLE raw AS SELECT {cells} FROM read_csv(?, header = true, all_varchar = true)",
         [csv_path],
