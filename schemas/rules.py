@@ -187,6 +187,9 @@ def _whole_number(low: int | None, high: int | None) -> Callable[[pd.Series, dt.
     return check
 
 
+POSITION = "?position"  # a chunk row's position while its conditions are evaluated
+
+
 def condition_column(expression: str) -> str:
     """The name under which a condition's outcome is added to a chunk (never an input column:
     it holds a character no header keeps)."""
@@ -730,13 +733,15 @@ def conditions(frame: pd.DataFrame, framework: Framework) -> pd.DataFrame:
         return frame
     import duckdb
 
-    typed = typed_select(framework, "chunk")
+    typed = typed_select(framework, "chunk", carry=(POSITION,))
     outcomes = ", ".join(
         f'({expression}) AS "{condition_column(expression)}"' for expression in expressions
     )
     with duckdb.connect() as conn:
-        conn.register("chunk", frame)
-        result = conn.execute(f"SELECT {outcomes} FROM ({typed})").df()
+        # DuckDB scans a large frame in parallel and need not keep its order: each row's
+        # outcome is put back by its position, never by the order rows come back in
+        conn.register("chunk", frame.assign(**{POSITION: range(len(frame))}))
+        result = conn.execute(f'SELECT {outcomes} FROM ({typed}) ORDER BY "{POSITION}"').df()
     out = frame.copy()
     for expression in expressions:
         name = condition_column(expression)
@@ -744,10 +749,12 @@ def conditions(frame: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     return out
 
 
-def typed_select(framework: Framework, relation: str) -> str:
+def typed_select(framework: Framework, relation: str, carry: tuple[str, ...] = ()) -> str:
     """A SELECT of `relation`'s normalised text as one case's typed values (a value that
-    is not valid is NULL), with the two predicates: what a condition is evaluated over."""
+    is not valid is NULL), with the two predicates: what a condition is evaluated over; the
+    columns named in `carry` pass through as they are."""
     out = [
+        *(f'"{name}"' for name in carry),
         f"CASE WHEN category IN ({_sql_list(tuple(framework.categories))}) THEN category END "
         "AS category",
         f"CASE WHEN rating IN ({_sql_list(framework.rating.levels)}) THEN rating END AS rating",
