@@ -6,7 +6,8 @@ comment holding TOML that describes the relation, then one SELECT statement.
     /*
     grain = "one row per inspection x category present"
     description = "Inspection ratings per category ..."
-    materialized = "table"              # table | view | append | history
+    materialized = "table"              # table | view | append | history | computed
+    computed_by = "pkg.module:function" # computed only: the Python that fills it
     contract = ["inspection_id", ...]   # the product contract's columns, if it has some
     columns_from = "trends"             # or: another relation's columns, those the SELECT
                                         # names, in its order ([columns] for the others)
@@ -25,13 +26,16 @@ relation's contract: a relation made with other columns or types is refused.
 How a relation is made is its `materialized`: `table` and `view` from the SELECT; `append`,
 a table whose SELECT gives the rows to add when the caller says the run only adds (else the
 whole table); `history`, a table made once, empty, from the SELECT (`WHERE false`) and filled
-by Python, a row per event.
+by Python, a row per event; `computed`, a table made empty from the SELECT, which states its
+columns and what it reads, then filled by the Python function its header names
+(`computed_by`), for what SQL cannot do within the run's memory (figure_digests).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import json
 import re
 import tomllib
@@ -42,7 +46,7 @@ from pathlib import Path
 
 import duckdb
 
-MATERIALIZED = ("table", "view", "append", "history")
+MATERIALIZED = ("table", "view", "append", "history", "computed")
 _HEADER = re.compile(r"\A\s*/\*(?P<header>.*?)\*/(?P<sql>.*)\Z", re.S)
 
 
@@ -73,6 +77,7 @@ class Model:
     contract: tuple[str, ...] | None = None  # the product contract's columns; None: added
     columns_from: str | None = None  # a relation whose columns (and words) these are
     selected: tuple[str, ...] = ()  # the names its SELECT gives, in order (empty: `*`)
+    computed_by: str | None = None  # computed: "module:function", filling the empty table
 
     @property
     def kind(self) -> str:
@@ -81,8 +86,14 @@ class Model:
 
     @property
     def digest(self) -> str:
-        """What the model is made from, as text: a build is redone when it changes."""
-        return hashlib.sha256(f"{self.materialized}\n{self.select}".encode()).hexdigest()
+        """What the model is made from, as text: a build is redone when it changes (for a
+        computed one, with the code of the module that fills it)."""
+        code = ""
+        if self.computed_by:
+            module = importlib.import_module(self.computed_by.partition(":")[0])
+            code = Path(module.__file__).read_text(encoding="utf-8")
+        made = f"{self.materialized}\n{self.select}\n{code}"
+        return hashlib.sha256(made.encode()).hexdigest()
 
 
 def render(path: Path, context: Mapping[str, object]) -> str:
@@ -104,6 +115,12 @@ def load_model(path: Path, context: Mapping[str, object] | None = None) -> Model
         raise ModelError(f"{path}: materialized must be one of {', '.join(MATERIALIZED)}.")
     select = found["sql"].strip().rstrip(";").strip()
     reads, params, selected = parse_select(select, path)
+    computed_by = header.get("computed_by")
+    if (materialized == "computed") != (computed_by is not None):
+        raise ModelError(
+            f"{path}: a computed model names the function that fills it (computed_by = "
+            '"module:function"), and only a computed model does.'
+        )
     columns = []
     for name, value in header.get("columns", {}).items():
         kind, words = (value, None) if isinstance(value, str) else (value[0], value[1])
@@ -121,6 +138,7 @@ def load_model(path: Path, context: Mapping[str, object] | None = None) -> Model
         contract=tuple(header["contract"]) if "contract" in header else None,
         columns_from=header.get("columns_from"),
         selected=selected,
+        computed_by=computed_by,
     )
 
 
@@ -243,6 +261,13 @@ def materialize(
         conn.execute(f'CREATE TABLE IF NOT EXISTS "{model.name}" AS {model.select}', given)
     elif model.materialized == "append" and append:
         conn.execute(f'INSERT INTO "{model.name}" BY NAME {model.select}', given)
+    elif model.materialized == "computed":
+        conn.execute(
+            f'CREATE OR REPLACE TABLE "{model.name}" AS SELECT * FROM ({model.select}) WHERE false',
+            given,
+        )
+        module, _, function = model.computed_by.partition(":")
+        getattr(importlib.import_module(module), function)(conn, model.name)
     else:
         conn.execute(f'CREATE OR REPLACE TABLE "{model.name}" AS {model.select}', given)
     _enforce(conn, model)

@@ -32,19 +32,9 @@ receipt = ["VARCHAR", "SHA-256 of the fields above, one per line: the receipt's 
 */
 -- figure_receipts: every headline figure with what it was made from (framework file, rule
 -- set, product version, the metric's definition, the input files behind its cases) and a
--- digest of the cases in its numerator and denominator, computed from metric_cases: the
--- cases headline_figures counts.
-WITH digests AS (
-    SELECT
-        inspection_id,
-        metric,
-        sha256(coalesce(string_agg(case_key, chr(10) ORDER BY case_key)
-                        FILTER (WHERE in_numerator), ''))   AS numerator_digest,
-        sha256(coalesce(string_agg(case_key, chr(10) ORDER BY case_key)
-                        FILTER (WHERE in_denominator), '')) AS denominator_digest
-    FROM metric_cases
-    GROUP BY inspection_id, metric
-), sources AS (
+-- digest of the cases in its numerator and denominator (figure_digests, computed from
+-- metric_cases: the cases headline_figures counts).
+WITH sources AS (
     SELECT m.inspection_id, m.metric,
            string_agg(DISTINCT l.sha256, ' ' ORDER BY l.sha256) AS input_sha256
     FROM metric_cases AS m
@@ -74,7 +64,7 @@ WITH digests AS (
     FROM headline_figures AS h
     JOIN frameworks AS f USING (framework)
     JOIN metrics AS d USING (framework, metric)
-    JOIN digests AS g USING (inspection_id, metric)
+    JOIN figure_digests AS g USING (inspection_id, metric)
     LEFT JOIN sources AS s USING (inspection_id, metric)
 )
 SELECT
