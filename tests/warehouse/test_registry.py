@@ -107,6 +107,14 @@ HEADER = '/*\ngrain = "one row"\ndescription = "A test relation."\n[columns]\nx 
             HEADER.replace("[columns]", 'materialized = "magic"\n[columns]') + "SELECT 1 AS x",
             "materialized must be one of",
         ),
+        (
+            HEADER.replace("[columns]", 'materialized = "computed"\n[columns]') + "SELECT 1 AS x",
+            "a computed model names the function that fills it",
+        ),
+        (
+            HEADER.replace("[columns]", 'computed_by = "m:f"\n[columns]') + "SELECT 1 AS x",
+            "and only a computed model does",
+        ),
     ],
 )
 def test_a_model_file_that_cannot_be_used_is_one_sentence(tmp_path, text: str, says: str) -> None:
