@@ -20,9 +20,10 @@ CASES, METRICS = 40_000, 10
 @pytest.fixture
 def conn(tmp_path, monkeypatch):
     """metric_cases of 400,000 rows (40,000 cases x 10 metrics over 7 inspections) in a
-    database held to 80 MB, spilling to `tmp_path`; batches of 50,000 rows, so a figure
-    spans several."""
-    monkeypatch.setattr(digests, "BATCH_ROWS", 50_000)
+    database held to 80 MB, spilling to `tmp_path`; batches of 5,000 cases, so a figure
+    spans several, and 4 metrics folded per pass, so the metrics take three."""
+    monkeypatch.setattr(digests, "BATCH_ROWS", 5_000)
+    monkeypatch.setattr(digests, "BITS", 4)
     generator = np.random.default_rng(5)
     keys = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(CASES)]
     with duckdb.connect(str(tmp_path / "w.duckdb")) as conn:
@@ -32,7 +33,8 @@ def conn(tmp_path, monkeypatch):
             [keys, [f"I-{n}" for n in generator.integers(0, 7, CASES)]],
         )
         conn.execute(
-            "CREATE TABLE metric_cases AS SELECT inspection_id, 'm' || m AS metric, case_key, "
+            "CREATE TABLE metric_cases AS SELECT inspection_id, 'm' || m AS metric, "
+            "(m + 1)::INTEGER AS metric_order, case_key, "
             "hash(case_key, m) % 3 = 0 AND m <> 9 AS in_numerator, m <> 8 AS in_denominator "
             f"FROM cases, range({METRICS}) AS r(m) ORDER BY random()"
         )
