@@ -39,6 +39,7 @@ def record_revisions(
             return 0
         given = {"run_id": run_id}
         try:
+            conn.execute((SQL / "may_have_moved.sql").read_text(encoding="utf-8"))
             conn.execute((SQL / "revision_cases.sql").read_text(encoding="utf-8"), given)
             conn.execute(
                 (SQL / "figure_revisions.sql").read_text(encoding="utf-8"),
@@ -55,4 +56,5 @@ def record_revisions(
         ).fetchall()
         return count
     finally:
+        conn.execute("DROP TABLE IF EXISTS temp.may_have_moved")
         conn.execute("DETACH prior")

@@ -1,5 +1,6 @@
 -- The cases that entered or left the numerator or denominator of every figure whose counts
 -- changed since the warehouse this publish replaces (attached as `prior`), for run $run_id.
+-- Only the cases that may have moved are compared (may_have_moved.sql, made just before).
 WITH changed AS (
     SELECT n.inspection_id, n.metric
     FROM main.headline_figures AS n
@@ -7,10 +8,12 @@ WITH changed AS (
     WHERE (n.numerator, n.denominator) IS DISTINCT FROM (o.numerator, o.denominator)
 ), now AS (
     SELECT inspection_id, metric, case_key, in_numerator, in_denominator
-    FROM main.metric_cases SEMI JOIN changed USING (inspection_id, metric)
+    FROM (FROM main.metric_cases SEMI JOIN may_have_moved USING (case_key))
+    SEMI JOIN changed USING (inspection_id, metric)
 ), before AS (
     SELECT inspection_id, metric, case_key, in_numerator, in_denominator
-    FROM prior.metric_cases SEMI JOIN changed USING (inspection_id, metric)
+    FROM (FROM prior.metric_cases SEMI JOIN may_have_moved USING (case_key))
+    SEMI JOIN changed USING (inspection_id, metric)
 ), compared AS (
     SELECT inspection_id, metric, case_key,
            coalesce(n.in_numerator, false)   AS numerator_now,
