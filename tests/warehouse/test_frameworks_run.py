@@ -262,3 +262,42 @@ def test_a_v1_1_warehouse_is_rebuilt_and_the_run_says_so(tmp_path: Path, capsys)
     assert query(warehouse, "SELECT DISTINCT framework FROM case_audits") == [("ncpi@2016",)]
     after = query(warehouse, "SELECT metric, numerator, denominator FROM headline_figures")
     assert sorted(after) == sorted(before)
+
+
+def test_an_edited_metric_records_the_cases_it_moved(tmp_path: Path, monkeypatch) -> None:
+    """A metric's definition edited, no case changed: the revision still names every case
+    that entered or left it (revisions compare every case when a framework changed)."""
+    frameworks = tmp_path / "frameworks"
+    frameworks.mkdir()
+    peer = frameworks / "peer@1.toml"
+    peer.write_text(PEER, encoding="utf-8")
+    monkeypatch.setenv("CASE_AUDIT_FRAMEWORKS_DIR", str(frameworks))
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    peer_inspection(incoming)
+    res = resource(tmp_path, incoming)
+    assert dg.materialize(run_graph(), resources={"case_audit": res}).success
+    [(before,)] = query(
+        Path(res.warehouse),
+        "SELECT list(case_key ORDER BY case_key) FROM metric_cases "
+        "WHERE metric_order = 1 AND in_numerator",
+    )
+    peer.write_text(
+        PEER.replace("numerator = \"rating = 'not_met'\"", "numerator = \"rating <> 'met'\""),
+        encoding="utf-8",
+    )
+    assert dg.materialize(run_graph(), resources={"case_audit": res}).success
+    [(after,)] = query(
+        Path(res.warehouse),
+        "SELECT list(case_key ORDER BY case_key) FROM metric_cases "
+        "WHERE metric_order = 1 AND in_numerator",
+    )
+    moved = query(
+        Path(res.warehouse),
+        "SELECT movement, list(case_key ORDER BY case_key) FROM revision_cases "
+        "WHERE metric IN (SELECT metric FROM metrics WHERE framework = 'peer@1' "
+        "AND metric_order = 1) GROUP BY movement",
+    )
+    entered = sorted(set(after) - set(before))
+    assert before and entered and set(before) <= set(after)  # a wider numerator
+    assert dict(moved) == {"entered_numerator": entered}
