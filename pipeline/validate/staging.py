@@ -179,10 +179,11 @@ def purge_superseded(
     if not _has_table(conn, "staged_files"):
         return Purged(0, 0)
     _add_superseded_on(conn)
-    conn.execute(
-        "UPDATE staging.staged_files SET superseded_on = CASE WHEN list_contains(?, sha256) "
-        "THEN NULL ELSE coalesce(superseded_on, ?) END",
-        [present, today],
+    conn.execute(  # only the rows that change: most runs write nothing here
+        "UPDATE staging.staged_files SET superseded_on = CASE WHEN list_contains($present, "
+        "sha256) THEN NULL ELSE $today END WHERE list_contains($present, sha256) = "
+        "(superseded_on IS NOT NULL)",
+        {"present": present, "today": today},
     )
     expired = [
         sha
