@@ -48,11 +48,12 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         values = out[column]
         if pd.api.types.is_string_dtype(values) or values.dtype == object:
-            text = values.astype(str)
-            risky = (values.notna() & text.str.match(START) & ~text.str.fullmatch(NUMBER)).astype(
-                bool
-            )
-            out[column] = values.where(~risky, PREFIX + text)
+            # judged once per distinct value: a feed repeats its keys on every row
+            distinct = pd.Series(values.dropna().unique(), dtype=object).astype(str)
+            flagged = distinct.str.match(START) & ~distinct.str.fullmatch(NUMBER)
+            risky = values.astype(str).isin(set(distinct[flagged.astype(bool)])) & values.notna()
+            if risky.any():
+                out[column] = values.where(~risky, PREFIX + values.astype(str))
     return out
 
 
