@@ -33,6 +33,7 @@ EXPECTED_GROUPS = {
     "headline_figures": "warehouse",
     "published_reconciliation": "reconcile",
     "claim_checks": "reconcile",
+    "figure_digests": "reconcile",
     "figure_receipts": "reconcile",
     "trends": "warehouse",
     "self_assessment_agreement": "warehouse",
