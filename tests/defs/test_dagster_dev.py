@@ -38,6 +38,10 @@ mutation($selector: JobOrPipelineSelector!) {
 }
 """
 RUN_STATUS = "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
+ACTIVE_RUNS = """
+{ runsOrError(filter: {statuses: [QUEUED, NOT_STARTED, STARTING, STARTED, CANCELING]}) {
+    ... on Runs { results { runId } } } }
+"""
 CHECK_EXECUTIONS = """
 query($key: AssetKeyInput!, $check: String!) {
   assetCheckExecutions(assetKey: $key, checkName: $check, limit: 10) {
@@ -65,16 +69,30 @@ def graphql(port: int, query: str, variables: dict | None = None) -> dict:
     return body["data"]
 
 
-def interrupt(process: subprocess.Popen) -> int:
-    """Stop `dagster dev` as a user does, with Ctrl-C (SIGINT to its process group), and
-    again if it has not ended a minute later: now and then its main process misses the
-    first interrupt while its daemon threads stop (a known Dagster hang, dagster-io/dagster
-    #3757), and a user presses Ctrl-C twice. Its exit code; killed, and an error, if it
-    still does not end."""
+def interrupt(process: subprocess.Popen, port: int) -> int:
+    """Stop `dagster dev` as a user does, once no run is queued or running (a sensor may
+    have launched one just before: interrupted while a run's process started, dagster dev
+    hung), with Ctrl-C (SIGINT to its process group), and again if it has not ended a minute
+    later, as a user presses Ctrl-C twice (dagster-io/dagster#3757). Its exit code; killed,
+    and an error, if it still does not end."""
+    try:
+        wait_until(
+            lambda: graphql(port, ACTIVE_RUNS)["runsOrError"]["results"] == [],
+            RUN_SECONDS,
+            "no run in progress",
+            process,
+        )
+    finally:
+        _stop(process)
+    return process.returncode
+
+
+def _stop(process: subprocess.Popen) -> None:
     for wait in (60, 120):
         os.killpg(process.pid, signal.SIGINT)
         try:
-            return process.wait(timeout=wait)
+            process.wait(timeout=wait)
+            return
         except subprocess.TimeoutExpired:
             continue
     os.killpg(process.pid, signal.SIGKILL)
@@ -181,7 +199,7 @@ def test_dagster_dev_serves_the_graph_and_runs_it(tmp_path: Path, sample_input: 
             statuses = conn.execute("SELECT DISTINCT status FROM pipeline_runs").fetchall()
             assert statuses == [("success",)]
     finally:
-        code = interrupt(process)
+        code = interrupt(process, port)
         log.close()
     said = (tmp_path / "dagster_dev.log").read_text()
     assert code in (0, -signal.SIGINT), said[-3000:]
@@ -244,5 +262,5 @@ def test_the_daemon_runs_partitions_and_merges_them(tmp_path: Path, sample_input
         for key in ("MPS-NCPI-2016", "NWC-CP-2025"):
             assert (warehouse.parent / "partitions" / key / "case_audit.duckdb").exists()
     finally:
-        interrupt(process)
+        interrupt(process, port)
         log.close()
