@@ -155,13 +155,21 @@ def test_two_frameworks_side_by_side_and_a_trend_across_them(tmp_path: Path) -> 
     assert {f["framework"] for f in manifest["frameworks"]} == set(shipped)
 
 
-def test_a_framework_written_as_one_file_yields_its_figures(tmp_path: Path, monkeypatch) -> None:
-    """Someone who never read the code writes one file; an inspection under it loads,
-    validates and yields figures counted from its rows (counted here independently)."""
+@pytest.fixture
+def peer_framework(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """peer@1.toml in a frameworks folder of the test's own, the one the run reads
+    (CASE_AUDIT_FRAMEWORKS_DIR)."""
     frameworks = tmp_path / "frameworks"
     frameworks.mkdir()
-    (frameworks / "peer@1.toml").write_text(PEER, encoding="utf-8")
+    peer = frameworks / "peer@1.toml"
+    peer.write_text(PEER, encoding="utf-8")
     monkeypatch.setenv("CASE_AUDIT_FRAMEWORKS_DIR", str(frameworks))
+    return peer
+
+
+def test_a_framework_written_as_one_file_yields_its_figures(tmp_path: Path, peer_framework) -> None:
+    """Someone who never read the code writes one file; an inspection under it loads,
+    validates and yields figures counted from its rows (counted here independently)."""
     incoming = tmp_path / "incoming"
     peer_inspection(incoming)
     publish_folder(tmp_path, incoming)
@@ -184,15 +192,11 @@ def test_a_framework_written_as_one_file_yields_its_figures(tmp_path: Path, monk
     assert "PEER-2025" in page and "Peer review of case files" in page
 
 
-def test_frameworks_that_say_they_compare_are_trended(tmp_path: Path, monkeypatch) -> None:
-    frameworks = tmp_path / "frameworks"
-    frameworks.mkdir()
-    (frameworks / "peer@1.toml").write_text(PEER, encoding="utf-8")
+def test_frameworks_that_say_they_compare_are_trended(tmp_path: Path, peer_framework) -> None:
     later = PEER.replace('version = "1"', 'version = "2"').replace(
         "comparable_with = []", 'comparable_with = ["peer@1"]'
     )
-    (frameworks / "peer@2.toml").write_text(later, encoding="utf-8")
-    monkeypatch.setenv("CASE_AUDIT_FRAMEWORKS_DIR", str(frameworks))
+    (peer_framework.parent / "peer@2.toml").write_text(later, encoding="utf-8")
     incoming = tmp_path / "incoming"
     peer_inspection(incoming, "PEER-2025")
     second = peer_inspection(incoming, "PEER-2026")
@@ -209,13 +213,9 @@ def test_frameworks_that_say_they_compare_are_trended(tmp_path: Path, monkeypatc
 
 
 def test_an_edited_framework_revalidates_only_the_inspections_that_use_it(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, peer_framework: Path
 ) -> None:
-    frameworks = tmp_path / "frameworks"
-    frameworks.mkdir()
-    peer = frameworks / "peer@1.toml"
-    peer.write_text(PEER, encoding="utf-8")
-    monkeypatch.setenv("CASE_AUDIT_FRAMEWORKS_DIR", str(frameworks))
+    peer = peer_framework
     incoming = tmp_path / "incoming"
     shutil.copytree(SAMPLE_DIR, incoming)
     peer_inspection(incoming)
@@ -264,14 +264,10 @@ def test_a_v1_1_warehouse_is_rebuilt_and_the_run_says_so(tmp_path: Path, capsys)
     assert sorted(after) == sorted(before)
 
 
-def test_an_edited_metric_records_the_cases_it_moved(tmp_path: Path, monkeypatch) -> None:
+def test_an_edited_metric_records_the_cases_it_moved(tmp_path: Path, peer_framework: Path) -> None:
     """A metric's definition edited, no case changed: the revision still names every case
     that entered or left it (revisions compare every case when a framework changed)."""
-    frameworks = tmp_path / "frameworks"
-    frameworks.mkdir()
-    peer = frameworks / "peer@1.toml"
-    peer.write_text(PEER, encoding="utf-8")
-    monkeypatch.setenv("CASE_AUDIT_FRAMEWORKS_DIR", str(frameworks))
+    peer = peer_framework
     incoming = tmp_path / "incoming"
     incoming.mkdir()
     peer_inspection(incoming)
