@@ -51,9 +51,10 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             # judged once per distinct value: a feed repeats its keys on every row
             distinct = pd.Series(values.dropna().unique(), dtype=object).astype(str)
             flagged = distinct.str.match(START) & ~distinct.str.fullmatch(NUMBER)
-            risky = values.astype(str).isin(set(distinct[flagged.astype(bool)])) & values.notna()
+            text = values.astype(str)
+            risky = text.isin(set(distinct[flagged.astype(bool)])) & values.notna()
             if risky.any():
-                out[column] = values.where(~risky, PREFIX + values.astype(str))
+                out[column] = values.where(~risky, PREFIX + text)
     return out
 
 

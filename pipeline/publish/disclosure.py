@@ -39,6 +39,7 @@ import math
 import os
 import sys
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -271,21 +272,49 @@ def _partner(
     """The cell to hide next, as a flat index: among the visible non-zero cells of the same
     row or column, the smallest whose hiding protects `cell`, else the smallest; else the
     smallest anywhere in the table (the cell may be exposed through a chain of rows); None
-    when every non-zero cell is hidden already."""
+    when every non-zero cell is hidden already. Each try is two small LPs: the smallest 8."""
+    return _pick(
+        values,
+        hidden,
+        _pools(values, hidden, cell, width, same=False),
+        lambda: not is_exposed(bounds, hidden, cell),
+        tries=8,
+    )
+
+
+def _pools(
+    values: np.ndarray, hidden: np.ndarray, cell: int, width: int, same: bool
+) -> list[np.ndarray]:
+    """Where to look for a cell to hide for `cell` (flat), in order: the cell itself (when
+    `same`), its row and column, then the whole table; visible non-zero cells only."""
     row, measure = divmod(cell, width)
     visible = (values > 0) & ~hidden
-    near = np.zeros_like(visible)
+    itself, near = np.zeros_like(visible), np.zeros_like(visible)
+    itself.flat[cell] = True
     near[row, :] = True
     near[:, measure] = True
-    for pool in (visible & near, visible):
+    return [*([visible & itself] if same else []), visible & near, visible]
+
+
+def _pick(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    pools: list[np.ndarray],
+    protects: Callable[[], bool],
+    tries: int,
+) -> int | None:
+    """In the first pool with a cell, the smallest of its `tries` smallest whose hiding
+    `protects` (asked with it hidden in `hidden`), else its smallest; None when all are
+    empty."""
+    for pool in pools:
         if pool.any():
             flat = np.flatnonzero(pool.ravel())
             flat = flat[np.argsort(values.ravel()[flat], kind="stable")]
-            for candidate in flat[:8]:  # the smallest few: each try is two small LPs
+            for candidate in flat[:tries]:
                 hidden.flat[candidate] = True
-                protects = not is_exposed(bounds, hidden, cell)
+                safe = protects()
                 hidden.flat[candidate] = False
-                if protects:
+                if safe:
                     return int(candidate)
             return int(flat[0])
     return None
@@ -317,6 +346,20 @@ def band_counts(band: tuple[int, int], cases: float) -> tuple[float, float]:
     return float(math.ceil(low * cases / 100)), float(top)
 
 
+def band_limits(
+    values: np.ndarray, shown: dict[int, tuple[int, int]], layout: Layout
+) -> dict[int, tuple[float, float]]:
+    """cell -> (lowest, highest): the not_good counts the `shown` bands (row -> band) allow,
+    as flat indices of the table `values` (columns: `layout.MEASURES`)."""
+    width, cases, not_good = len(layout.MEASURES), layout.CASES, layout.NOT_GOOD
+    return {r * width + not_good: band_counts(band, values[r, cases]) for r, band in shown.items()}
+
+
+def _drop_narrowest(shown: dict[int, tuple[int, int]], values: np.ndarray, cases: int) -> None:
+    """Drop the band of the area with the fewest cases (the first such row), in place."""
+    del shown[min(shown, key=lambda r: (values[r, cases], r))]
+
+
 def bands(
     bounds: Bounds, hidden: np.ndarray, minimum: int, width: int = BAND_WIDTH
 ) -> dict[int, tuple[int, int]]:
@@ -329,14 +372,8 @@ def bands(
     withheld = hidden[:, not_good] & ~hidden[:, cases] & (values[:, cases] >= minimum)
     rows = [int(r) for r in np.flatnonzero(withheld)]
     chosen = {r: band_of(values[r, not_good], values[r, cases], width) for r in rows}
-    while chosen:
-        known = {
-            r * values.shape[1] + not_good: band_counts(b, values[r, cases])
-            for r, b in chosen.items()
-        }
-        if not _any_exposed(bounds, hidden, known):
-            break
-        del chosen[min(chosen, key=lambda r: (values[r, cases], r))]
+    while chosen and _any_exposed(bounds, hidden, band_limits(values, chosen, bounds.layout)):
+        _drop_narrowest(chosen, values, cases)
     return chosen
 
 
@@ -359,11 +396,7 @@ class Release:
 
     def known(self, layout: Layout) -> dict[int, tuple[float, float]]:
         """cell -> (lowest, highest): the not_good counts its bands allow."""
-        width, cases, not_good = len(layout.MEASURES), layout.CASES, layout.NOT_GOOD
-        return {
-            r * width + not_good: band_counts(band, self.values[r, cases])
-            for r, band in self.bands.items()
-        }
+        return band_limits(self.values, self.bands, layout)
 
 
 class Across:
@@ -491,19 +524,17 @@ def protect_across(release: Release, before: Release | None, layout: Layout) -> 
     ):
         return release, ""  # nothing to tell the two apart
     across = Across(values, release.small, before, layout)
-    width, cases, not_good = len(layout.MEASURES), layout.CASES, layout.NOT_GOOD
+    cases = layout.CASES
 
-    def known(bands: dict) -> dict:
-        return {
-            r * width + not_good: band_counts(band, values[r, cases]) for r, band in bands.items()
-        }
+    def known(shown: dict[int, tuple[int, int]]) -> dict[int, tuple[float, float]]:
+        return band_limits(values, shown, layout)
 
     exposed = across.exposed(hidden, known(chosen))
     if exposed is None:
         return release, ""
     hidden, chosen = hidden.copy(), dict(chosen)
     while chosen and exposed is not None:
-        del chosen[min(chosen, key=lambda r: (values[r, cases], r))]
+        _drop_narrowest(chosen, values, cases)
         exposed = across.exposed(hidden, known(chosen))
     while exposed is not None:
         partner = _partner_across(across, values, hidden, exposed % values.size, known(chosen))
@@ -523,22 +554,12 @@ def _partner_across(
     """The cell of this release to withhold next, as a flat index, for an exposed cell at
     position `at` (of either release): the same cell if shown, else among the visible
     non-zero cells of its row or column, else anywhere, the smallest whose withholding
-    leaves nothing exposed, else the smallest; None when every non-zero cell is hidden."""
-    row, measure = divmod(at, values.shape[1])
-    visible = (values > 0) & ~hidden
-    same, near = np.zeros_like(visible), np.zeros_like(visible)
-    same.flat[at] = True
-    near[row, :] = True
-    near[:, measure] = True
-    for pool in (visible & same, visible & near, visible):
-        if pool.any():
-            flat = np.flatnonzero(pool.ravel())
-            flat = flat[np.argsort(values.ravel()[flat], kind="stable")]
-            for candidate in flat[:4]:  # each try is up to two programmes per hidden cell
-                hidden.flat[candidate] = True
-                safe = across.exposed(hidden, known) is None
-                hidden.flat[candidate] = False
-                if safe:
-                    return int(candidate)
-            return int(flat[0])
-    return None
+    leaves nothing exposed, else the smallest; None when every non-zero cell is hidden.
+    Each try is up to two programmes per hidden cell: the smallest 4."""
+    return _pick(
+        values,
+        hidden,
+        _pools(values, hidden, at, values.shape[1], same=True),
+        lambda: across.exposed(hidden, known) is None,
+        tries=4,
+    )
