@@ -389,11 +389,6 @@ class Release:
     small: np.ndarray
     bands: dict[int, tuple[int, int]]
 
-    @property
-    def whole(self) -> bool:
-        """Withheld whole, zeros included: a hidden cell may be 0."""
-        return bool(self.hidden.all())
-
     def known(self, layout: Layout) -> dict[int, tuple[float, float]]:
         """cell -> (lowest, highest): the not_good counts its bands allow."""
         return band_limits(self.values, self.bands, layout)
